@@ -92,6 +92,14 @@ def dissolve(geoms: np.ndarray, keys: pd.Series) -> pd.Series:
     return pd.Series(remove_slivers(np.asarray(unions, dtype=object)), index=list(groups.keys()))
 
 
+def clean_coverage(geoms: np.ndarray, gap_width: float = 0.0005) -> np.ndarray:
+    """Make neighbours share identical edges: resolve overlaps, close gaps narrower than ``gap_width``."""
+    present = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
+    out = np.array(geoms, dtype=object)
+    out[present] = shapely.coverage_clean(np.asarray(geoms[present]), gap_width=gap_width)
+    return out
+
+
 def generalise(geoms: np.ndarray, tolerance: float) -> np.ndarray:
     """Simplify a coverage at ``tolerance`` degrees, keeping shared edges shared."""
     present = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
@@ -156,24 +164,18 @@ def _territory_layers(
     regions: pd.DataFrame,
     progress: Progress,
 ) -> dict[str, gpd.GeoDataFrame]:
-    """EPCI, département and région layers as unions of their member communes."""
+    """EPCI and département layers as unions of their member communes; régions of départements."""
     source = communes.geometry.to_numpy()
     dep_view = communes["geometry_departement"].to_numpy()
     layers: dict[str, gpd.GeoDataFrame] = {}
     for step, (level, table, column) in enumerate(
-        [
-            ("epci", epci, "epci"),
-            ("departement", departements, "dep"),
-            ("region", regions, "reg"),
-        ]
+        [("epci", epci, "epci"), ("departement", departements, "dep")]
     ):
-        progress(f"contours {level}", 0.45 + 0.12 * step)
+        progress(f"contours {level}", 0.5 + 0.15 * step)
         members = communes[column].notna().to_numpy()
         keys = communes.loc[members, column]
         full = dissolve(source[members], keys)
-        table = table[table["code"].isin(full.index)].drop_duplicates("code").set_index("code")
-        table = table.reindex(full.index).rename_axis("code").reset_index()
-        gdf = gpd.GeoDataFrame(table, geometry=full.to_numpy(), crs=CRS_WEB)
+        gdf = gpd.GeoDataFrame(_named(table, full.index), geometry=full.to_numpy(), crs=CRS_WEB)
         gdf["geometry_departement"] = gpd.GeoSeries(
             dissolve(dep_view[members], keys).reindex(full.index).to_numpy(), crs=CRS_WEB
         )
@@ -181,16 +183,24 @@ def _territory_layers(
             deps = communes.loc[members].groupby(column)["dep"].agg(lambda s: ",".join(sorted(set(s))))
             gdf["deps"] = deps.reindex(full.index).to_numpy()
         layers[level] = gdf
-    progress("généralisation nationale", 0.85)
+    progress("contours région, généralisation nationale", 0.85)
     dep = layers["departement"]
     dep["geometry_national"] = gpd.GeoSeries(
         generalise(dep.geometry.to_numpy(), SIMPLIFY_TOLERANCE["national"]), crs=CRS_WEB
     )
-    reg_nat = dissolve(dep["geometry_national"].to_numpy(), dep["reg"])
-    layers["region"]["geometry_national"] = gpd.GeoSeries(
-        reg_nat.reindex(layers["region"]["code"]).to_numpy(), crs=CRS_WEB
+    full = dissolve(dep.geometry.to_numpy(), dep["reg"])
+    reg = gpd.GeoDataFrame(_named(regions, full.index), geometry=full.to_numpy(), crs=CRS_WEB)
+    reg["geometry_national"] = gpd.GeoSeries(
+        dissolve(dep["geometry_national"].to_numpy(), dep["reg"]).reindex(full.index).to_numpy(), crs=CRS_WEB
     )
+    layers["region"] = reg
     return layers
+
+
+def _named(table: pd.DataFrame, codes: pd.Index) -> pd.DataFrame:
+    """Rows of ``table`` for ``codes``, in that order (codes missing from the table get no name)."""
+    table = table.drop_duplicates("code").set_index("code")
+    return table.reindex(codes).rename_axis("code").reset_index()
 
 
 def _write(layers: dict[str, pd.DataFrame], meta: dict, out_dir: Path, report: BuildReport) -> None:
@@ -241,7 +251,11 @@ def build(
         boundaries = f"IGN ADMIN EXPRESS ({Path(admin_express).name})"
     progress("populations et EPCI Etalab", 0.2)
     communes, epci, info = _apply_etalab(communes, epci, _load_etalab(cache, report), report)
-    progress("généralisation des communes", 0.3)
+    progress("nettoyage de la topologie", 0.25)
+    communes = communes.set_geometry(
+        gpd.GeoSeries(clean_coverage(communes.geometry.to_numpy()), crs=CRS_WEB, index=communes.index)
+    )
+    progress("généralisation des communes", 0.4)
     communes["geometry_departement"] = gpd.GeoSeries(
         generalise(communes.geometry.to_numpy(), SIMPLIFY_TOLERANCE["departement"]), crs=CRS_WEB
     )

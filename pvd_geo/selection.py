@@ -110,7 +110,7 @@ _TYPE_LABEL = {"COMD": "commune déléguée", "COMA": "commune associée", "ARM"
 
 def _classify(row, parent_names: dict[str, str]) -> tuple[str, str | None, str, str]:
     """(statut, reference code, reference name, message) for one merged row."""
-    if row.code_norm is None:
+    if pd.isna(row.code_norm):
         return REJECTED, None, "", row.message
     if row.m_commune == "both":
         message = ""

