@@ -20,7 +20,7 @@ def _progress_bar(step: str, fraction: float) -> None:
     width = 30
     done = int(round(fraction * width))
     end = "\n" if fraction >= 1 else ""
-    sys.stderr.write(f"\r[{'#' * done}{' ' * (width - done)}] {fraction:4.0%} {step:<32}{end}")
+    sys.stderr.write(f"\r[{'#' * done}{' ' * (width - done)}] {fraction * 100:3.0f} % {step:<28}{end}")
     sys.stderr.flush()
 
 

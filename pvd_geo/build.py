@@ -183,7 +183,7 @@ def _territory_layers(
             deps = communes.loc[members].groupby(column)["dep"].agg(lambda s: ",".join(sorted(set(s))))
             gdf["deps"] = deps.reindex(full.index).to_numpy()
         layers[level] = gdf
-    progress("contours région, généralisation nationale", 0.85)
+    progress("régions, vue nationale", 0.85)
     dep = layers["departement"]
     dep["geometry_national"] = gpd.GeoSeries(
         generalise(dep.geometry.to_numpy(), SIMPLIFY_TOLERANCE["national"]), crs=CRS_WEB

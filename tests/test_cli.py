@@ -65,3 +65,17 @@ def test_missing_build_names_the_command(tmp_path, build_env):
     assert out.returncode != 0
     assert "python -m pvd_geo build" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_build_command_prints_what_it_wrote(tmp_path, build_env):
+    from .test_admin_express import _write_admin_express
+
+    gpkg = tmp_path / "ae.gpkg"
+    _write_admin_express(gpkg)
+    out = run(
+        "build", "--admin-express", str(gpkg), "--sortie", str(tmp_path / "b"), "--hors-ligne", env=build_env
+    )
+    assert out.returncode == 0, out.stderr
+    assert "communes.parquet (3 lignes)" in out.stdout
+    assert "100 %" in out.stderr  # the progress bar reached its end
+    assert (tmp_path / "b" / "meta.json").exists()
