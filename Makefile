@@ -13,6 +13,7 @@ $(STAMP): requirements.txt requirements-nodeps.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -r requirements-nodeps.txt
+	$(PY) -m pvd_geo assets
 	touch $(STAMP)
 
 $(BUILD)/meta.json: | $(STAMP)

@@ -2,26 +2,56 @@
 
 import streamlit as st
 
+from pvd_geo import ui, views
 from pvd_geo.format import fr_int, fr_pct
-from pvd_geo.ui import get_atlas, sources_line
-from pvd_geo.views import overview
 
-st.set_page_config(page_title="Atlas PVD", layout="wide")
-atlas = get_atlas()
-view = overview(atlas, ["30", "32"])
+st.set_page_config(page_title="Atlas PVD — vue d'ensemble", page_icon="🗺️", layout="wide")
+atlas = ui.get_atlas()
+ui.tiles_selector()
 
-st.title("Petites villes de demain — Gard et Gers")
+options = atlas.departements.sort_values("code")
+labels = dict(zip(options["code"], options["nom"] + " (" + options["code"] + ")"))
+deps = (
+    st.sidebar.multiselect(
+        "Départements", list(labels), default=ui.DEFAULT_SCOPE, format_func=labels.get, key="scope"
+    )
+    or ui.DEFAULT_SCOPE
+)
+view = views.overview(atlas, deps)
+names = (
+    " et ".join(atlas.departements.set_index("code").loc[deps, "nom"])
+    if len(deps) <= 3
+    else f"{len(deps)} départements"
+)
+
+st.title(f"Petites villes de demain — {names}")
 cols = st.columns(4)
 cols[0].metric("Communes PVD", fr_int(view.totals["pvd"]))
 cols[1].metric("EPCI avec au moins une PVD", fr_int(view.totals["epci_avec_pvd"]))
 cols[2].metric(
-    f"Population des PVD ({atlas.meta['population_millesime']})",
+    f"Habitants des PVD (pop. {atlas.meta['population_millesime']})",
     fr_int(view.totals["population_pvd"]),
     help=atlas.meta["population"],
 )
 cols[3].metric("Communes Action cœur de ville", fr_int(view.totals["acv"]))
-st.caption(f"Part de la population vivant dans une PVD : {fr_pct(view.totals['part_population_pvd'])}")
+st.caption(
+    f"{fr_pct(view.totals['part_population_pvd'])} des {fr_int(view.totals['population'])} habitants "
+    f"vivent dans une Petite ville de demain. Cliquez sur une commune pour ouvrir sa fiche."
+)
 
-st.subheader("Par département")
-st.dataframe(view.table, hide_index=True)
-st.caption(sources_line(atlas))
+clicked = ui.communes_map(atlas, deps, None, f"Petites villes de demain — {names}", key="carte_accueil")
+if clicked:
+    st.switch_page("pages/1_Territoire.py", query_params={"com": clicked})
+
+st.subheader("Comptes par territoire")
+level = st.radio(
+    "Niveau",
+    ["departement", "epci", "region"],
+    horizontal=True,
+    format_func={"departement": "Département", "epci": "EPCI", "region": "Région"}.get,
+    key="niveau",
+)
+table = views.counts(atlas, level, deps)
+ui.stats_table(table)
+st.bar_chart(table.head(25).set_index("nom")["pvd"], horizontal=True, x_label="Communes PVD", y_label="")
+ui.page_footer(atlas)

@@ -40,6 +40,19 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_assets(args: argparse.Namespace) -> int:
+    from .assets import VENDOR_DIR, install_assets
+    from .sources.npm import NpmUnavailable
+
+    try:
+        installed = install_assets()
+    except NpmUnavailable as exc:
+        print(f"Erreur : ressources des cartes non installées ({exc}).", file=sys.stderr)
+        return 2
+    print(f"Ressources des cartes installées dans {VENDOR_DIR} : {', '.join(installed)}")
+    return 0
+
+
 def _print_rows(title: str, rows) -> None:
     if rows.empty:
         return
@@ -118,6 +131,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--hors-ligne", action="store_true", help="ne pas télécharger les populations Etalab")
     b.add_argument("--quiet", action="store_true", help="sans barre de progression")
     b.set_defaults(func=cmd_build)
+    a = sub.add_parser("assets", help="installer Leaflet (registre npm) pour les cartes hors ligne")
+    a.set_defaults(func=cmd_assets)
     c = sub.add_parser("check", help="valider les données et les listes")
     c.set_defaults(func=cmd_check)
     s = sub.add_parser("stats", help="chiffres par région, département ou EPCI")

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import geopandas as gpd
 import pandas as pd
+import shapely
 
 from .atlas import Atlas
+from .codes import cle_recherche
+from .constants import SIMPLIFY_TOLERANCE
 from .stats import total
 
 DISPLAY_COLUMNS = {
@@ -20,6 +24,8 @@ DISPLAY_COLUMNS = {
     "part_population_pvd": "Part de la population en PVD (%)",
     "epci_avec_pvd": "EPCI avec PVD",
 }
+LEVELS = ("reg", "dep", "epci", "com")
+LEVEL_NAMES = {"reg": "region", "dep": "departement", "epci": "epci", "com": "commune"}
 
 
 @dataclass(frozen=True)
@@ -42,3 +48,257 @@ def overview(atlas: Atlas, departements: list[str]) -> Overview:
     stats = atlas.stats("departement")
     stats = stats[stats["code"].isin(departements)]
     return Overview(totals=total(communes), table=display_table(stats))
+
+
+def counts(atlas: Atlas, level: str, departements: list[str]) -> pd.DataFrame:
+    """Stats of ``level`` for the territories touching ``departements``, most PVD first."""
+    inside = atlas.communes[atlas.communes["dep"].isin(departements)]
+    column = {"region": "reg", "departement": "dep", "epci": "epci"}[level]
+    table = atlas.stats(level)
+    table = table[table["code"].isin(set(inside[column].dropna()))]
+    return table.sort_values(["pvd", "population_pvd"], ascending=False).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a communes map draws: communes, their EPCIs, départements and the grey background."""
+
+    communes: gpd.GeoDataFrame
+    epci: gpd.GeoDataFrame
+    departements: gpd.GeoDataFrame
+    background: gpd.GeoDataFrame
+    bounds: tuple[float, float, float, float]
+
+
+def scope(atlas: Atlas, departements: list[str] | None = None, epci: str | None = None) -> Scope:
+    """Layers for the communes of some départements, or of one EPCI (all its members)."""
+    com = atlas.communes
+    mask = com["epci"] == epci if epci else com["dep"].isin(departements or [])
+    communes = com[mask.to_numpy()]
+    epci_pvd = atlas.stats("epci").set_index("code")["pvd"]
+    names = atlas.epci.set_index("code")["nom"]
+    communes = communes.assign(epci_nom=communes["epci"].map(names))
+    epcis = atlas.epci[atlas.epci["code"].isin(set(communes["epci"].dropna()))]
+    epcis = epcis.assign(pvd=epcis["code"].map(epci_pvd).fillna(0).astype(int))
+    deps = atlas.departements[atlas.departements["code"].isin(set(communes["dep"]))]
+    minx, miny, maxx, maxy = communes["geometry_departement"].total_bounds
+    pad = 0.05 * max(maxx - minx, maxy - miny)
+    frame = shapely.box(minx - pad, miny - pad, maxx + pad, maxy + pad)
+    dep_all = atlas.departements
+    background = dep_all[dep_all["geometry_national"].intersects(frame)]
+    background = background.assign(geometry_departement=background["geometry_national"])
+    tolerance = 2 * pixel_size((minx, miny, maxx, maxy))  # a vertex every other pixel at most
+    background = _coarser(background, max(tolerance, SIMPLIFY_TOLERANCE["national"]))
+    if tolerance > SIMPLIFY_TOLERANCE["departement"]:  # a wide scope: one vertex per pixel at most
+        communes, epcis, deps = (_coarser(g, tolerance) for g in (communes, epcis, deps))
+    return Scope(communes, epcis, deps, background, (minx, miny, maxx, maxy))
+
+
+def pixel_size(
+    bounds: tuple[float, float, float, float], width_px: int = 1100, height_px: int = 620
+) -> float:
+    """Degrees per screen pixel when ``bounds`` fill a map of that size."""
+    minx, miny, maxx, maxy = bounds
+    return max((maxx - minx) / width_px, (maxy - miny) / height_px)
+
+
+def _coarser(gdf: gpd.GeoDataFrame, tolerance: float) -> gpd.GeoDataFrame:
+    geoms = gdf["geometry_departement"].to_numpy()
+    present = ~shapely.is_missing(geoms)
+    out = geoms.copy()
+    out[present] = shapely.coverage_simplify(geoms[present], tolerance)
+    return gdf.assign(geometry_departement=gpd.GeoSeries(out, index=gdf.index, crs=gdf.crs))
+
+
+def comparison_scope(atlas: Atlas, level: str, code: str) -> tuple[list[str], str | None]:
+    """(départements, EPCI) arguments of :func:`scope` for a région, département or EPCI."""
+    if level == "epci":
+        return [], code
+    if level == "region":
+        return sorted(atlas.departements.loc[atlas.departements["reg"] == code, "code"]), None
+    return [code], None
+
+
+def locate(atlas: Atlas, level: str, lat: float, lng: float) -> str | None:
+    """Code of the territory of ``level`` (commune, epci, departement, region) under a point."""
+    layer = atlas.layer(level)
+    point = shapely.Point(lng, lat)
+    hits = layer.sindex.query(point, predicate="intersects")
+    return str(layer["code"].iloc[hits[0]]) if len(hits) else None
+
+
+@dataclass
+class Location:
+    """The drill-down state, as in the URL: ``?reg=76&dep=30&epci=200034411&com=30210``."""
+
+    reg: str | None = None
+    dep: str | None = None
+    epci: str | None = None
+    com: str | None = None
+
+    @property
+    def level(self) -> str:
+        for key in reversed(LEVELS):
+            if getattr(self, key):
+                return key
+        return "france"
+
+    def params(self) -> dict[str, str]:
+        return {k: getattr(self, k) for k in LEVELS if getattr(self, k)}
+
+    def up(self) -> Location:
+        """The parent level (the breadcrumb's previous step)."""
+        values = self.params()
+        if values:
+            values.pop(self.level)
+        return Location(**values)
+
+
+def resolve(atlas: Atlas, params: dict[str, str]) -> Location:
+    """A consistent location from URL parameters: parents filled in, unknown codes dropped."""
+    com = atlas.communes.set_index("code")
+    loc = Location(**{k: str(params[k]) for k in LEVELS if params.get(k)})
+    if loc.com and loc.com in com.index:
+        row = com.loc[loc.com]
+        return Location(row["reg"], row["dep"], loc.epci if loc.epci == row["epci"] else row["epci"], loc.com)
+    if loc.epci and loc.epci in set(atlas.epci["code"]):
+        dep = (
+            loc.dep if loc.dep in set(atlas.communes.loc[atlas.communes["epci"] == loc.epci, "dep"]) else None
+        )
+        if dep is None:
+            dep = atlas.communes.loc[atlas.communes["epci"] == loc.epci, "dep"].mode().iloc[0]
+        reg = atlas.departements.set_index("code").loc[dep, "reg"]
+        return Location(reg, dep, loc.epci)
+    deps = atlas.departements.set_index("code")
+    if loc.dep and loc.dep in deps.index:
+        return Location(deps.loc[loc.dep, "reg"], loc.dep)
+    if loc.reg and loc.reg in set(atlas.regions["code"]):
+        return Location(loc.reg)
+    return Location()
+
+
+def breadcrumb(atlas: Atlas, loc: Location) -> list[tuple[str, Location]]:
+    """(label, location) from France down to the current level."""
+    crumbs = [("France", Location())]
+    names = {
+        "reg": atlas.regions.set_index("code")["nom"],
+        "dep": atlas.departements.set_index("code")["nom"],
+        "epci": atlas.epci.set_index("code")["nom"],
+        "com": atlas.communes.set_index("code")["nom"],
+    }
+    values: dict[str, str] = {}
+    for key in LEVELS:
+        code = getattr(loc, key)
+        if code:
+            values[key] = code
+            crumbs.append((str(names[key].get(code, code)), Location(**values)))
+    return crumbs
+
+
+def search_communes(atlas: Atlas, query: str, limit: int = 20) -> pd.DataFrame:
+    """Communes whose name matches ``query`` ignoring case, accents, hyphens and article."""
+    key = cle_recherche(query)
+    if len(key) < 2:
+        return pd.DataFrame(columns=["code", "nom", "departement", "libelle"])
+    keys = _search_keys(atlas)
+    hits = keys[keys.str.contains(key, regex=False)]
+    exact = hits == key
+    order = pd.concat([hits[exact], hits[~exact]]).index[:limit]
+    com = atlas.communes.loc[order, ["code", "nom", "dep"]]
+    deps = atlas.departements.set_index("code")["nom"]
+    out = com.assign(departement=com["dep"].map(deps))
+    out["libelle"] = out["nom"] + " (" + out["departement"] + ", " + out["code"] + ")"
+    return out[["code", "nom", "departement", "libelle"]].reset_index(drop=True)
+
+
+_KEYS: dict[int, pd.Series] = {}
+
+
+def _search_keys(atlas: Atlas) -> pd.Series:
+    if id(atlas) not in _KEYS:
+        _KEYS[id(atlas)] = atlas.communes["nom"].map(cle_recherche)
+    return _KEYS[id(atlas)]
+
+
+@dataclass(frozen=True)
+class CommuneProfile:
+    """Everything the commune page shows."""
+
+    code: str
+    nom: str
+    population: int | None
+    population_millesime: str
+    epci: tuple[str, str] | None
+    autres_pvd_epci: list[str]
+    departement: tuple[str, str]
+    region: tuple[str, str]
+    programmes: list[str]
+    date_signature: str | None
+    programme_local: dict = field(default_factory=dict)
+
+
+def commune_profile(atlas: Atlas, code: str, programmes: dict[str, dict]) -> CommuneProfile:
+    """Profile of one commune: figures, EPCI and its other PVD, status, local programme."""
+    com = atlas.communes.set_index("code")
+    row = com.loc[code]
+    epci = None
+    others: list[str] = []
+    if isinstance(row["epci"], str):
+        epci = (row["epci"], str(atlas.epci.set_index("code")["nom"].get(row["epci"], row["epci"])))
+        members = com[(com["epci"] == row["epci"]) & com["pvd"]]
+        others = [n for c, n in members["nom"].items() if c != code]
+    deps = atlas.departements.set_index("code")["nom"]
+    regs = atlas.regions.set_index("code")["nom"]
+    status = [
+        label
+        for key, label in (("pvd", "Petites villes de demain"), ("acv", "Action cœur de ville"))
+        if bool(row.get(key, False))
+    ]
+    status += [name for name in atlas.selections if name not in ("pvd", "acv") and bool(row.get(name))]
+    date = None
+    if "pvd" in atlas.selections:
+        rows = atlas.selections["pvd"].rows
+        dates = rows.loc[rows["code"] == code, "date_signature"] if "date_signature" in rows else []
+        date = next((d for d in dates if isinstance(d, str) and d.strip()), None)
+    pop = row["population"]
+    return CommuneProfile(
+        code=code,
+        nom=row["nom"],
+        population=None if pd.isna(pop) else int(pop),
+        population_millesime=str(row["population_millesime"]),
+        epci=epci,
+        autres_pvd_epci=others,
+        departement=(row["dep"], str(deps.get(row["dep"], ""))),
+        region=(row["reg"], str(regs.get(row["reg"], ""))),
+        programmes=status,
+        date_signature=date,
+        programme_local=programmes.get(code, {}),
+    )
+
+
+def territory_options(atlas: Atlas) -> list[tuple[str, str, str]]:
+    """(level, code, label) of every région, département and EPCI, for comparison selectors."""
+    out = [("region", r.code, f"{r.nom} (région)") for r in atlas.regions.itertuples()]
+    out += [("departement", d.code, f"{d.nom} ({d.code})") for d in atlas.departements.itertuples()]
+    out += [("epci", e.code, f"{e.nom} (EPCI)") for e in atlas.epci.itertuples()]
+    return out
+
+
+def compare(atlas: Atlas, territories: list[tuple[str, str]]) -> pd.DataFrame:
+    """Same figures for each territory in aligned columns, plus the difference of the first two."""
+    columns = {}
+    for level, code in territories:
+        row = atlas.stats(level).set_index("code").loc[code]
+        columns[str(row["nom"])] = {
+            "Communes PVD": int(row["pvd"]),
+            "Communes ACV": int(row["acv"]),
+            "Communes": int(row["communes"]),
+            "Population": int(row["population"]),
+            "Population des PVD": int(row["population_pvd"]),
+            "Part de la population en PVD (%)": round(100 * float(row["part_population_pvd"]), 1),
+        }
+    table = pd.DataFrame(columns)
+    if len(table.columns) >= 2:
+        a, b = table.columns[:2]
+        table[f"Écart ({a} − {b})"] = (table[a] - table[b]).round(1)
+    return table

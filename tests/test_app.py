@@ -1,4 +1,4 @@
-"""AppTest smoke test over the dashboard and every page."""
+"""AppTest smoke test over the dashboard and every page, and the drill-down through the URL."""
 
 from pathlib import Path
 
@@ -10,10 +10,51 @@ from pvd_geo.constants import ROOT
 PAGES = ["dashboard.py", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py"))]
 
 
+def _text(app) -> str:
+    parts = [m.value for m in app.metric] + [str(m.value) for m in app.markdown]
+    parts += [str(t.value) for t in app.title] + [str(c.value) for c in app.caption]
+    parts += [d.value.to_string() if hasattr(d.value, "to_string") else str(d.value) for d in app.dataframe]
+    return " ".join(parts)
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_page_runs(page, build_env):
-    app = AppTest.from_file(str(Path(ROOT) / page), default_timeout=60).run()
+    app = AppTest.from_file(str(Path(ROOT) / page), default_timeout=90)
+    if "Territoire" in page:
+        app.query_params["dep"] = "30"
+    app.run()
     assert not app.exception, app.exception
-    text = " ".join(m.value for m in app.metric) + " " + " ".join(str(t.value) for t in app.markdown)
-    assert "21" in app.dataframe[0].value.to_string() and "24" in app.dataframe[0].value.to_string()
-    assert text
+    text = _text(app)
+    assert "21" in text
+    if "Territoire" not in page:
+        assert "24" in text
+    assert "Sources" in text
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({}, "France"),
+        ({"reg": "76"}, "Occitanie"),
+        ({"dep": "32"}, "Gers (32)"),
+        ({"epci": "200034411"}, "CC du Piémont Cévenol"),
+        ({"com": "30210"}, "Quissac"),
+    ],
+)
+def test_drill_down_from_url(params, expected, build_env):
+    app = AppTest.from_file(str(Path(ROOT) / "pages" / "1_Territoire.py"), default_timeout=90)
+    for key, value in params.items():
+        app.query_params[key] = value
+    app.run()
+    assert not app.exception, app.exception
+    assert expected in app.title[0].value
+
+
+def test_commune_page_shows_local_programme(build_env):
+    app = AppTest.from_file(str(Path(ROOT) / "pages" / "1_Territoire.py"), default_timeout=90)
+    app.query_params["com"] = "30210"
+    app.run()
+    text = _text(app)
+    assert "CC du Piémont Cévenol" in text and "Saint-Hippolyte-du-Fort" in text
+    assert "32 actions" in text and "2028" in text
+    assert "26 septembre 2023" in text

@@ -1,26 +1,20 @@
 """Current legal populations and EPCI composition: the npm package
 ``@etalab/decoupage-administratif`` (MIT), downloaded from the npm registry with Python.
 
-The tarball is pinned (``ETALAB_VERSION``), verified against the ``dist.integrity`` hash the
-registry publishes, and cached with that hash beside it so that later builds work offline.
+The tarball is pinned (``ETALAB_VERSION``) and verified (see :mod:`pvd_geo.sources.npm`).
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
-import os
 import tarfile
-import tempfile
-import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from ..constants import ETALAB_PACKAGE, ETALAB_VERSION, npm_registry
+from ..constants import ETALAB_PACKAGE, ETALAB_VERSION
+from .npm import NpmUnavailable, fetch_tarball
 
 
 class EtalabUnavailable(RuntimeError):
@@ -36,58 +30,12 @@ class EtalabTables:
     membres: pd.DataFrame  # commune, epci
 
 
-def _tarball_name() -> str:
-    return f"{ETALAB_PACKAGE.split('/')[-1]}-{ETALAB_VERSION}.tgz"
-
-
-def _get(url: str, timeout: float) -> bytes:
-    if not url.startswith(("https://", "http://")):
-        raise EtalabUnavailable(f"adresse refusée : {url}")
-    with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (scheme checked)
-        return response.read()
-
-
-def _integrity_ok(payload: bytes, integrity: str) -> bool:
-    algo, _, expected = integrity.partition("-")
-    if algo not in ("sha512", "sha384", "sha256"):
-        return False
-    digest = base64.b64encode(hashlib.new(algo, payload).digest()).decode()
-    return digest == expected
-
-
 def fetch_package(cache: Path, timeout: float = 30.0) -> Path:
-    """Return the path of the verified tarball, downloading it into ``cache`` if needed."""
-    target = cache / _tarball_name()
-    sidecar = target.with_suffix(".integrity")
-    if (
-        target.exists()
-        and sidecar.exists()
-        and _integrity_ok(target.read_bytes(), sidecar.read_text().strip())
-    ):
-        return target
-    registry = npm_registry()
-    meta_url = f"{registry}/{urllib.parse.quote(ETALAB_PACKAGE, safe='@')}/{ETALAB_VERSION}"
+    """Path of the verified Etalab tarball, downloaded into ``cache`` if needed."""
     try:
-        meta = json.loads(_get(meta_url, timeout))
-        integrity = meta["dist"]["integrity"]
-        payload = _get(meta["dist"]["tarball"], timeout)
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise EtalabUnavailable(f"téléchargement impossible depuis {registry} : {exc}") from exc
-    if not _integrity_ok(payload, integrity):
-        raise EtalabUnavailable(
-            f"empreinte invalide pour {ETALAB_PACKAGE}@{ETALAB_VERSION} : fichier corrompu ou modifié"
-        )
-    cache.mkdir(parents=True, exist_ok=True)
-    _atomic_write(target, payload)
-    _atomic_write(sidecar, integrity.encode())
-    return target
-
-
-def _atomic_write(path: Path, payload: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(payload)
-    os.replace(tmp, path)
+        return fetch_tarball(ETALAB_PACKAGE, ETALAB_VERSION, cache, timeout)
+    except NpmUnavailable as exc:
+        raise EtalabUnavailable(str(exc)) from exc
 
 
 def _member(tar: tarfile.TarFile, name: str) -> list[dict]:

@@ -1,0 +1,32 @@
+"""Two or more territories side by side: same figures, maps at the same scale and colours."""
+
+import streamlit as st
+
+from pvd_geo import ui, views
+
+st.set_page_config(page_title="Atlas PVD — comparer", page_icon="⚖️", layout="wide")
+atlas = ui.get_atlas()
+ui.tiles_selector()
+options = views.territory_options(atlas)
+labels = {f"{lvl}:{code}": label for lvl, code, label in options}
+chosen = st.multiselect(
+    "Territoires à comparer",
+    list(labels),
+    default=["departement:30", "departement:32"],
+    format_func=labels.get,
+    key="comparer",
+    max_selections=4,
+)
+st.title("Comparer des territoires")
+if len(chosen) < 2:
+    st.info("Choisissez au moins deux territoires.")
+    st.stop()
+pairs = [tuple(c.split(":", 1)) for c in chosen]
+st.dataframe(views.compare(atlas, pairs), width="stretch")
+st.caption("Cartes à la même échelle et avec les mêmes couleurs.")
+cols = st.columns(len(pairs))
+for col, (level, code) in zip(cols, pairs):
+    with col:
+        st.markdown(f"**{labels[f'{level}:{code}']}**")
+        ui.comparison_map(atlas, level, code, pairs, key=f"cmp_{level}_{code}")
+ui.page_footer(atlas)

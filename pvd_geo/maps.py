@@ -1,0 +1,350 @@
+"""Folium maps: layers, styles, escaped tooltips, legend and sources — served without any CDN."""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from dataclasses import dataclass
+
+import folium
+import geopandas as gpd
+import numpy as np
+import shapely
+from branca.element import MacroElement, Template
+
+from .format import fr_int
+
+# Okabe–Ito based palette (readable by colour-blind users); PVD and ACV also differ by shape.
+COLOURS = {
+    "pvd": "#D55E00",
+    "acv": "#0072B2",
+    "epci_pvd": "#F7D9BF",
+    "commune": "#9A9A9A",
+    "fond": "#ECECEC",
+    "epci": "#4D4D4D",
+    "departement": "#1A1A1A",
+}
+LEGEND = [
+    ("pvd", "Commune sélectionnée (Petites villes de demain)", "square"),
+    ("acv", "Commune Action cœur de ville", "circle"),
+    ("epci_pvd", "EPCI contenant au moins une Petite ville de demain", "square"),
+]
+LABEL_MIN_ZOOM = 8.5
+DECIMALS = 3  # ≈ 100 m: below a pixel at département zoom
+
+
+@dataclass(frozen=True)
+class MapAssets:
+    """Where the browser loads Leaflet from (the app's own static files)."""
+
+    leaflet_js: str
+    leaflet_css: str
+
+
+def _round(geoms: np.ndarray, decimals: int = DECIMALS) -> np.ndarray:
+    """Snap to a 10^-decimals grid; parts that collapse (tiny islands) are dropped."""
+    return shapely.set_precision(geoms, 10.0**-decimals)
+
+
+def feature_collection(
+    gdf: gpd.GeoDataFrame, geometry: str, properties: dict[str, list], decimals: int = DECIMALS
+) -> dict:
+    """A compact GeoJSON FeatureCollection: rounded coordinates, only the given properties."""
+    geoms = _round(gdf[geometry].to_numpy(), decimals)
+    shapes = [json.loads(s) for s in shapely.to_geojson(geoms)]
+    keys = list(properties)
+    features = [
+        {"type": "Feature", "properties": {k: properties[k][i] for k in keys}, "geometry": shape}
+        for i, shape in enumerate(shapes)
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def commune_tooltip(row, population_label: str) -> str:
+    """Tooltip HTML of a commune; every value from the data is escaped."""
+    status = [p for p, flag in (("PVD", row.pvd), ("ACV", row.acv)) if flag] or ["hors programme"]
+    epci = html.escape(str(row.epci_nom)) if isinstance(row.epci_nom, str) else "sans EPCI"
+    return (
+        f"<b>{html.escape(str(row.nom))}</b> {html.escape(str(row.code))}<br>"
+        f"{fr_int(row.population)} hab. ({html.escape(str(row.population_millesime))})<br>"
+        f"{epci}<br>{', '.join(status)}"
+    )
+
+
+def _layer(data: dict, name: str, style: dict, tooltip: bool = False, interactive: bool = True):
+    return folium.GeoJson(
+        data,
+        name=name,
+        style_function=lambda _f, s=style: s,
+        highlight_function=(lambda _f: {"weight": 3, "color": "#000000"}) if interactive else None,
+        tooltip=folium.GeoJsonTooltip(fields=["t"], labels=False, sticky=True) if tooltip else None,
+        interactive=interactive,
+        control=False,
+        zoom_on_click=False,
+        embed=True,
+    )
+
+
+_CONTROL = Template(
+    """
+{% macro script(this, kwargs) %}
+(function() {
+  var map = {{ this._parent.get_name() }};
+  var ctl = L.control({position: {{ this.position|tojson }}});
+  ctl.onAdd = function() {
+    var div = L.DomUtil.create('div', {{ this.css_class|tojson }});
+    div.innerHTML = {{ this.html|tojson }};
+    L.DomEvent.disableClickPropagation(div);
+    return div;
+  };
+  ctl.addTo(map);
+})();
+{% endmacro %}
+"""
+)
+
+
+class HtmlControl(MacroElement):
+    """A fixed Leaflet control holding trusted HTML (legend, sources)."""
+
+    def __init__(self, html_text: str, position: str, css_class: str):
+        super().__init__()
+        self._template = _CONTROL
+        self.html, self.position, self.css_class = html_text, position, css_class
+
+
+_LABELS = Template(
+    """
+{% macro script(this, kwargs) %}
+(function() {
+  var map = {{ this._parent.get_name() }};
+  var labels = L.layerGroup();
+  {{ this.points|tojson }}.forEach(function(p) {
+    var icon = L.divIcon({className: 'pvd-label', html: p[2], iconSize: null, iconAnchor: [-6, 8]});
+    L.marker([p[0], p[1]], {icon: icon, interactive: false, keyboard: false}).addTo(labels);
+  });
+  function toggle() {
+    if (map.getZoom() >= {{ this.min_zoom }}) { labels.addTo(map); } else { labels.remove(); }
+  }
+  map.on('zoomend', toggle);
+  toggle();
+})();
+{% endmacro %}
+"""
+)
+
+
+class Labels(MacroElement):
+    """Names of PVD communes, shown from ``min_zoom`` (département zoom) on; names are escaped."""
+
+    def __init__(self, points: list[tuple[float, float, str]], min_zoom: int = LABEL_MIN_ZOOM):
+        super().__init__()
+        self._template = _LABELS
+        self.points = [[round(y, 4), round(x, 4), html.escape(name)] for x, y, name in points]
+        self.min_zoom = min_zoom
+
+
+_CSS = (
+    "<style>.pvd-legend,.pvd-sources{background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;"
+    "font:12px/1.35 sans-serif;color:#222;box-shadow:0 0 3px rgba(0,0,0,.3)}"
+    ".pvd-legend i{display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:-2px;"
+    "border:1px solid #333}.pvd-legend i.circle{border-radius:50%}"
+    ".pvd-sources{font-size:10px;max-width:420px}"
+    ".pvd-label{font:600 11px sans-serif;color:#222;white-space:nowrap;"
+    "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff}</style>"
+)
+
+
+def legend_html(title: str) -> str:
+    items = "".join(
+        f'<div><i class="{shape}" style="background:{COLOURS[key]}"></i>{html.escape(label)}</div>'
+        for key, label, shape in LEGEND
+    )
+    return f"{_CSS}<b>{html.escape(title)}</b>{items}"
+
+
+def common_zoom(bounds: list[tuple[float, float, float, float]], width_px: int, height_px: int) -> float:
+    """One Web-Mercator zoom at which every bounding box fits in ``width_px`` × ``height_px``."""
+    zooms = []
+    for minx, miny, maxx, maxy in bounds:
+        mx = [math.radians(x) for x in (minx, maxx)]
+        my = [math.log(math.tan(math.pi / 4 + math.radians(y) / 2)) for y in (miny, maxy)]
+        span = max((mx[1] - mx[0]) / width_px, (my[1] - my[0]) / height_px) or 1e-9
+        zooms.append(math.log2(2 * math.pi / (256 * span)))
+    return math.floor(min(zooms) * 4) / 4
+
+
+def base_map(
+    bounds: tuple[float, float, float, float],
+    assets: MapAssets,
+    tiles: str | None = None,
+    zoom: float | None = None,
+):
+    """An empty Leaflet map loading Leaflet from ``assets`` only: fitted to ``bounds``, or centred
+    on them at a fixed ``zoom`` (same scale for maps side by side)."""
+    minx, miny, maxx, maxy = bounds
+    fmap = folium.Map(
+        location=[(miny + maxy) / 2, (minx + maxx) / 2],
+        zoom_start=zoom or 8,
+        tiles=None,
+        control_scale=True,
+        prefer_canvas=False,
+        zoom_snap=0.25,
+    )
+    fmap.default_js = [("leaflet", assets.leaflet_js)]
+    fmap.default_css = [("leaflet_css", assets.leaflet_css)]
+    if tiles == "osm":
+        folium.TileLayer("OpenStreetMap", attr="© contributeurs OpenStreetMap").add_to(fmap)
+    elif tiles == "ign":
+        folium.TileLayer(
+            "https://data.geopf.fr/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=GEOGRAPHICALGRIDSYSTEMS.PLANIGNV2"
+            "&STYLE=normal&TILEMATRIXSET=PM&FORMAT=image/png&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}",
+            attr="© IGN Plan",
+        ).add_to(fmap)
+    if zoom is None:
+        fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+    return fmap
+
+
+def _sources_control(fmap, sources: str) -> None:
+    HtmlControl(html.escape(sources), "bottomright", "pvd-sources").add_to(fmap)
+
+
+def communes_map(
+    communes: gpd.GeoDataFrame,
+    epci: gpd.GeoDataFrame,
+    departements: gpd.GeoDataFrame,
+    background: gpd.GeoDataFrame,
+    assets: MapAssets,
+    *,
+    title: str,
+    sources: str,
+    population_label: str,
+    tiles: str | None = None,
+    bounds: tuple[float, float, float, float] | None = None,
+    zoom: float | None = None,
+) -> folium.Map:
+    """Commune polygons of a scope with PVD/ACV styles, EPCI shading and outlines, labels, legend.
+
+    ``communes`` needs the display geometry ``geometry_departement`` and ``code, nom, pvd, acv,
+    population, population_millesime, epci_nom``; ``epci`` (with ``pvd``) and ``departements``
+    are drawn as outlines; ``background`` (départements) is filled in light grey when no tiles.
+    """
+    fmap = base_map(bounds or tuple(communes["geometry_departement"].total_bounds), assets, tiles, zoom)
+    geom = "geometry_departement"
+    if tiles is None and len(background):
+        _layer(
+            feature_collection(background, geom, {}),
+            "fond",
+            {"fillColor": COLOURS["fond"], "fillOpacity": 1, "color": "#FFFFFF", "weight": 1},
+            interactive=False,
+        ).add_to(fmap)
+    shaded = epci[epci["pvd"] > 0]
+    if len(shaded):
+        _layer(
+            feature_collection(shaded, geom, {}),
+            "EPCI avec PVD",
+            {"fillColor": COLOURS["epci_pvd"], "fillOpacity": 1, "stroke": False},
+            interactive=False,
+        ).add_to(fmap)
+    tips = [commune_tooltip(r, population_label) for r in communes.itertuples(index=False)]
+    for key, mask, fill, opacity in (
+        ("autres", ~(communes["pvd"] | communes["acv"]), "#FFFFFF", 0.0),
+        ("acv", communes["acv"] & ~communes["pvd"], COLOURS["acv"], 0.85),
+        ("pvd", communes["pvd"], COLOURS["pvd"], 0.9),
+    ):
+        part = communes[mask.to_numpy()]
+        if not len(part):
+            continue
+        props = {"t": [tips[i] for i in np.flatnonzero(mask.to_numpy())], "c": part["code"].tolist()}
+        style = {"fillColor": fill, "fillOpacity": opacity, "color": COLOURS["commune"], "weight": 0.6}
+        _layer(feature_collection(part, geom, props), key, style, tooltip=True).add_to(fmap)
+    _layer(
+        feature_collection(epci, geom, {}),
+        "contours EPCI",
+        {"fill": False, "color": COLOURS["epci"], "weight": 1.6},
+        interactive=False,
+    ).add_to(fmap)
+    _layer(
+        feature_collection(departements, geom, {}),
+        "contours départements",
+        {"fill": False, "color": COLOURS["departement"], "weight": 2.6},
+        interactive=False,
+    ).add_to(fmap)
+    for row in communes[communes["acv"]].itertuples(index=False):
+        point = row.geometry_departement.representative_point()
+        folium.CircleMarker(
+            [point.y, point.x],
+            radius=5,
+            color="#FFFFFF",
+            weight=1.5,
+            fill=True,
+            fill_color=COLOURS["acv"],
+            fill_opacity=1,
+            interactive=False,
+        ).add_to(fmap)
+    pvd = communes[communes["pvd"]]
+    points = [(p.x, p.y, n) for p, n in zip(pvd[geom].representative_point(), pvd["nom"])]
+    Labels(points).add_to(fmap)
+    HtmlControl(legend_html(title), "topright", "pvd-legend").add_to(fmap)
+    _sources_control(fmap, sources)
+    return fmap
+
+
+def _count_colour(value: int, top: int) -> str:
+    ramp = ["#FFFFFF", "#FDE5D2", "#F9C49E", "#F09A62", "#E0702F", "#C24E0C"]
+    if value <= 0 or top <= 0:
+        return ramp[0]
+    return ramp[min(len(ramp) - 1, 1 + int((len(ramp) - 2) * value / top))]
+
+
+def territories_map(
+    territories: gpd.GeoDataFrame,
+    geometry: str,
+    pvd_points: gpd.GeoDataFrame,
+    assets: MapAssets,
+    *,
+    title: str,
+    sources: str,
+    level_label: str,
+    tiles: str | None = None,
+) -> folium.Map:
+    """Territories (régions or départements) shaded by PVD count, PVD communes as points."""
+    fmap = base_map(tuple(territories[geometry].total_bounds), assets, tiles)
+    top = int(territories["pvd"].max() or 0)
+    groups: dict[str, list[int]] = {}
+    for i, value in enumerate(territories["pvd"].astype(int)):
+        groups.setdefault(_count_colour(value, top), []).append(i)
+    for colour, idx in groups.items():
+        part = territories.iloc[idx]
+        tips = [
+            f"<b>{html.escape(str(r.nom))}</b> ({html.escape(str(r.code))})<br>{level_label}<br>"
+            f"Communes PVD : {fr_int(r.pvd)}<br>Communes ACV : {fr_int(r.acv)}"
+            for r in part.itertuples(index=False)
+        ]
+        style = {"fillColor": colour, "fillOpacity": 0.95, "color": "#444444", "weight": 1}
+        _layer(
+            feature_collection(part, geometry, {"t": tips, "c": part["code"].tolist()}),
+            "territoires",
+            style,
+            tooltip=True,
+        ).add_to(fmap)
+    for point in pvd_points.geometry:
+        folium.CircleMarker(
+            [round(point.y, 4), round(point.x, 4)],
+            radius=2.5,
+            weight=0,
+            fill=True,
+            fill_color="#5A1E00",
+            fill_opacity=0.9,
+            interactive=False,
+        ).add_to(fmap)
+    legend = (
+        f"{_CSS}<b>{html.escape(title)}</b><div>Couleur : nombre de communes PVD par "
+        f"{html.escape(level_label)} (max. {top})</div>"
+        '<div><i class="circle" style="background:#5A1E00"></i>Commune PVD</div>'
+    )
+    HtmlControl(legend, "topright", "pvd-legend").add_to(fmap)
+    _sources_control(fmap, sources)
+    return fmap

@@ -1,0 +1,92 @@
+"""View models and folium maps on the real data: search, URL state, comparison, escaped HTML."""
+
+import html
+
+import pytest
+
+from pvd_geo import maps, views
+
+
+def test_search_ignores_case_accents_hyphens_article(atlas):
+    hits = views.search_communes(atlas, "grau du roi")
+    assert hits.loc[0, "nom"] == "Le Grau-du-Roi"
+    isle = views.search_communes(atlas, "isle jourdain")
+    assert {"32160", "86112"} <= set(isle["code"])
+    assert any("Gers" in label for label in isle["libelle"]) and any(
+        "Vienne" in label for label in isle["libelle"]
+    )
+
+
+def test_resolve_fills_parents_and_drops_unknown(atlas):
+    loc = views.resolve(atlas, {"com": "30210"})
+    assert loc.params() == {"reg": "76", "dep": "30", "epci": "200034411", "com": "30210"}
+    assert loc.up().level == "epci"
+    assert views.resolve(atlas, {"dep": "999"}).level == "france"
+    crumbs = [label for label, _ in views.breadcrumb(atlas, loc)]
+    assert crumbs == ["France", "Occitanie", "Gard", "CC du Piémont Cévenol", "Quissac"]
+
+
+def test_locate_click(atlas):
+    quissac = atlas.communes.set_index("code").loc["30210"].geometry.representative_point()
+    assert views.locate(atlas, "commune", quissac.y, quissac.x) == "30210"
+    assert views.locate(atlas, "departement", quissac.y, quissac.x) == "30"
+
+
+def test_compare_gard_gers(atlas):
+    table = views.compare(atlas, [("departement", "30"), ("departement", "32")])
+    assert table.loc["Communes PVD", "Gard"] == 21 and table.loc["Communes PVD", "Gers"] == 24
+    assert table.loc["Communes PVD", "Écart (Gard − Gers)"] == -3
+
+
+def test_common_zoom_is_shared():
+    gard, gers = (3.26, 43.46, 4.85, 44.46), (-0.28, 43.31, 1.2, 44.08)
+    zoom = maps.common_zoom([gard, gers], 600, 460)
+    assert zoom == maps.common_zoom([gers, gard], 600, 460)
+    assert 7 <= zoom <= 9
+
+
+@pytest.fixture(scope="module")
+def overview_html(atlas):
+    sc = views.scope(atlas, ["30", "32"])
+    fmap = maps.communes_map(
+        sc.communes,
+        sc.epci,
+        sc.departements,
+        sc.background,
+        maps.MapAssets("/app/static/vendor/leaflet/leaflet.js", "/app/static/vendor/leaflet/leaflet.css"),
+        title="Gard et Gers",
+        sources="Sources : test",
+        population_label="p",
+    )
+    return fmap.get_root().render()
+
+
+def test_map_has_no_cdn_and_has_legend_sources_tooltips(overview_html):
+    assert "cdn." not in overview_html and "code.jquery.com" not in overview_html
+    assert "/app/static/vendor/leaflet/leaflet.js" in overview_html
+    legend = overview_html.replace("\\u00e9", "é")  # the legend travels JSON-escaped in the script
+    assert "Commune sélectionnée" in legend and "Sources : test" in overview_html
+    assert "Le Grau-du-Roi" in overview_html and "Quissac" in overview_html
+    assert len(overview_html) < 700_000  # measured in benchmarks; a guard against a regression in size
+
+
+def test_hostile_names_are_escaped(atlas):
+    sc = views.scope(atlas, ["32"])
+    hostile = "<img src=x onerror=alert(1)>"
+    communes = sc.communes.copy()
+    communes.loc[communes["code"] == "32107", "nom"] = hostile
+    fmap = maps.communes_map(
+        communes,
+        sc.epci,
+        sc.departements,
+        sc.background,
+        maps.MapAssets("a.js", "a.css"),
+        title="t",
+        sources="s",
+        population_label="p",
+    )
+    page = fmap.get_root().render()
+    # strings travel JSON-encoded in the script: once decoded, the name is text, never a tag
+    assert hostile not in page
+    assert "\\u003cimg" not in page
+    assert html.escape(hostile).replace("&", "\\u0026") in page
