@@ -1,4 +1,4 @@
-"""Atlas PVD — overview of the current scope (Gard + Gers by default)."""
+"""Atlas PVD — overview of the current scope (Gard + Gers by default): figures, map, counts."""
 
 import streamlit as st
 
@@ -6,11 +6,9 @@ from pvd_geo import ui, views
 from pvd_geo.format import fr_int, fr_pct
 
 st.set_page_config(page_title="Atlas PVD — vue d'ensemble", page_icon="🗺️", layout="wide")
+ui.sidebar()
 atlas = ui.get_atlas()
-ui.tiles_selector()
-
-options = atlas.departements.sort_values("code")
-labels = dict(zip(options["code"], options["nom"] + " (" + options["code"] + ")"))
+labels = ui.departement_labels(atlas)
 deps = (
     st.sidebar.multiselect(
         "Départements", list(labels), default=ui.DEFAULT_SCOPE, format_func=labels.get, key="scope"
@@ -18,13 +16,9 @@ deps = (
     or ui.DEFAULT_SCOPE
 )
 view = views.overview(atlas, deps)
-names = (
-    " et ".join(atlas.departements.set_index("code").loc[deps, "nom"])
-    if len(deps) <= 3
-    else f"{len(deps)} départements"
-)
+name = views.scope_name(atlas, deps)
 
-st.title(f"Petites villes de demain — {names}")
+st.title(f"Petites villes de demain — {name}")
 cols = st.columns(4)
 cols[0].metric("Communes PVD", fr_int(view.totals["pvd"]))
 cols[1].metric("EPCI avec au moins une PVD", fr_int(view.totals["epci_avec_pvd"]))
@@ -36,22 +30,21 @@ cols[2].metric(
 cols[3].metric("Communes Action cœur de ville", fr_int(view.totals["acv"]))
 st.caption(
     f"{fr_pct(view.totals['part_population_pvd'])} des {fr_int(view.totals['population'])} habitants "
-    f"vivent dans une Petite ville de demain. Cliquez sur une commune pour ouvrir sa fiche."
+    "vivent dans une Petite ville de demain. Cliquez sur une commune pour ouvrir sa fiche."
 )
-
-clicked = ui.communes_map(atlas, deps, None, f"Petites villes de demain — {names}", key="carte_accueil")
+clicked = ui.communes_map(atlas, deps, None, f"Petites villes de demain — {name}", key="carte_accueil")
 if clicked:
-    st.switch_page("pages/1_Territoire.py", query_params={"com": clicked})
+    st.switch_page(ui.PAGE_TERRITOIRE, query_params={"com": clicked})
 
 st.subheader("Comptes par territoire")
 level = st.radio(
     "Niveau",
     ["departement", "epci", "region"],
     horizontal=True,
-    format_func={"departement": "Département", "epci": "EPCI", "region": "Région"}.get,
     key="niveau",
+    format_func={"departement": "Département", "epci": "EPCI", "region": "Région"}.get,
 )
 table = views.counts(atlas, level, deps)
 ui.stats_table(table)
-st.bar_chart(table.head(25).set_index("nom")["pvd"], horizontal=True, x_label="Communes PVD", y_label="")
+ui.bar_chart(table)
 ui.page_footer(atlas)

@@ -3,11 +3,10 @@
 import streamlit as st
 
 from pvd_geo import ui, views
-from pvd_geo.format import fr_int
 
 st.set_page_config(page_title="Atlas PVD — territoires", page_icon="🧭", layout="wide")
+ui.sidebar()
 atlas = ui.get_atlas()
-ui.tiles_selector()
 loc = ui.current_location(atlas)
 
 query = st.sidebar.text_input("Rechercher une commune", key="recherche", placeholder="ex. grau du roi")
@@ -85,39 +84,8 @@ elif loc.level in ("dep", "epci"):
             ui.go(views.Location(loc.reg, loc.dep, loc.epci, clicked))
     ui.stats_table(table)
 else:
-    p = views.commune_profile(atlas, loc.com, ui.programmes())
-    st.title(p.nom)
-    cols = st.columns(4)
-    cols[0].metric("Code INSEE", p.code)
-    cols[1].metric(f"Population ({p.population_millesime})", fr_int(p.population))
-    cols[2].metric("Programme", " · ".join(p.programmes) or "hors programme")
-    cols[3].metric("Convention", p.date_signature or "non renseignée")
-    st.markdown(f"**Département** : {p.departement[1]} ({p.departement[0]}) — **Région** : {p.region[1]}")
-    if p.epci:
-        others = ", ".join(p.autres_pvd_epci) or "aucune"
-        st.markdown(f"**EPCI** : {p.epci[1]} ({p.epci[0]}) — autres PVD de l'EPCI : {others}")
-    local = p.programme_local
-    if local:
-        st.subheader("Programme local")
-        if local.get("ort"):
-            st.write(local["ort"])
-        if local.get("orientations"):
-            st.markdown(f"**{len(local['orientations'])} orientations stratégiques**")
-            st.markdown("\n".join(f"{i}. {o}" for i, o in enumerate(local["orientations"], 1)))
-        if local.get("actions"):
-            st.markdown(
-                f"**{local['actions']} actions** inscrites au plan d'actions "
-                f"jusqu'en {local.get('actions_jusqu_en', '')}."
-            )
-        if local.get("projets"):
-            st.markdown("**Principaux projets**")
-            st.markdown("\n".join(f"- {x}" for x in local["projets"]))
-        st.caption(f"Source : {local.get('source', 'non précisée')}")
-    else:
-        st.info(
-            "Pas encore de programme local renseigné pour cette commune "
-            "(fichier geodata/programmes_locaux.toml)."
-        )
-    if p.epci:
-        ui.communes_map(atlas, [], p.epci[0], p.epci[1], key=f"carte_com_{p.code}")
+    profile = views.commune_profile(atlas, loc.com, ui.programmes())
+    ui.commune_page(profile)
+    if profile.epci:
+        ui.communes_map(atlas, [], profile.epci[0], profile.epci[1], key=f"carte_com_{profile.code}")
 ui.page_footer(atlas)

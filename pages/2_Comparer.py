@@ -5,28 +5,27 @@ import streamlit as st
 from pvd_geo import ui, views
 
 st.set_page_config(page_title="Atlas PVD — comparer", page_icon="⚖️", layout="wide")
+ui.sidebar()
 atlas = ui.get_atlas()
-ui.tiles_selector()
-options = views.territory_options(atlas)
-labels = {f"{lvl}:{code}": label for lvl, code, label in options}
+st.title("Comparer des territoires")
+labels = {f"{lvl}:{code}": label for lvl, code, label in views.territory_options(atlas)}
 chosen = st.multiselect(
-    "Territoires à comparer",
+    "Territoires à comparer (régions, départements, EPCI)",
     list(labels),
     default=["departement:30", "departement:32"],
     format_func=labels.get,
     key="comparer",
     max_selections=4,
 )
-st.title("Comparer des territoires")
 if len(chosen) < 2:
     st.info("Choisissez au moins deux territoires.")
     st.stop()
 pairs = [tuple(c.split(":", 1)) for c in chosen]
-st.dataframe(views.compare(atlas, pairs), width="stretch")
+ui.comparison_table(views.compare(atlas, pairs))
 st.caption("Cartes à la même échelle et avec les mêmes couleurs.")
 cols = st.columns(len(pairs))
-for col, (level, code) in zip(cols, pairs):
+for col, (level, code) in zip(cols, pairs, strict=True):
     with col:
         st.markdown(f"**{labels[f'{level}:{code}']}**")
-        ui.comparison_map(atlas, level, code, pairs, key=f"cmp_{level}_{code}")
+        ui.comparison_map(atlas, level, code, pairs, labels[f"{level}:{code}"], key=f"cmp_{level}_{code}")
 ui.page_footer(atlas)

@@ -172,7 +172,7 @@ def common_zoom(bounds: list[tuple[float, float, float, float]], width_px: int, 
         my = [math.log(math.tan(math.pi / 4 + math.radians(y) / 2)) for y in (miny, maxy)]
         span = max((mx[1] - mx[0]) / width_px, (my[1] - my[0]) / height_px) or 1e-9
         zooms.append(math.log2(2 * math.pi / (256 * span)))
-    return math.floor(min(zooms) * 4) / 4
+    return math.floor(min(zooms) * 4) / 4 - 0.25  # a quarter-step margin around the widest
 
 
 def base_map(
@@ -309,9 +309,10 @@ def territories_map(
     sources: str,
     level_label: str,
     tiles: str | None = None,
+    bounds: tuple[float, float, float, float] | None = None,
 ) -> folium.Map:
     """Territories (régions or départements) shaded by PVD count, PVD communes as points."""
-    fmap = base_map(tuple(territories[geometry].total_bounds), assets, tiles)
+    fmap = base_map(bounds or tuple(territories[geometry].total_bounds), assets, tiles)
     top = int(territories["pvd"].max() or 0)
     groups: dict[str, list[int]] = {}
     for i, value in enumerate(territories["pvd"].astype(int)):

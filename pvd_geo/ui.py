@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -12,6 +14,22 @@ from .constants import ANCT_SOURCE, LEVEL_LABEL
 from .sources.programmes import read_programmes
 
 DEFAULT_SCOPE = ["30", "32"]
+PAGE_ACCUEIL = "dashboard.py"
+PAGE_TERRITOIRE = "pages/1_Territoire.py"
+PAGE_COMPARER = "pages/2_Comparer.py"
+NAVIGATION = [
+    (PAGE_ACCUEIL, "Vue d'ensemble", ":material/map:"),
+    (PAGE_TERRITOIRE, "Territoires", ":material/travel_explore:"),
+    (PAGE_COMPARER, "Comparer", ":material/compare:"),
+]
+
+
+def sidebar() -> None:
+    """The navigation (French labels) and the map background selector, once per page."""
+    for page, label, icon in NAVIGATION:
+        st.sidebar.page_link(page, label=label, icon=icon)
+    st.sidebar.divider()
+    tiles_selector()
 
 
 @st.cache_resource(show_spinner="Chargement des données…")
@@ -109,6 +127,7 @@ def _territories_map(level: str, region: str | None, tiles: str | None, title: s
         sources=sources_line(atlas),
         level_label=LEVEL_LABEL[level],
         tiles=tiles,
+        bounds=views.main_bounds(layer, geometry),
     )
 
 
@@ -117,7 +136,14 @@ def show_map(fmap, key: str, height: int = 620) -> tuple[float, float] | None:
     if not assets_installed():
         st.error("Cartes indisponibles : lancez « make setup » (installe Leaflet depuis le registre npm).")
         return None
-    out = st_folium(fmap, key=key, height=height, width="stretch", returned_objects=["last_object_clicked"])
+    # a deep copy: folium mutates a map it renders, and the cached one must stay pristine
+    out = st_folium(
+        copy.deepcopy(fmap),
+        key=key,
+        height=height,
+        use_container_width=True,
+        returned_objects=["last_object_clicked"],
+    )
     clicked = (out or {}).get("last_object_clicked")
     if not clicked:
         return None
@@ -136,14 +162,30 @@ def communes_map(atlas: Atlas, departements: list[str], epci: str | None, title:
     return views.locate(atlas, "commune", *point) if point else None
 
 
-def comparison_map(atlas: Atlas, level: str, code: str, others: list[tuple[str, str]], key: str) -> None:
+def comparison_map(
+    atlas: Atlas, level: str, code: str, others: list[tuple[str, str]], title: str, key: str
+) -> None:
     """A territory's communes at the zoom shared by all compared territories (same scale)."""
     scopes = {pair: views.comparison_scope(atlas, *pair) for pair in others}
-    width = {2: 620, 3: 410, 4: 300}.get(len(others), 300)
-    zoom = maps.common_zoom([views.scope(atlas, *s).bounds for s in scopes.values()], width, 460)
+    width = {2: 420, 3: 270, 4: 200}.get(len(others), 200)
+    zoom = maps.common_zoom([views.scope(atlas, *s).bounds for s in scopes.values()], width, 440)
     deps, epci = scopes[(level, code)]
-    fmap = _communes_map(tuple(deps), epci, tiles_choice(), title=str(code), _atlas=atlas, zoom=zoom)
+    fmap = _communes_map(tuple(deps), epci, tiles_choice(), title=title, _atlas=atlas, zoom=zoom)
     show_map(fmap, key, height=480)
+
+
+def comparison_table(table) -> None:
+    """Figures in aligned columns, French number formats."""
+    from .format import fr_int
+
+    def fmt(value):
+        return (
+            f"{value:.1f}".replace(".", ",")
+            if isinstance(value, float) and not value.is_integer()
+            else fr_int(value)
+        )
+
+    st.dataframe(table.style.format(fmt), width="stretch")
 
 
 def territories_map(atlas: Atlas, level: str, region: str | None, title: str, key: str):
@@ -160,8 +202,7 @@ def current_location(atlas: Atlas) -> views.Location:
 
 def go(loc: views.Location) -> None:
     """Move to ``loc``: the URL changes (shareable link, back button) and the page reruns."""
-    st.query_params.clear()
-    st.query_params.update(loc.params())
+    st.query_params.from_dict(loc.params())  # one history entry: the back button goes up a level
     st.rerun()
 
 
@@ -189,3 +230,60 @@ def stats_table(table) -> None:
 
 def page_footer(atlas: Atlas) -> None:
     st.caption(sources_line(atlas))
+
+
+def departement_labels(atlas: Atlas) -> dict[str, str]:
+    """``{"30": "Gard (30)", ...}`` in code order, for selectors."""
+    deps = atlas.departements.sort_values("code")
+    return dict(zip(deps["code"], deps["nom"] + " (" + deps["code"] + ")", strict=True))
+
+
+def bar_chart(table) -> None:
+    """Horizontal bars of PVD counts (the 25 first rows of a stats table)."""
+    top = table.head(25)
+    st.bar_chart(top.set_index("nom")["pvd"], horizontal=True, x_label="Communes PVD", y_label="")
+
+
+_MD_SPECIAL = "\\`*_[]<>#|~$"
+
+
+def md(text: object) -> str:
+    """Text from the data, escaped for Streamlit markdown (no link, emphasis or HTML from a name)."""
+    return "".join("\\" + c if c in _MD_SPECIAL else c for c in str(text))
+
+
+def commune_page(p: views.CommuneProfile) -> None:
+    """Name, figures, EPCI, status, convention and the local programme of one commune."""
+    from .format import fr_int
+
+    st.title(p.nom)
+    st.markdown(
+        f"**Code INSEE** : {md(p.code)} · **Population** : {fr_int(p.population)} habitants "
+        f"(population municipale, millésime {md(p.population_millesime)})  \n"
+        f"**Département** : {md(p.departement[1])} ({md(p.departement[0])}) · "
+        f"**Région** : {md(p.region[1])}  \n"
+        f"**Programme** : {md(' · '.join(p.programmes) or 'hors programme')} · "
+        f"**Convention** : {md(p.date_signature or 'date non renseignée')}"
+    )
+    if p.epci:
+        others = ", ".join(md(n) for n in p.autres_pvd_epci) or "aucune"
+        st.markdown(f"**EPCI** : {md(p.epci[1])} ({md(p.epci[0])}) — autres PVD de l'EPCI : {others}")
+    local = p.programme_local
+    if not local:
+        st.info(
+            "Pas encore de programme local renseigné pour cette commune (geodata/programmes_locaux.toml)."
+        )
+        return
+    st.subheader("Programme local")
+    if local.get("ort"):
+        st.markdown(md(local["ort"]))
+    if local.get("orientations"):
+        st.markdown(f"**{len(local['orientations'])} orientations stratégiques**")
+        st.markdown("\n".join(f"{i}. {md(o)}" for i, o in enumerate(local["orientations"], 1)))
+    if local.get("actions"):
+        until = f" jusqu'en {md(local['actions_jusqu_en'])}" if local.get("actions_jusqu_en") else ""
+        st.markdown(f"**{md(local['actions'])} actions** inscrites au plan d'actions{until}.")
+    if local.get("projets"):
+        st.markdown("**Principaux projets**")
+        st.markdown("\n".join(f"- {md(x)}" for x in local["projets"]))
+    st.caption(f"Source : {local.get('source', 'non précisée')}")

@@ -50,6 +50,14 @@ def overview(atlas: Atlas, departements: list[str]) -> Overview:
     return Overview(totals=total(communes), table=display_table(stats))
 
 
+def scope_name(atlas: Atlas, departements: list[str]) -> str:
+    """``Gard et Gers``; beyond three départements, their count."""
+    names = atlas.departements.set_index("code").loc[departements, "nom"].tolist()
+    if len(names) > 3:
+        return f"{len(names)} départements"
+    return " et ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0]
+
+
 def counts(atlas: Atlas, level: str, departements: list[str]) -> pd.DataFrame:
     """Stats of ``level`` for the territories touching ``departements``, most PVD first."""
     inside = atlas.communes[atlas.communes["dep"].isin(departements)]
@@ -117,6 +125,14 @@ def comparison_scope(atlas: Atlas, level: str, code: str) -> tuple[list[str], st
     if level == "region":
         return sorted(atlas.departements.loc[atlas.departements["reg"] == code, "code"]), None
     return [code], None
+
+
+def main_bounds(layer: gpd.GeoDataFrame, geometry: str) -> tuple[float, float, float, float]:
+    """Bounds of metropolitan France when the layer has it (overseas lie outside the frame)."""
+    code = layer["code"].astype(str)
+    overseas = code.str.startswith("97") | (code.str.len() == 2) & code.isin(["01", "02", "03", "04", "06"])
+    shown = layer[~overseas] if (~overseas).any() else layer
+    return tuple(shown[geometry].total_bounds)
 
 
 def locate(atlas: Atlas, level: str, lat: float, lng: float) -> str | None:
