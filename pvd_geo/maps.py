@@ -108,9 +108,10 @@ _CONTROL = Template(
 class HtmlControl(MacroElement):
     """A fixed Leaflet control holding trusted HTML (legend, sources)."""
 
+    _template = _CONTROL  # a class attribute: instances are deep-copied, templates must not be
+
     def __init__(self, html_text: str, position: str, css_class: str):
         super().__init__()
-        self._template = _CONTROL
         self.html, self.position, self.css_class = html_text, position, css_class
 
 
@@ -138,9 +139,10 @@ _LABELS = Template(
 class Labels(MacroElement):
     """Names of PVD communes, shown from ``min_zoom`` (département zoom) on; names are escaped."""
 
-    def __init__(self, points: list[tuple[float, float, str]], min_zoom: int = LABEL_MIN_ZOOM):
+    _template = _LABELS
+
+    def __init__(self, points: list[tuple[float, float, str]], min_zoom: float = LABEL_MIN_ZOOM):
         super().__init__()
-        self._template = _LABELS
         self.points = [[round(y, 4), round(x, 4), html.escape(name)] for x, y, name in points]
         self.min_zoom = min_zoom
 

@@ -90,3 +90,21 @@ def test_hostile_names_are_escaped(atlas):
     assert hostile not in page
     assert "\\u003cimg" not in page
     assert html.escape(hostile).replace("&", "\\u0026") in page
+
+
+def test_a_deep_copied_map_keeps_its_legend(atlas):
+    import copy
+
+    sc = views.scope(atlas, ["30"])
+    fmap = maps.communes_map(
+        sc.communes,
+        sc.epci,
+        sc.departements,
+        sc.background,
+        maps.MapAssets("a.js", "a.css"),
+        title="Gard",
+        sources="Sources : x",
+        population_label="p",
+    )
+    page = copy.deepcopy(fmap).get_root().render()
+    assert "pvd-legend" in page and "pvd-sources" in page and "pvd-label" in page

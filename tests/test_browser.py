@@ -1,0 +1,187 @@
+"""A real `streamlit run` server on 127.0.0.1 driven by Debian's Chromium (Playwright), offline."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from pvd_geo.assets import assets_installed
+from pvd_geo.constants import ROOT
+
+pytestmark = pytest.mark.browser
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(built_dir):
+    assert os.path.exists(CHROMIUM), (
+        "Debian's chromium is required (apt-get install chromium; .ci/run does it)"
+    )
+    assert assets_installed(), "Leaflet assets missing: run `make setup`"
+    port = _free_port()
+    env = {**os.environ, "PVD_BUILD_DIR": str(built_dir)}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "dashboard.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.3)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture
+def page(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        refused: list[str] = []
+
+        def offline(route):
+            if route.request.url.startswith(LOCAL):
+                route.continue_()
+            else:
+                refused.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", offline)
+        pg = context.new_page()
+        pg.refused = refused
+        yield pg
+        browser.close()
+
+
+def settle(page, timeout=60):
+    page.wait_for_selector("[data-testid='stApp']", timeout=timeout * 1000)
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        state = page.locator("[data-testid='stApp']").get_attribute("data-test-script-state")
+        if state in (None, "notRunning") and page.locator("[data-testid='stSkeleton']").count() == 0:
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("the app did not settle")
+
+
+def map_frame(page):
+    return page.frame_locator("iframe[title='streamlit_folium.st_folium']").first
+
+
+def wait_for_paths(page, minimum, timeout=30):
+    frame = map_frame(page)
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        n = frame.locator("path.leaflet-interactive").count()
+        if n >= minimum:
+            return n
+        page.wait_for_timeout(200)
+    raise AssertionError(f"map drew fewer than {minimum} shapes")
+
+
+CLICKABLE_PVD = """() => {
+  for (const path of document.querySelectorAll("path.leaflet-interactive[fill='#D55E00']")) {
+    const r = path.getBoundingClientRect();
+    const x = r.left + r.width / 2, y = r.top + r.height / 2;
+    if (document.elementFromPoint(x, y) === path) return [x, y];
+  }
+  return null;
+}"""
+
+
+def click_a_pvd_commune(page):
+    """Click the centre of a PVD commune that no legend or label covers, as a user would."""
+    iframe = page.locator("iframe[title='streamlit_folium.st_folium']").first
+    frame = iframe.element_handle().content_frame()
+    point = frame.evaluate(CLICKABLE_PVD)
+    assert point, "no PVD commune visible on the map"
+    box = iframe.bounding_box()
+    page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+
+
+def wait_for_url(page, fragment, timeout=30):
+    """Streamlit changes the URL with the History API: poll it."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if fragment in page.url:
+            settle(page)
+            return page.url
+        page.wait_for_timeout(100)
+    raise AssertionError(f"URL never contained {fragment!r}: {page.url}")
+
+
+def test_overview_map_draws_offline(page, server):
+    page.goto(server)
+    settle(page)
+    assert wait_for_paths(page, 800) >= 800  # the 808 communes of the Gard and the Gers
+    assert "Commune sélectionnée" in map_frame(page).locator(".pvd-legend").inner_text()
+    assert "Sources" in map_frame(page).locator(".pvd-sources").inner_text()
+    assert page.refused == []  # no CDN, no tiles
+
+
+def test_click_on_commune_opens_its_page(page, server):
+    page.goto(server)
+    settle(page)
+    wait_for_paths(page, 800)
+    click_a_pvd_commune(page)
+    url = wait_for_url(page, "com=")
+    assert "/Territoire" in url
+    code = url.split("com=")[1][:5]
+    assert f"Code INSEE : {code}" in page.inner_text("body")
+
+
+def test_back_button_goes_up_a_level(page, server):
+    page.goto(f"{server}/Territoire?dep=30")
+    settle(page)
+    assert "Gard (30)" in page.locator("h1").first.inner_text()
+    wait_for_paths(page, 350)
+    click_a_pvd_commune(page)
+    wait_for_url(page, "epci=")
+    epci_title = page.locator("h1").first.inner_text()
+    assert epci_title and "Gard (30)" not in epci_title
+    page.go_back()
+    wait_for_url(page, "/Territoire?dep=30")
+    page.wait_for_timeout(500)
+    settle(page)
+    assert "Gard (30)" in page.locator("h1").first.inner_text()
