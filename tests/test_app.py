@@ -10,6 +10,14 @@ from pvd_geo.constants import ROOT
 PAGES = ["dashboard.py", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py"))]
 
 
+def app_for(page: str) -> AppTest:
+    """The app as a user opens it: from the entry script, then on ``page``."""
+    app = AppTest.from_file(str(Path(ROOT) / "dashboard.py"), default_timeout=90)
+    if page != "dashboard.py":
+        app.switch_page(page)
+    return app
+
+
 def _text(app) -> str:
     parts = [m.value for m in app.metric] + [str(m.value) for m in app.markdown]
     parts += [str(t.value) for t in app.title] + [str(c.value) for c in app.caption]
@@ -19,7 +27,7 @@ def _text(app) -> str:
 
 @pytest.mark.parametrize("page", PAGES)
 def test_page_runs(page, build_env):
-    app = AppTest.from_file(str(Path(ROOT) / page), default_timeout=90)
+    app = app_for(page)
     if "Territoire" in page:
         app.query_params["dep"] = "30"
     app.run()
@@ -42,7 +50,7 @@ def test_page_runs(page, build_env):
     ],
 )
 def test_drill_down_from_url(params, expected, build_env):
-    app = AppTest.from_file(str(Path(ROOT) / "pages" / "1_Territoire.py"), default_timeout=90)
+    app = app_for("pages/1_Territoire.py")
     for key, value in params.items():
         app.query_params[key] = value
     app.run()
@@ -51,7 +59,7 @@ def test_drill_down_from_url(params, expected, build_env):
 
 
 def test_commune_page_shows_local_programme(build_env):
-    app = AppTest.from_file(str(Path(ROOT) / "pages" / "1_Territoire.py"), default_timeout=90)
+    app = app_for("pages/1_Territoire.py")
     app.query_params["com"] = "30210"
     app.run()
     text = _text(app)
