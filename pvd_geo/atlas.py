@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,9 +27,34 @@ class BuildCorrupt(RuntimeError):
     """The geodata build exists but cannot be read."""
 
 
+# Columns loaded with the atlas: the display geometries only (the first one is the active
+# geometry). Source geometries are read on demand by :meth:`Atlas.source_geometry`.
+DISPLAY_COLUMNS = {
+    "communes": [
+        "code",
+        "nom",
+        "nom_sans_article",
+        "type_nom",
+        "dep",
+        "reg",
+        "epci",
+        "population",
+        "population_millesime",
+        "geometry_departement",
+    ],
+    "epci": ["code", "nom", "type", "deps", "geometry_departement"],
+    "departements": ["code", "nom", "reg", "geometry_departement", "geometry_national"],
+    "regions": ["code", "nom", "geometry_national"],
+}
+
+
 @dataclass(frozen=True)
 class Atlas:
-    """Communes (flagged per programme), EPCI, départements, régions, and the selection reports."""
+    """Communes (flagged per programme), EPCI, départements, régions, and the selection reports.
+
+    Layers carry their display geometries (``geometry_departement``, ``geometry_national``);
+    the source geometry of a layer comes from :meth:`source_geometry`.
+    """
 
     communes: gpd.GeoDataFrame
     epci: gpd.GeoDataFrame
@@ -37,6 +63,16 @@ class Atlas:
     rattachees: pd.DataFrame
     meta: dict
     selections: dict[str, SelectionResult]
+    directory: Path | None = None
+
+    def source_geometry(self, level: str) -> gpd.GeoSeries:
+        """Source geometry of a layer (read from the build on demand), aligned on its codes."""
+        if self.directory is None:
+            raise BuildMissing("Atlas sans dossier de données : géométrie source indisponible.")
+        path = Path(self.directory) / f"{LEVEL_FILE[level]}.parquet"
+        table = _read_layer(path, ["code", "geometry"])
+        layer = self.layer(level)
+        return table.set_index("code").geometry.reindex(layer["code"].to_numpy())
 
     def layer(self, level: str) -> gpd.GeoDataFrame:
         """The layer of ``level``: ``commune``, ``epci``, ``departement`` or ``region``."""
@@ -68,13 +104,15 @@ def selection_files(directory: Path = SELECTION_DIR) -> dict[str, Path]:
     return {**{k: files[k] for k in PROGRAMMES if k in files}, **files}
 
 
-def _read_layer(path: Path) -> gpd.GeoDataFrame | pd.DataFrame:
+def _read_layer(path: Path, columns: list[str] | None = None) -> gpd.GeoDataFrame | pd.DataFrame:
     if not path.exists():
         raise BuildMissing(f"Données géographiques absentes ({path.name}) : lancez « {BUILD_COMMAND} ».")
     try:
         if path.name == "rattachees.parquet":
             return pd.read_parquet(path)
-        return gpd.read_parquet(path)
+        with warnings.catch_warnings():  # "first geometry column promoted to primary": wanted
+            warnings.simplefilter("ignore", UserWarning)
+            return gpd.read_parquet(path, columns=columns)
     except Exception as exc:  # pyarrow raises many types for a damaged file
         raise BuildCorrupt(
             f"Fichier illisible {path} ({type(exc).__name__}) : relancez « {BUILD_COMMAND} »."
@@ -93,8 +131,13 @@ def read_build(directory: Path | None = None) -> dict[str, object]:
         raise BuildCorrupt(f"{meta_path} illisible : relancez « {BUILD_COMMAND} ».") from exc
     names = [*LEVEL_FILE.values(), "rattachees"]
     with ThreadPoolExecutor(max_workers=4) as pool:
-        frames = dict(zip(names, pool.map(lambda n: _read_layer(directory / f"{n}.parquet"), names)))
-    return {"meta": meta, **frames}
+        frames = dict(
+            zip(
+                names,
+                pool.map(lambda n: _read_layer(directory / f"{n}.parquet", DISPLAY_COLUMNS.get(n)), names),
+            )
+        )
+    return {"meta": meta, "directory": directory, **frames}
 
 
 def load_selections(
@@ -120,4 +163,5 @@ def load_atlas(directory: Path | None = None, selection_dir: Path = SELECTION_DI
         rattachees=built["rattachees"],
         meta=built["meta"],
         selections=selections,
+        directory=built["directory"],
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import html
 import json
 import math
@@ -12,6 +13,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 from branca.element import MacroElement, Template
+from folium.template import Template as FoliumTemplate
 
 from .format import fr_int
 
@@ -61,14 +63,19 @@ def feature_collection(
     return {"type": "FeatureCollection", "features": features}
 
 
+def text(value: object) -> str:
+    """Data shown through ``innerHTML`` (tooltips, labels): ``& < >`` escaped, so a name is text."""
+    return html.escape(str(value), quote=False)
+
+
 def commune_tooltip(row, population_label: str) -> str:
-    """Tooltip HTML of a commune; every value from the data is escaped."""
+    """Tooltip of a commune, one fact a line (CSS ``pre-line``; the first line is bold)."""
     status = [p for p, flag in (("PVD", row.pvd), ("ACV", row.acv)) if flag] or ["hors programme"]
-    epci = html.escape(str(row.epci_nom)) if isinstance(row.epci_nom, str) else "sans EPCI"
+    epci = text(row.epci_nom) if isinstance(row.epci_nom, str) else "sans EPCI"
     return (
-        f"<b>{html.escape(str(row.nom))}</b> {html.escape(str(row.code))}<br>"
-        f"{fr_int(row.population)} hab. ({html.escape(str(row.population_millesime))})<br>"
-        f"{epci}<br>{', '.join(status)}"
+        f"{text(row.nom)} ({text(row.code)})\n"
+        f"{fr_int(row.population)} hab. ({text(row.population_millesime)})\n"
+        f"{epci}\n{', '.join(status)}"
     )
 
 
@@ -143,7 +150,7 @@ class Labels(MacroElement):
 
     def __init__(self, points: list[tuple[float, float, str]], min_zoom: float = LABEL_MIN_ZOOM):
         super().__init__()
-        self.points = [[round(y, 4), round(x, 4), html.escape(name)] for x, y, name in points]
+        self.points = [[round(y, 4), round(x, 4), text(name)] for x, y, name in points]
         self.min_zoom = min_zoom
 
 
@@ -153,6 +160,7 @@ _CSS = (
     ".pvd-legend i{display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:-2px;"
     "border:1px solid #333}.pvd-legend i.circle{border-radius:50%}"
     ".pvd-sources{font-size:10px;max-width:420px}"
+    ".foliumtooltip td{white-space:pre-line}.foliumtooltip td::first-line{font-weight:700}"
     ".pvd-label{font:600 11px sans-serif;color:#222;white-space:nowrap;"
     "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff}</style>"
 )
@@ -177,6 +185,14 @@ def common_zoom(bounds: list[tuple[float, float, float, float]], width_px: int, 
     return math.floor(min(zooms) * 4) / 4 - 0.25  # a quarter-step margin around the widest
 
 
+def compact_json() -> None:
+    """Serialise map data without spaces (``[4.1,43.9]``): folium's templates share jinja's
+    default environment, whose ``tojson`` otherwise writes ``", "`` and ``": "``. Idempotent."""
+    for template_class in (Template, FoliumTemplate):
+        policies = template_class("").environment.policies
+        policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}
+
+
 def base_map(
     bounds: tuple[float, float, float, float],
     assets: MapAssets,
@@ -185,6 +201,7 @@ def base_map(
 ):
     """An empty Leaflet map loading Leaflet from ``assets`` only: fitted to ``bounds``, or centred
     on them at a fixed ``zoom`` (same scale for maps side by side)."""
+    compact_json()
     minx, miny, maxx, maxy = bounds
     fmap = folium.Map(
         location=[(miny + maxy) / 2, (minx + maxx) / 2],
@@ -351,3 +368,40 @@ def territories_map(
     HtmlControl(legend, "topright", "pvd-legend").add_to(fmap)
     _sources_control(fmap, sources)
     return fmap
+
+
+@dataclass(frozen=True)
+class PreparedMap:
+    """What the streamlit-folium component needs, computed once per map (not on every rerun)."""
+
+    script: str
+    header: str
+    html: str
+    map_id: str
+    css_links: list[str]
+    js_links: list[str]
+
+
+def _links(element, attribute: str) -> list[str]:
+    found = [url for _, url in getattr(element, attribute, [])]
+    for child in getattr(element, "_children", {}).values():
+        found += _links(child, attribute)
+    return list(dict.fromkeys(found))
+
+
+def prepare(fmap: folium.Map) -> PreparedMap:
+    """Render a map the way streamlit-folium does, once; the map itself is left untouched."""
+    import streamlit_folium as sf
+
+    work = copy.deepcopy(fmap)
+    work.get_root().render()
+    work.render()
+    html_part, header = sf._get_html(work), sf._get_header(work)
+    return PreparedMap(
+        script=sf._get_map_string(work),
+        header=header,
+        html=html_part,
+        map_id=sf.get_full_id(work),
+        css_links=_links(work, "default_css"),
+        js_links=_links(work, "default_js"),
+    )

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import copy
-
 import streamlit as st
-from streamlit_folium import st_folium
+import streamlit_folium
 
 from . import maps, views
 from .assets import LEAFLET_CSS, LEAFLET_JS, assets_installed
@@ -90,18 +88,20 @@ def _communes_map(
 ):
     atlas = _atlas
     sc = views.scope(atlas, list(departements), epci)
-    return maps.communes_map(
-        sc.communes,
-        sc.epci,
-        sc.departements,
-        sc.background,
-        map_assets(),
-        title=title,
-        sources=sources_line(atlas),
-        population_label=atlas.meta["population"],
-        tiles=tiles,
-        zoom=zoom,
-        bounds=sc.bounds,
+    return maps.prepare(
+        maps.communes_map(
+            sc.communes,
+            sc.epci,
+            sc.departements,
+            sc.background,
+            map_assets(),
+            title=title,
+            sources=sources_line(atlas),
+            population_label=atlas.meta["population"],
+            tiles=tiles,
+            zoom=zoom,
+            bounds=sc.bounds,
+        )
     )
 
 
@@ -118,31 +118,52 @@ def _territories_map(level: str, region: str | None, tiles: str | None, title: s
     if region:
         com = com[com["reg"] == region]
     points = com.set_geometry("geometry_departement").representative_point().to_frame("geometry")
-    return maps.territories_map(
-        layer,
-        geometry,
-        points,
-        map_assets(),
-        title=title,
-        sources=sources_line(atlas),
-        level_label=LEVEL_LABEL[level],
-        tiles=tiles,
-        bounds=views.main_bounds(layer, geometry),
+    return maps.prepare(
+        maps.territories_map(
+            layer,
+            geometry,
+            points,
+            map_assets(),
+            title=title,
+            sources=sources_line(atlas),
+            level_label=LEVEL_LABEL[level],
+            tiles=tiles,
+            bounds=views.main_bounds(layer, geometry),
+        )
     )
 
 
-def show_map(fmap, key: str, height: int = 620) -> tuple[float, float] | None:
-    """Draw a folium map; return (lat, lng) of a new click on a shape, else None."""
+def show_map(prepared: maps.PreparedMap, key: str, height: int = 620) -> tuple[float, float] | None:
+    """Draw a prepared map with the streamlit-folium component; (lat, lng) of a new click, else None.
+
+    The component is called with the map rendered once and cached (``maps.prepare``): a rerun
+    ships the same arguments without re-rendering folium. Only clicks come back (``returned_objects``),
+    so panning and zooming never rerun the script.
+    """
     if not assets_installed():
         st.error("Cartes indisponibles : lancez « make setup » (installe Leaflet depuis le registre npm).")
         return None
-    # a deep copy: folium mutates a map it renders, and the cached one must stay pristine
-    out = st_folium(
-        copy.deepcopy(fmap),
-        key=key,
+    returned = ["last_object_clicked"]
+    out = streamlit_folium._component_func(
+        script=prepared.script,
+        header=prepared.header,
+        html=prepared.html,
+        id=prepared.map_id,
+        key=streamlit_folium.generate_js_hash(prepared.script, key, False),
         height=height,
-        use_container_width=True,
-        returned_objects=["last_object_clicked"],
+        width=None,
+        returned_objects=returned,
+        default={"last_object_clicked": None},
+        zoom=None,
+        center=None,
+        feature_group=None,
+        return_on_hover=False,
+        layer_control=None,
+        pixelated=False,
+        css_links=prepared.css_links,
+        js_links=prepared.js_links,
+        on_change=None,
+        wrap_longitude=False,
     )
     clicked = (out or {}).get("last_object_clicked")
     if not clicked:

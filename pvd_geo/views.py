@@ -96,7 +96,7 @@ def scope(atlas: Atlas, departements: list[str] | None = None, epci: str | None 
     background = dep_all[dep_all["geometry_national"].intersects(frame)]
     background = background.assign(geometry_departement=background["geometry_national"])
     tolerance = 2 * pixel_size((minx, miny, maxx, maxy))  # a vertex every other pixel at most
-    background = _coarser(background, max(tolerance, SIMPLIFY_TOLERANCE["national"]))
+    background = _coarser(background, max(2 * tolerance, 2 * SIMPLIFY_TOLERANCE["national"]))
     if tolerance > SIMPLIFY_TOLERANCE["departement"]:  # a wide scope: one vertex per pixel at most
         communes, epcis, deps = (_coarser(g, tolerance) for g in (communes, epcis, deps))
     return Scope(communes, epcis, deps, background, (minx, miny, maxx, maxy))

@@ -31,10 +31,13 @@ def test_grand_avignon_spans_gard_and_vaucluse(atlas):
     assert row["population"] == int(members["population"].sum())
     epci = atlas.epci.set_index("code").loc[siren]
     assert epci["deps"] == "30,84"
-    avignon = atlas.communes.set_index("code").loc["84007"].geometry
-    roquemaure = atlas.communes.set_index("code").loc["30221"].geometry
-    for commune in (avignon, roquemaure):
-        assert epci.geometry.contains(commune.representative_point())
+    source = atlas.source_geometry("epci").loc[siren]
+    communes = atlas.source_geometry("commune")
+    for code in ("84007", "30221"):  # Avignon (84) and Roquemaure (30)
+        assert source.contains(communes.loc[code].representative_point())
+        assert epci["geometry_departement"].contains(
+            atlas.communes.set_index("code").loc[code, "geometry_departement"].representative_point()
+        )
 
 
 def test_names_with_article_and_homonyms(atlas):
@@ -76,7 +79,8 @@ def test_layers_cover_france(atlas):
 
 def test_generalisation_keeps_gard_topology(atlas):
     gard = atlas.communes[atlas.communes["dep"] == "30"]
-    source, shown = gard.geometry.to_numpy(), gard["geometry_departement"].to_numpy()
+    source = atlas.source_geometry("commune").loc[gard["code"]].to_numpy()
+    shown = gard["geometry_departement"].to_numpy()
     assert shapely.get_num_coordinates(shown).sum() < 0.9 * shapely.get_num_coordinates(source).sum()
     for geoms in (source, shown):
         union = shapely.union_all(geoms)
@@ -86,6 +90,7 @@ def test_generalisation_keeps_gard_topology(atlas):
     holes = [sum(len(p.interiors) for p in shapely.get_parts(shapely.union_all(g))) for g in (source, shown)]
     assert holes[1] <= holes[0]
     dep = atlas.departements.set_index("code").loc["30"]
-    assert shapely.get_num_coordinates(dep["geometry_national"]) < shapely.get_num_coordinates(dep.geometry)
+    source_dep = atlas.source_geometry("departement").loc["30"]
+    assert shapely.get_num_coordinates(dep["geometry_national"]) < shapely.get_num_coordinates(source_dep)
     assert load_atlas  # the module is importable without side effects
     assert SELECTION_DIR.exists()

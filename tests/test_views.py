@@ -27,7 +27,7 @@ def test_resolve_fills_parents_and_drops_unknown(atlas):
 
 
 def test_locate_click(atlas):
-    quissac = atlas.communes.set_index("code").loc["30210"].geometry.representative_point()
+    quissac = atlas.communes.set_index("code").loc["30210", "geometry_departement"].representative_point()
     assert views.locate(atlas, "commune", quissac.y, quissac.x) == "30210"
     assert views.locate(atlas, "departement", quissac.y, quissac.x) == "30"
 
