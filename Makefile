@@ -36,8 +36,9 @@ format: setup
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench: setup
+bench: setup $(BUILD)/meta.json
 	$(PY) benchmarks/bench_data.py
+	$(PY) benchmarks/bench_app.py
 
 clean:
 	rm -rf $(BUILD) .pytest_cache

@@ -69,7 +69,7 @@ def text(value: object) -> str:
 
 
 def commune_tooltip(row, population_label: str) -> str:
-    """Tooltip of a commune, one fact a line (CSS ``pre-line``; the first line is bold)."""
+    """Tooltip of a commune, one fact a line (CSS ``white-space: pre``; the first line is bold)."""
     status = [p for p, flag in (("PVD", row.pvd), ("ACV", row.acv)) if flag] or ["hors programme"]
     epci = text(row.epci_nom) if isinstance(row.epci_nom, str) else "sans EPCI"
     return (
@@ -160,7 +160,7 @@ _CSS = (
     ".pvd-legend i{display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:-2px;"
     "border:1px solid #333}.pvd-legend i.circle{border-radius:50%}"
     ".pvd-sources{font-size:10px;max-width:420px}"
-    ".foliumtooltip td{white-space:pre-line}.foliumtooltip td::first-line{font-weight:700}"
+    ".foliumtooltip td{white-space:pre;font:13px/1.4 sans-serif}.foliumtooltip td::first-line{font-weight:700}"
     ".pvd-label{font:600 11px sans-serif;color:#222;white-space:nowrap;"
     "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff}</style>"
 )
