@@ -120,6 +120,18 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_map(args: argparse.Namespace) -> int:
+    from . import figures
+
+    territories = [figures.parse_territoire(t) for t in args.territoire]
+    out = Path(args.out)
+    fmt = (args.format or out.suffix.lstrip(".")).lower()
+    atlas = load_atlas(args.build, Path(args.selections))
+    payload = figures.save(figures.static_map(atlas, territories), fmt, out)
+    print(f"Carte écrite : {out} ({len(payload) / 1e3:.0f} Ko, {fmt.upper()})")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m pvd_geo", description="Atlas PVD : données et statistiques")
     p.add_argument("--build", type=Path, default=None, help="dossier des données construites")
@@ -135,6 +147,16 @@ def parser() -> argparse.ArgumentParser:
     a.set_defaults(func=cmd_assets)
     c = sub.add_parser("check", help="valider les données et les listes")
     c.set_defaults(func=cmd_check)
+    m = sub.add_parser("map", help="carte statique (PNG, SVG, PDF) d'un ou plusieurs territoires")
+    m.add_argument(
+        "--territoire",
+        action="append",
+        required=True,
+        help="dep:32, reg:76 ou epci:SIREN ; répéter pour des panneaux côte à côte",
+    )
+    m.add_argument("--out", required=True, help="fichier de sortie (.png, .svg ou .pdf)")
+    m.add_argument("--format", choices=["png", "svg", "pdf"], help="format (sinon l'extension de --out)")
+    m.set_defaults(func=cmd_map)
     s = sub.add_parser("stats", help="chiffres par région, département ou EPCI")
     s.add_argument("--by", choices=["region", "departement", "epci"], default="departement")
     s.add_argument("--departement", help="limiter au département (code, ex. 30)")

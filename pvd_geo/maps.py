@@ -160,7 +160,8 @@ _CSS = (
     ".pvd-legend i{display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:-2px;"
     "border:1px solid #333}.pvd-legend i.circle{border-radius:50%}"
     ".pvd-sources{font-size:10px;max-width:420px}"
-    ".foliumtooltip td{white-space:pre;font:13px/1.4 sans-serif}.foliumtooltip td::first-line{font-weight:700}"
+    ".foliumtooltip td{white-space:pre;font:13px/1.4 sans-serif}"
+    ".foliumtooltip td::first-line{font-weight:700}"
     ".pvd-label{font:600 11px sans-serif;color:#222;white-space:nowrap;"
     "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff}</style>"
 )

@@ -15,10 +15,12 @@ DEFAULT_SCOPE = ["30", "32"]
 PAGE_ACCUEIL = "dashboard.py"
 PAGE_TERRITOIRE = "pages/1_Territoire.py"
 PAGE_COMPARER = "pages/2_Comparer.py"
+PAGE_EXPORTER = "pages/3_Exporter.py"
 NAVIGATION = [
     (PAGE_ACCUEIL, "Vue d'ensemble", ":material/map:"),
     (PAGE_TERRITOIRE, "Territoires", ":material/travel_explore:"),
     (PAGE_COMPARER, "Comparer", ":material/compare:"),
+    (PAGE_EXPORTER, "Exporter", ":material/download:"),
 ]
 
 
@@ -308,3 +310,84 @@ def commune_page(p: views.CommuneProfile) -> None:
         st.markdown("**Principaux projets**")
         st.markdown("\n".join(f"- {md(x)}" for x in local["projets"]))
     st.caption(f"Source : {local.get('source', 'non précisée')}")
+
+
+def _slug(pairs: tuple) -> str:
+    return "_".join(f"{lvl[:3]}{code}" for lvl, code in pairs)
+
+
+@st.cache_data(max_entries=16, show_spinner="Préparation de la carte…")
+def _static_map_bytes(pairs: tuple, fmt: str, build_key: str) -> bytes:
+    from . import figures
+
+    return figures.save(figures.static_map(get_atlas(), list(pairs)), fmt)
+
+
+def download_static_map(atlas: Atlas, pairs: tuple, fmt: str) -> None:
+    """Prepare on demand (a few seconds), then offer the file."""
+    key = f"carte_{_slug(pairs)}_{fmt}"
+    if st.button("Préparer la carte", key=f"prep_{key}") or st.session_state.get(key):
+        st.session_state[key] = True
+        data = _static_map_bytes(pairs, fmt, atlas.meta.get("construit_le", ""))
+        mime = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}[fmt]
+        st.download_button(
+            f"Télécharger la carte ({fmt.upper()}, {len(data) // 1000} Ko)",
+            data,
+            file_name=f"pvd_{_slug(pairs)}.{fmt}",
+            mime=mime,
+            key=f"dl_{key}",
+            on_click="ignore",
+        )
+        if fmt == "png":
+            st.image(data, width="stretch")
+
+
+def download_chart(atlas: Atlas, pairs: tuple, level: str, fmt: str) -> None:
+    from . import exports, figures
+
+    communes = exports.territory_communes(atlas, list(pairs))
+    column = {"region": "region", "departement": "departement", "epci": "siren_epci"}[level]
+    table = atlas.stats(level)
+    table = table[table["code"].isin(set(communes[column].dropna()))]
+    title = f"Communes Petites villes de demain par {LEVEL_LABEL[level]}"
+    data = figures.save(figures.bar_chart(table, title, sources_line(atlas)), fmt)
+    st.download_button(
+        f"Télécharger le graphique ({fmt.upper()})",
+        data,
+        file_name=f"pvd_{level}_{_slug(pairs)}.{fmt}",
+        mime="image/png" if fmt == "png" else "image/svg+xml",
+        key=f"dl_chart_{level}_{fmt}",
+        on_click="ignore",
+    )
+
+
+def download_data(atlas: Atlas, pairs: tuple, sep: str) -> None:
+    from . import exports
+
+    communes = exports.territory_communes(atlas, list(pairs))
+    figures_table = views.compare(atlas, list(pairs)).reset_index(names="indicateur")
+    cols = st.columns(3)
+    cols[0].download_button(
+        "Communes (CSV)",
+        exports.to_csv(communes, sep),
+        file_name=f"communes_{_slug(pairs)}.csv",
+        mime="text/csv",
+        key="dl_csv",
+        on_click="ignore",
+    )
+    cols[1].download_button(
+        "Communes (GeoJSON)",
+        exports.to_geojson(communes),
+        file_name=f"communes_{_slug(pairs)}.geojson",
+        mime="application/geo+json",
+        key="dl_geojson",
+        on_click="ignore",
+    )
+    cols[2].download_button(
+        "Chiffres clés (CSV)",
+        exports.to_csv(figures_table, sep),
+        file_name=f"chiffres_{_slug(pairs)}.csv",
+        mime="text/csv",
+        key="dl_figures",
+        on_click="ignore",
+    )

@@ -1,6 +1,7 @@
 """A real `streamlit run` server on 127.0.0.1 driven by Debian's Chromium (Playwright), offline."""
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -185,3 +186,23 @@ def test_back_button_goes_up_a_level(page, server):
     page.wait_for_timeout(500)
     settle(page)
     assert "Gard (30)" in page.locator("h1").first.inner_text()
+
+
+def test_export_page_downloads_files(page, server, tmp_path):
+    page.goto(f"{server}/Exporter")
+    settle(page)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Communes (CSV)").click()
+    csv = tmp_path / "c.csv"
+    info.value.save_as(csv)
+    data = csv.read_bytes()
+    assert data.startswith("\ufeff".encode()) and b"code_insee;nom;" in data and b"Quissac" in data
+    page.get_by_role("button", name="Préparer la carte").click()
+    ready = page.get_by_role("button", name=re.compile("Télécharger la carte"))
+    ready.wait_for(timeout=60_000)
+    with page.expect_download() as info:
+        ready.click()
+    png = tmp_path / "m.png"
+    info.value.save_as(png)
+    assert png.read_bytes().startswith(b"\x89PNG")
+    assert page.refused == []

@@ -1,0 +1,55 @@
+"""Static maps, charts and data for the press and for slides."""
+
+import streamlit as st
+
+from pvd_geo import ui, views
+
+st.set_page_config(page_title="Atlas PVD — exporter", page_icon="🖨️", layout="wide")
+ui.sidebar()
+atlas = ui.get_atlas()
+st.title("Exporter cartes, graphiques et données")
+labels = {f"{lvl}:{code}": label for lvl, code, label in views.territory_options(atlas)}
+chosen = st.multiselect(
+    "Territoires (plusieurs : panneaux côte à côte à la même échelle)",
+    list(labels),
+    default=["departement:30", "departement:32"],
+    format_func=labels.get,
+    key="export_territoires",
+)
+if not chosen:
+    st.info("Choisissez au moins un territoire.")
+    st.stop()
+pairs = tuple(tuple(c.split(":", 1)) for c in chosen)
+
+st.subheader("Carte statique")
+fmt = st.radio(
+    "Format",
+    ["png", "svg", "pdf"],
+    horizontal=True,
+    key="export_format",
+    format_func={"png": "PNG (200 dpi)", "svg": "SVG (texte modifiable)", "pdf": "PDF A4 paysage"}.get,
+)
+ui.download_static_map(atlas, pairs, fmt)
+
+st.subheader("Graphique")
+level = st.radio(
+    "Comptes par",
+    ["epci", "departement", "region"],
+    horizontal=True,
+    key="export_niveau",
+    format_func={"epci": "EPCI", "departement": "département", "region": "région"}.get,
+)
+chart_fmt = st.radio("Format du graphique", ["png", "svg"], horizontal=True, key="export_chart_format")
+ui.download_chart(atlas, pairs, level, chart_fmt)
+
+st.subheader("Données")
+ui.comparison_table(views.compare(atlas, list(pairs)))
+sep = st.radio(
+    "Séparateur CSV",
+    [";", ","],
+    horizontal=True,
+    key="export_sep",
+    format_func={";": "point-virgule (Excel français)", ",": "virgule"}.get,
+)
+ui.download_data(atlas, pairs, sep)
+ui.page_footer(atlas)

@@ -1,0 +1,70 @@
+"""Data downloads: what a view shows, as CSV (Excel-friendly) and GeoJSON. Pure: frames in, bytes out."""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from .atlas import Atlas
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+COMMUNE_COLUMNS = {
+    "code": "code_insee",
+    "nom": "nom",
+    "dep": "departement",
+    "reg": "region",
+    "epci": "siren_epci",
+    "epci_nom": "nom_epci",
+    "population": "population",
+    "population_millesime": "millesime_population",
+    "pvd": "pvd",
+    "acv": "acv",
+}
+
+
+def territory_communes(atlas: Atlas, territories: list[tuple[str, str]]) -> gpd.GeoDataFrame:
+    """Communes of the territories (``("departement", "30")``, ...), with EPCI names, in code order."""
+    column = {"region": "reg", "departement": "dep", "epci": "epci"}
+    mask = pd.Series(False, index=atlas.communes.index)
+    for level, code in territories:
+        mask |= atlas.communes[column[level]] == code
+    com = atlas.communes[mask]
+    names = atlas.epci.set_index("code")["nom"]
+    com = com.assign(epci_nom=com["epci"].map(names))
+    out = com[[*COMMUNE_COLUMNS, com.geometry.name]].rename(columns=COMMUNE_COLUMNS)
+    return out.sort_values("code_insee").reset_index(drop=True)
+
+
+def neutralise(value: object) -> object:
+    """A text cell a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def to_csv(frame: pd.DataFrame, sep: str = ";") -> bytes:
+    """CSV in UTF-8 with BOM (Excel opens accents right), formulas neutralised, geometry dropped."""
+    if sep not in (";", ","):
+        raise ValueError("séparateur attendu : « ; » ou « , »")
+    plain = pd.DataFrame(frame.drop(columns=[c for c in frame.columns if c.startswith("geometry")]))
+    for column in plain.columns:
+        if plain[column].dtype == object or pd.api.types.is_string_dtype(plain[column]):
+            plain[column] = plain[column].map(neutralise)
+    decimal = "," if sep == ";" else "."
+    return plain.to_csv(index=False, sep=sep, decimal=decimal, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def to_geojson(frame: gpd.GeoDataFrame, decimals: int = 5) -> bytes:
+    """GeoJSON (WGS 84) of a frame's active geometry, coordinates rounded to ``decimals``."""
+    geoms = shapely.set_precision(frame.geometry.to_numpy(), 10.0**-decimals)
+    props = pd.DataFrame(frame.drop(columns=[c for c in frame.columns if c.startswith("geometry")]))
+    records = json.loads(props.to_json(orient="records", force_ascii=False))
+    features = [
+        {"type": "Feature", "properties": rec, "geometry": json.loads(shapely.to_geojson(g)) if g else None}
+        for rec, g in zip(records, geoms, strict=True)
+    ]
+    payload = {"type": "FeatureCollection", "features": features}
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

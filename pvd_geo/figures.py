@@ -1,0 +1,409 @@
+"""Static maps and charts for the press (PNG, SVG with real text, PDF A4 landscape), matplotlib.
+
+In the style of the ANCT's departmental maps: title and count, legend, names of the PVD
+communes placed without overlap, scale bar in km (Lambert-93), north arrow, an inset locating
+the territories in France, and a sources line with vintages and the export date. Several
+territories are drawn as panels at the same scale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.patheffects as pe  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.patches import FancyArrow, Patch, Rectangle  # noqa: E402
+from matplotlib.transforms import Bbox  # noqa: E402
+
+from .atlas import Atlas  # noqa: E402
+from .constants import ANCT_SOURCE, CRS_MESURE  # noqa: E402
+from .maps import COLOURS  # noqa: E402
+
+A4_LANDSCAPE = (11.69, 8.27)  # inches
+DPI = 200
+HALO = "halo"  # gid of the white copies behind labels
+FORMATS = ("png", "svg", "pdf")
+LEVEL_PREFIX = {"reg": "region", "dep": "departement", "epci": "epci"}
+LEGEND_LABELS = {
+    "pvd": "Commune sélectionnée",
+    "epci_pvd": "EPCI contenant au moins une Petite ville de demain",
+    "acv": "Commune retenue dans le programme Action cœur de ville",
+}
+plt.rcParams["svg.fonttype"] = "none"  # SVG keeps real, searchable text
+plt.rcParams["pdf.fonttype"] = 42
+
+
+def parse_territoire(text: str) -> tuple[str, str]:
+    """``dep:32`` → (``departement``, ``32``); also ``reg:76``, ``epci:243200458``."""
+    prefix, _, code = text.partition(":")
+    if prefix not in LEVEL_PREFIX or not code:
+        raise ValueError(f"territoire invalide : « {text} » (attendu dep:32, reg:76 ou epci:SIREN)")
+    return LEVEL_PREFIX[prefix], code.strip().upper()
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One territory ready to draw, in Lambert-93 metres."""
+
+    level: str
+    code: str
+    name: str
+    communes: gpd.GeoDataFrame  # code, nom, pvd, acv, epci_pvd, epci, population, geometry
+    outline: gpd.GeoSeries
+
+    @property
+    def count(self) -> int:
+        return int(self.communes["pvd"].sum())
+
+    @property
+    def title(self) -> str:
+        label = f"{self.name} ({self.code})" if self.level == "departement" else self.name
+        noun = "commune sélectionnée" if self.count == 1 else "communes sélectionnées"
+        return f"{label} — {self.count} {noun}"
+
+
+def panel(atlas: Atlas, level: str, code: str, source: gpd.GeoSeries | None = None) -> Panel:
+    """Communes of a territory with their status, on their source geometry in Lambert-93."""
+    column = {"region": "reg", "departement": "dep", "epci": "epci"}[level]
+    layer = atlas.layer(level).set_index("code")
+    if code not in layer.index:
+        raise ValueError(f"territoire inconnu : {level} {code}")
+    com = atlas.communes[atlas.communes[column] == code]
+    geometry = (source if source is not None else atlas.source_geometry("commune")).reindex(com["code"])
+    epci_with_pvd = set(atlas.communes.loc[atlas.communes["pvd"], "epci"].dropna())
+    frame = (
+        gpd.GeoDataFrame(
+            {
+                "code": com["code"].to_numpy(),
+                "nom": com["nom"].to_numpy(),
+                "pvd": com["pvd"].to_numpy(),
+                "acv": com["acv"].to_numpy(),
+                "epci": com["epci"].to_numpy(),
+                "epci_pvd": com["epci"].isin(epci_with_pvd).to_numpy(),
+                "population": com["population"].to_numpy(),
+            },
+            geometry=geometry.to_numpy(),
+            crs=atlas.communes.crs,
+        )
+        .dropna(subset=["geometry"])
+        .to_crs(CRS_MESURE)
+    )
+    outline = gpd.GeoSeries([frame.union_all()], crs=CRS_MESURE)
+    return Panel(level, code, str(layer.loc[code, "nom"]), frame, outline)
+
+
+def _nice_length(metres: float) -> int:
+    """A round scale-bar length (km) close to ``metres`` / 5."""
+    target = metres / 5 / 1000
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500):
+        if step >= target:
+            return step
+    return 1000
+
+
+def _scale_bar(ax, xlim, ylim) -> None:
+    width = xlim[1] - xlim[0]
+    km = _nice_length(width)
+    x0, y0 = xlim[0] + 0.04 * width, ylim[0] + 0.04 * (ylim[1] - ylim[0])
+    height = 0.008 * (ylim[1] - ylim[0])
+    for i in range(2):
+        ax.add_patch(
+            Rectangle(
+                (x0 + i * km * 500, y0),
+                km * 500,
+                height,
+                facecolor="#222222" if i == 0 else "white",
+                edgecolor="#222222",
+                lw=0.6,
+            )
+        )
+    ax.text(x0, y0 + 2.2 * height, "0", fontsize=7, ha="center")
+    ax.text(x0 + km * 1000, y0 + 2.2 * height, f"{km} km", fontsize=7, ha="center")
+
+
+def _north_arrow(ax, xlim, ylim) -> None:
+    w, h = xlim[1] - xlim[0], ylim[1] - ylim[0]
+    x, y = xlim[0] + 0.05 * w, ylim[1] - 0.14 * h
+    ax.add_patch(
+        FancyArrow(
+            x,
+            y,
+            0,
+            0.07 * h,
+            width=0.008 * w,
+            head_width=0.025 * w,
+            head_length=0.03 * h,
+            color="#222222",
+            length_includes_head=True,
+        )
+    )
+    ax.text(x, y + 0.085 * h, "N", ha="center", va="bottom", fontsize=10, fontweight="bold")
+
+
+def _draw_panel(ax, p: Panel, xlim, ylim, titled: bool) -> None:
+    com = p.communes
+    fill = (
+        com["pvd"]
+        .map({True: COLOURS["pvd"]})
+        .fillna(com["acv"].map({True: COLOURS["acv"]}))
+        .fillna(com["epci_pvd"].map({True: COLOURS["epci_pvd"], False: "white"}))
+    )
+    com.plot(ax=ax, color=fill, edgecolor="#9A9A9A", linewidth=0.25)
+    epci_lines = com.dissolve(by="epci")
+    epci_lines.boundary.plot(ax=ax, color=COLOURS["epci"], linewidth=0.8)
+    p.outline.boundary.plot(ax=ax, color=COLOURS["departement"], linewidth=1.6)
+    acv = com[com["acv"]]
+    if len(acv):
+        points = acv.representative_point()
+        ax.scatter(points.x, points.y, s=36, color=COLOURS["acv"], edgecolor="white", linewidth=1, zorder=4)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    if titled:
+        ax.set_title(p.title, fontsize=11, fontweight="bold", loc="left")
+
+
+def _candidates(radii: tuple[float, ...], directions: int = 16):
+    """(dx, dy) unit offsets around a point, nearest first, horizontal positions preferred."""
+    angles = sorted(range(directions), key=lambda k: (abs(math.sin(2 * math.pi * k / directions)), k))
+    for radius in radii:
+        for k in angles:
+            a = 2 * math.pi * k / directions
+            yield radius, math.cos(a), math.sin(a)
+
+
+def _align(c: float) -> float:
+    """Fraction of the label's size left of (or below) its anchor for a direction component."""
+    return 0.0 if c > 0.3 else 1.0 if c < -0.3 else 0.5
+
+
+def place_labels(ax, points: list[tuple[float, float, str]], fontsize: float = 7.5) -> list:
+    """Names next to their points so that no two label boxes overlap (greedy, biggest first).
+
+    Each label's size is measured once; candidate boxes around the point at growing distances
+    are tested arithmetically; far labels get a leader line. Returns the Text objects placed.
+    """
+    fig = ax.figure
+    ax.apply_aspect()  # the equal-aspect box adjustment happens now, not at the first draw
+    renderer = fig.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    to_px = fig.dpi / 72
+    taken: list[Bbox] = []
+    placed = []
+    for x, y, name in points:
+        probe = ax.text(0, 0, name, fontsize=fontsize)
+        extent = probe.get_window_extent(renderer)
+        probe.remove()
+        w, h = extent.width * 1.06 + 2, extent.height * 1.1 + 2
+        px, py = ax.transData.transform((x, y))
+        choice = None
+        for radius, cx, cy in _candidates((3, 8, 14, 22, 32, 45, 60, 80)):
+            ax_, ay_ = px + cx * radius * to_px, py + cy * radius * to_px
+            box = Bbox.from_bounds(ax_ - _align(cx) * w, ay_ - _align(cy) * h, w, h)
+            inside = frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+            if inside and not any(box.overlaps(b) for b in taken):
+                choice = (radius, cx, cy, box)
+                break
+        if choice is None:
+            continue
+        radius, cx, cy, box = choice
+        taken.append(box)
+        ha = {0.0: "left", 1.0: "right", 0.5: "center"}[_align(cx)]
+        va = {0.0: "bottom", 1.0: "top", 0.5: "center"}[_align(cy)]
+        common = {
+            "xytext": (cx * radius, cy * radius),
+            "textcoords": "offset points",
+            "ha": ha,
+            "va": va,
+            "fontsize": fontsize,
+        }
+        # the white halo is a separate copy (drawn as a path); the name itself stays real text in SVG/PDF
+        halo = ax.annotate(
+            name,
+            (x, y),
+            color="white",
+            zorder=5,
+            **common,
+            path_effects=[pe.Stroke(linewidth=2.4, foreground="white")],
+        )
+        halo.set_gid(HALO)
+        placed.append(
+            ax.annotate(
+                name,
+                (x, y),
+                color="#1A1A1A",
+                zorder=6,
+                **common,
+                arrowprops={"arrowstyle": "-", "color": "#555555", "lw": 0.4} if radius > 10 else None,
+            )
+        )
+    return placed
+
+
+def _layout(panels: list[Panel], width: float, height: float) -> list[tuple[tuple, tuple]]:
+    """Axis limits giving every panel the same scale (metres per inch) and its own centre."""
+    cols = len(panels)
+    panel_w, panel_h = width / cols, height
+    scale = min(
+        min(panel_w / (b[2] - b[0]), panel_h / (b[3] - b[1]))
+        for b in (p.outline.total_bounds for p in panels)
+    )
+    limits = []
+    for p in panels:
+        minx, miny, maxx, maxy = p.outline.total_bounds
+        cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
+        half_w, half_h = panel_w / scale / 2, panel_h / scale / 2
+        limits.append(((cx - half_w, cx + half_w), (cy - half_h, cy + half_h)))
+    return limits
+
+
+def _inset(fig, atlas: Atlas, panels: list[Panel]) -> None:
+    deps = atlas.departements[~atlas.departements["code"].str.startswith("97")]
+    deps = deps.set_geometry("geometry_national").to_crs(CRS_MESURE)
+    ax = fig.add_axes((0.76, 0.56, 0.22, 0.28))
+    deps.plot(ax=ax, color="#E4E4E4", edgecolor="white", linewidth=0.3)
+    for p in panels:
+        p.outline.plot(ax=ax, color=COLOURS["pvd"])
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    ax.set_title("Localisation", fontsize=7, color="#444444")
+
+
+def _legend(fig) -> None:
+    handles = [
+        Patch(facecolor=COLOURS["pvd"], edgecolor="#555555", label=LEGEND_LABELS["pvd"]),
+        Patch(facecolor=COLOURS["epci_pvd"], edgecolor="#555555", label=LEGEND_LABELS["epci_pvd"]),
+        plt.Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            markersize=7,
+            markerfacecolor=COLOURS["acv"],
+            markeredgecolor="white",
+            label=LEGEND_LABELS["acv"],
+        ),
+        plt.Line2D([], [], color=COLOURS["epci"], lw=0.8, label="Limite d'EPCI"),
+    ]
+    fig.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(0.71, 0.52),
+        fontsize=7,
+        frameon=False,
+        title="Légende",
+        title_fontsize=9,
+        alignment="left",
+    )
+
+
+def sources_text(atlas: Atlas, today: dt.date | None = None) -> str:
+    meta = atlas.meta
+    date = (today or dt.date.today()).strftime("%d/%m/%Y")
+    return (
+        f"Sources : {ANCT_SOURCE} ; contours {meta['contours']} ; {meta['population']}. "
+        f"Export Atlas PVD du {date}."
+    )
+
+
+def static_map(atlas: Atlas, territories: list[tuple[str, str]], today: dt.date | None = None):
+    """The figure for one or several territories (panels at the same scale)."""
+    if not territories:
+        raise ValueError("aucun territoire demandé")
+    source = atlas.source_geometry("commune")
+    panels = [panel(atlas, level, code, source) for level, code in territories]
+    fig = plt.figure(figsize=A4_LANDSCAPE, dpi=DPI)
+    total = sum(p.count for p in panels)
+    names = " et ".join(p.title.split(" — ")[0] for p in panels)
+    fig.text(0.02, 0.955, "Déploiement du programme Petites villes de demain", fontsize=16, fontweight="bold")
+    noun = "commune sélectionnée" if total == 1 else "communes sélectionnées"
+    fig.text(0.02, 0.915, f"{names} — {total} {noun}", fontsize=12, color="#333333")
+    left, bottom, width, height = 0.02, 0.07, 0.68, 0.78
+    limits = _layout(panels, width * A4_LANDSCAPE[0], height * A4_LANDSCAPE[1])
+    for i, (p, (xlim, ylim)) in enumerate(zip(panels, limits, strict=True)):
+        ax = fig.add_axes((left + i * width / len(panels), bottom, width / len(panels), height))
+        _draw_panel(ax, p, xlim, ylim, titled=len(panels) > 1)
+        _scale_bar(ax, xlim, ylim)
+        if i == 0:
+            _north_arrow(ax, xlim, ylim)
+        pvd = p.communes[p.communes["pvd"]].sort_values("population", ascending=False)
+        pts = pvd.representative_point()
+        place_labels(ax, [(pt.x, pt.y, n) for pt, n in zip(pts, pvd["nom"], strict=True)])
+    _inset(fig, atlas, panels)
+    _legend(fig)
+    fig.text(0.02, 0.02, sources_text(atlas, today), fontsize=6.5, color="#444444", wrap=True)
+    return fig
+
+
+def bar_chart(table: pd.DataFrame, title: str, sources: str, top: int = 30):
+    """Horizontal bars of PVD counts (a stats table: ``nom``, ``pvd``), same style as the maps."""
+    data = table.sort_values(["pvd", "nom"], ascending=[True, False]).tail(top)
+    height = max(3.0, 0.28 * len(data) + 1.5)
+    fig, ax = plt.subplots(figsize=(8.27, height), dpi=DPI)
+    ax.barh(data["nom"].astype(str), data["pvd"], color=COLOURS["pvd"])
+    for y, value in enumerate(data["pvd"]):
+        ax.text(value + 0.1, y, str(int(value)), va="center", fontsize=8)
+    ax.set_xlabel("Communes Petites villes de demain")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
+    fig.text(0.01, 0.005, sources, fontsize=6, color="#444444", wrap=True)
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    return fig
+
+
+def save(fig, fmt: str, path: Path | None = None) -> bytes:
+    """Render ``fig`` as PNG (200 dpi), SVG or PDF; write it atomically to ``path`` if given."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format inconnu : {fmt} (attendu : {', '.join(FORMATS)})")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=fmt, dpi=DPI, metadata=_metadata(fmt))
+    plt.close(fig)
+    payload = buffer.getvalue()
+    if path is not None:
+        path = Path(path)
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_bytes(payload)
+        tmp.replace(path)
+    return payload
+
+
+def _metadata(fmt: str) -> dict:
+    if fmt == "png":
+        return {"Software": "Atlas PVD"}
+    if fmt == "pdf":
+        return {"Creator": "Atlas PVD", "Title": "Petites villes de demain"}
+    return {"Creator": "Atlas PVD"}
+
+
+def labels(ax) -> list:
+    """The PVD name labels of a map panel (not their halos)."""
+    return [t for t in ax.texts if hasattr(t, "xyann") and t.get_gid() != HALO]
+
+
+def km_per_inch(ax) -> float:
+    """Scale of a map panel (for tests: panels side by side share it)."""
+    xlim = ax.get_xlim()
+    width_in = ax.get_position().width * ax.figure.get_figwidth()
+    return (xlim[1] - xlim[0]) / 1000 / width_in
+
+
+__all__ = [
+    "bar_chart",
+    "km_per_inch",
+    "labels",
+    "panel",
+    "parse_territoire",
+    "place_labels",
+    "save",
+    "static_map",
+]

@@ -1,0 +1,117 @@
+"""Static maps and charts: structure (size, dpi, page, texts), label overlaps, golden image."""
+
+import io
+import itertools
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from matplotlib.text import Text
+from PIL import Image
+
+from pvd_geo import exports, figures
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.fixture(scope="module")
+def gers_png(atlas):
+    return figures.save(figures.static_map(atlas, [("departement", "32")]), "png")
+
+
+def test_png_size_and_dpi(gers_png):
+    image = Image.open(io.BytesIO(gers_png))
+    assert image.size[0] >= 2000
+    assert round(image.info["dpi"][0]) == 200
+
+
+def test_svg_has_real_text(atlas):
+    svg = figures.save(figures.static_map(atlas, [("departement", "32")]), "svg").decode()
+    assert "Gers (32) — 24 communes sélectionnées" in svg
+    for label in figures.LEGEND_LABELS.values():
+        assert label.replace("'", "&#39;") in svg or label in svg
+    names = atlas.communes.loc[(atlas.communes["dep"] == "32") & atlas.communes["pvd"], "nom"]
+    assert len(names) == 24
+    for name in names:
+        assert name.replace("'", "&#39;") in svg or name in svg, name
+    assert "km" in svg and "Sources" in svg and "Export Atlas PVD" in svg
+
+
+def test_pdf_is_one_a4_landscape_page(atlas):
+    pdf = figures.save(figures.static_map(atlas, [("departement", "30")]), "pdf")
+    assert pdf.startswith(b"%PDF")
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+    box = [float(v) for v in re.search(rb"/MediaBox \[\s*([^\]]*)\]", pdf).group(1).split()]
+    width, height = box[2] - box[0], box[3] - box[1]
+    assert width == pytest.approx(842, abs=2) and height == pytest.approx(595, abs=2)
+
+
+@pytest.mark.parametrize(
+    "territories",
+    [[("departement", "30")], [("departement", "32")], [("departement", "30"), ("departement", "32")]],
+)
+def test_pvd_labels_do_not_overlap(atlas, territories):
+    fig = figures.static_map(atlas, territories)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    expected = sum(
+        int(atlas.communes.loc[atlas.communes["dep"] == code, "pvd"].sum()) for _, code in territories
+    )
+    labels = [t for ax in fig.axes[: len(territories)] for t in figures.labels(ax)]
+    assert len(labels) == expected  # every PVD commune is named
+    for ax in fig.axes[: len(territories)]:
+        boxes = [Text.get_window_extent(t, renderer) for t in figures.labels(ax)]
+        assert not any(a.overlaps(b) for a, b in itertools.combinations(boxes, 2))
+
+
+def test_panels_share_one_scale(atlas):
+    fig = figures.static_map(atlas, [("departement", "30"), ("departement", "32")])
+    scales = [figures.km_per_inch(ax) for ax in fig.axes[:2]]
+    assert scales[0] == pytest.approx(scales[1], rel=1e-6)
+
+
+def test_parse_territoire():
+    assert figures.parse_territoire("dep:32") == ("departement", "32")
+    assert figures.parse_territoire("reg:76") == ("region", "76")
+    assert figures.parse_territoire("epci:243200458") == ("epci", "243200458")
+    with pytest.raises(ValueError, match="territoire invalide"):
+        figures.parse_territoire("commune:30210")
+
+
+def _small(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("L").resize((117, 83)), dtype=float)
+
+
+def test_golden_gers_map(gers_png):
+    """A low-resolution comparison with a reviewed image: a broken map (no fill, shifted) fails."""
+    golden = np.asarray(Image.open(GOLDEN / "gers_117x83.png").convert("L"), dtype=float)
+    difference = np.abs(_small(gers_png) - golden).mean()
+    assert difference < 6, difference
+
+
+def test_bar_chart_svg(atlas):
+    table = atlas.stats("epci", "32")
+    svg = figures.save(figures.bar_chart(table, "Communes PVD par EPCI", "Sources : test"), "svg").decode()
+    assert "Communes PVD par EPCI" in svg and "CC du Grand Armagnac" in svg
+
+
+def test_exports_csv_geojson(atlas):
+    communes = exports.territory_communes(atlas, [("departement", "32")])
+    assert len(communes) == 458 and int(communes["pvd"].sum()) == 24
+    csv = exports.to_csv(communes, ";")
+    assert csv.startswith("\ufeff".encode()) and "Valence-sur-Baïse".encode() in csv
+    assert csv.decode("utf-8-sig").splitlines()[0].startswith("code_insee;nom;")
+    geojson = exports.to_geojson(communes)
+    assert b'"type":"FeatureCollection"' in geojson and geojson.count(b'"Feature"') == 458
+
+
+def test_csv_neutralises_formulas():
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {"nom": ['=HYPERLINK("x")', "+33", "@SUM(A1)", "-1", "Quissac"], "n": [1, 2, 3, 4, 5]}
+    )
+    text = exports.to_csv(frame, ",").decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "'+33" in text and "'@SUM" in text and "'-1" in text
+    assert "\nQuissac," in text.replace("\r\n", "\n")
