@@ -11,10 +11,15 @@ atlas = ui.get_atlas()
 labels = ui.departement_labels(atlas)
 deps = (
     st.sidebar.multiselect(
-        "Départements", list(labels), default=ui.DEFAULT_SCOPE, format_func=labels.get, key="scope"
+        "Départements",
+        list(labels),
+        default=ui.url_list("deps", ui.DEFAULT_SCOPE, list(labels)),
+        format_func=labels.get,
+        key="scope",
     )
     or ui.DEFAULT_SCOPE
 )
+ui.set_url_list("deps", deps)
 view = views.overview(atlas, deps)
 name = views.scope_name(atlas, deps)
 
@@ -34,7 +39,7 @@ st.caption(
 )
 clicked = ui.communes_map(atlas, deps, None, f"Petites villes de demain — {name}", key="carte_accueil")
 if clicked:
-    st.switch_page(ui.PAGE_TERRITOIRE, query_params={"com": clicked})
+    ui.open_commune(clicked)
 
 st.subheader("Comptes par territoire")
 level = st.radio(

@@ -12,7 +12,7 @@ labels = {f"{lvl}:{code}": label for lvl, code, label in views.territory_options
 chosen = st.multiselect(
     "Territoires à comparer (régions, départements, EPCI)",
     list(labels),
-    default=["departement:30", "departement:32"],
+    default=ui.url_list("t", ["departement:30", "departement:32"], list(labels)),
     format_func=labels.get,
     key="comparer",
     max_selections=4,
@@ -20,6 +20,7 @@ chosen = st.multiselect(
 if len(chosen) < 2:
     st.info("Choisissez au moins deux territoires.")
     st.stop()
+ui.set_url_list("t", chosen)
 pairs = [tuple(c.split(":", 1)) for c in chosen]
 ui.comparison_table(views.compare(atlas, pairs))
 st.caption("Cartes à la même échelle et avec les mêmes couleurs.")

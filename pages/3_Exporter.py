@@ -12,13 +12,14 @@ labels = {f"{lvl}:{code}": label for lvl, code, label in views.territory_options
 chosen = st.multiselect(
     "Territoires (plusieurs : panneaux côte à côte à la même échelle)",
     list(labels),
-    default=["departement:30", "departement:32"],
+    default=ui.url_list("t", ["departement:30", "departement:32"], list(labels)),
     format_func=labels.get,
     key="export_territoires",
 )
 if not chosen:
     st.info("Choisissez au moins un territoire.")
     st.stop()
+ui.set_url_list("t", chosen)
 pairs = tuple(tuple(c.split(":", 1)) for c in chosen)
 
 st.subheader("Carte statique")

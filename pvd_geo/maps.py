@@ -122,6 +122,47 @@ class HtmlControl(MacroElement):
         self.html, self.position, self.css_class = html_text, position, css_class
 
 
+_TOOLS = Template(
+    """
+{% macro script(this, kwargs) %}
+(function() {
+  var map = {{ this._parent.get_name() }};
+  var ctl = L.control({position: "topleft"});
+  ctl.onAdd = function() {
+    var bar = L.DomUtil.create("div", "leaflet-bar pvd-tools");
+    function button(text, label, action) {
+      var a = L.DomUtil.create("a", "", bar);
+      a.href = "#"; a.innerHTML = text; a.title = label; a.setAttribute("role", "button");
+      a.setAttribute("aria-label", label);
+      L.DomEvent.on(a, "click", function(e) { L.DomEvent.preventDefault(e); action(); });
+    }
+    var icon = function(d) {
+      return '<svg width="16" height="16" viewBox="0 0 16 16" style="vertical-align:middle"'
+        + ' aria-hidden="true"><path d="' + d + '" fill="none" stroke="#222" stroke-width="1.8"/></svg>';
+    };
+    button(icon("M1 5V1h4M11 1h4v4M15 11v4h-4M5 15H1v-4"), "Plein écran", function() {
+      var el = map.getContainer();
+      if (document.fullscreenElement) { document.exitFullscreen(); }
+      else if (el.requestFullscreen) { el.requestFullscreen().then(function() { map.invalidateSize(); }); }
+    });
+    button(icon("M4 6V1h8v5M4 12H1V6h14v6h-3M4 9h8v6H4z"), "Imprimer la carte",
+           function() { window.print(); });
+    L.DomEvent.disableClickPropagation(bar);
+    return bar;
+  };
+  ctl.addTo(map);
+})();
+{% endmacro %}
+"""
+)
+
+
+class MapTools(MacroElement):
+    """Full-screen and print buttons (no external plugin: works offline)."""
+
+    _template = _TOOLS
+
+
 _LABELS = Template(
     """
 {% macro script(this, kwargs) %}
@@ -309,6 +350,7 @@ def communes_map(
     Labels(points).add_to(fmap)
     HtmlControl(legend_html(title), "topright", "pvd-legend").add_to(fmap)
     _sources_control(fmap, sources)
+    MapTools().add_to(fmap)
     return fmap
 
 
@@ -368,6 +410,7 @@ def territories_map(
     )
     HtmlControl(legend, "topright", "pvd-legend").add_to(fmap)
     _sources_control(fmap, sources)
+    MapTools().add_to(fmap)
     return fmap
 
 

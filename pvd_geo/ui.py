@@ -24,8 +24,29 @@ NAVIGATION = [
 ]
 
 
+PRESENTATION_CSS = """<style>
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"], header[data-testid="stHeader"] {display: none !important;}
+.block-container {max-width: 100% !important; padding: 1rem 2rem !important;}
+html, body, [data-testid="stMarkdownContainer"] p {font-size: 1.35rem !important;}
+h1 {font-size: 3.2rem !important;}
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] p {font-size: 3.6rem !important;
+  overflow: visible !important; text-overflow: clip !important;
+  font-weight: 700 !important; line-height: 1.1 !important;}
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] p {font-size: 1.4rem !important;
+  white-space: normal !important; overflow: visible !important;}
+</style>"""
+
+
+def presentation_mode() -> bool:
+    """``?mode=presentation``: large type, no sidebar, full-width map (meetings, projectors)."""
+    return st.query_params.get("mode") == "presentation"
+
+
 def sidebar() -> None:
-    """The navigation (French labels) and the map background selector, once per page."""
+    """The navigation (French labels), the map background and, in presentation mode, its styles."""
+    if presentation_mode():
+        st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)  # a constant: no data in it
     for page, label, icon in NAVIGATION:
         st.sidebar.page_link(page, label=label, icon=icon)
     st.sidebar.divider()
@@ -152,7 +173,7 @@ def show_map(prepared: maps.PreparedMap, key: str, height: int = 620) -> tuple[f
         html=prepared.html,
         id=prepared.map_id,
         key=streamlit_folium.generate_js_hash(prepared.script, key, False),
-        height=height,
+        height=height + 200 if presentation_mode() else height,
         width=None,
         returned_objects=returned,
         default={"last_object_clicked": None},
@@ -225,8 +246,29 @@ def current_location(atlas: Atlas) -> views.Location:
 
 def go(loc: views.Location) -> None:
     """Move to ``loc``: the URL changes (shareable link, back button) and the page reruns."""
-    st.query_params.from_dict(loc.params())  # one history entry: the back button goes up a level
+    params = loc.params()
+    if presentation_mode():
+        params["mode"] = "presentation"
+    st.query_params.from_dict(params)  # one history entry: the back button goes up a level
     st.rerun()
+
+
+def open_commune(code: str) -> None:
+    """Go to a commune's page (keeping the presentation mode)."""
+    params = {"com": code, **({"mode": "presentation"} if presentation_mode() else {})}
+    st.switch_page(PAGE_TERRITOIRE, query_params=params)
+
+
+def share_link() -> None:
+    """The link that reproduces this view, with a copy button (« Copier le lien »)."""
+    from urllib.parse import urlencode
+
+    base = (st.context.url or "").split("?")[0]
+    query = urlencode({k: st.query_params.get(k) for k in st.query_params})
+    url = f"{base}?{query}" if query else base
+    with st.expander("🔗 Copier le lien de cette vue"):
+        st.code(url, language=None)
+        st.caption("Le bouton à droite du lien le copie. Ajoutez « &mode=presentation » pour une réunion.")
 
 
 def breadcrumb(atlas: Atlas, loc: views.Location) -> None:
@@ -252,7 +294,9 @@ def stats_table(table) -> None:
 
 
 def page_footer(atlas: Atlas) -> None:
+    """Sources with vintages, and the link of the view."""
     st.caption(sources_line(atlas))
+    share_link()
 
 
 def departement_labels(atlas: Atlas) -> dict[str, str]:
@@ -391,3 +435,17 @@ def download_data(atlas: Atlas, pairs: tuple, sep: str) -> None:
         key="dl_figures",
         on_click="ignore",
     )
+
+
+def url_list(name: str, default: list[str], allowed: list[str]) -> list[str]:
+    """A list kept in the URL (``?deps=30,32``) so that a copied link reproduces the view."""
+    raw = st.query_params.get(name)
+    values = [v for v in raw.split(",") if v in allowed] if raw else []
+    return values or default
+
+
+def set_url_list(name: str, values: list[str]) -> None:
+    """Write a list to the URL when it changed (no history entry otherwise)."""
+    text = ",".join(values)
+    if st.query_params.get(name) != text:
+        st.query_params[name] = text
