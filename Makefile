@@ -39,6 +39,7 @@ format: setup
 bench: setup $(BUILD)/meta.json
 	$(PY) benchmarks/bench_data.py
 	$(PY) benchmarks/bench_app.py
+	$(PY) benchmarks/bench_figures.py
 
 clean:
 	rm -rf $(BUILD) .pytest_cache

@@ -77,3 +77,22 @@ def test_search_finds_commune_without_article_or_accents(build_env):
     app.sidebar.text_input(key="recherche").set_value("isle jourdain").run()
     labels = [b.label for b in app.sidebar.button]
     assert "L'Isle-Jourdain (Gers, 32160)" in labels and "L'Isle-Jourdain (Vienne, 86112)" in labels
+
+
+def test_presentation_mode_and_share_link(build_env):
+    app = app_for("dashboard.py")
+    app.query_params["mode"] = "presentation"
+    app.run()
+    assert not app.exception
+    styles = " ".join(m.value for m in app.markdown)
+    assert "stSidebar" in styles and "stMetricValue" in styles  # large type, no sidebar
+    assert any("Copier le lien" in e.label for e in app.expander)
+    assert app.query_params["deps"] == ["30,32"] or app.query_params["deps"] == "30,32"  # scope in the URL
+
+
+def test_overview_scope_from_url(build_env):
+    app = app_for("dashboard.py")
+    app.query_params["deps"] = "32"
+    app.run()
+    assert "Gers" in app.title[0].value and "Gard" not in app.title[0].value
+    assert app.metric[0].value == "24"

@@ -108,3 +108,8 @@ def test_a_deep_copied_map_keeps_its_legend(atlas):
     )
     page = copy.deepcopy(fmap).get_root().render()
     assert "pvd-legend" in page and "pvd-sources" in page and "pvd-label" in page
+
+
+def test_map_has_fullscreen_and_print_buttons(overview_html):
+    assert "Plein \\u00e9cran" in overview_html or "Plein écran" in overview_html
+    assert "window.print()" in overview_html and "requestFullscreen" in overview_html
