@@ -8,25 +8,17 @@ st.set_page_config(page_title="Atlas PVD — comparer", page_icon="⚖️", layo
 ui.sidebar()
 atlas = ui.get_atlas()
 st.title("Comparer des territoires")
-labels = {f"{lvl}:{code}": label for lvl, code, label in views.territory_options(atlas)}
-chosen = st.multiselect(
-    "Territoires à comparer (régions, départements, EPCI)",
-    list(labels),
-    default=ui.url_list("t", ["departement:30", "departement:32"], list(labels)),
-    format_func=labels.get,
-    key="comparer",
-    max_selections=4,
+pairs, labels = ui.territory_selector(
+    atlas, "Territoires à comparer (régions, départements, EPCI)", key="comparer", max_selections=4
 )
-if len(chosen) < 2:
+if len(pairs) < 2:
     st.info("Choisissez au moins deux territoires.")
     st.stop()
-ui.set_url_list("t", chosen)
-pairs = [tuple(c.split(":", 1)) for c in chosen]
 ui.comparison_table(views.compare(atlas, pairs))
 st.caption("Cartes à la même échelle et avec les mêmes couleurs.")
 cols = st.columns(len(pairs))
 for col, (level, code) in zip(cols, pairs, strict=True):
     with col:
-        st.markdown(f"**{labels[f'{level}:{code}']}**")
+        st.markdown(f"**{ui.md(labels[f'{level}:{code}'])}**")
         ui.comparison_map(atlas, level, code, pairs, labels[f"{level}:{code}"], key=f"cmp_{level}_{code}")
 ui.page_footer(atlas)

@@ -8,19 +8,13 @@ st.set_page_config(page_title="Atlas PVD — exporter", page_icon="🖨️", lay
 ui.sidebar()
 atlas = ui.get_atlas()
 st.title("Exporter cartes, graphiques et données")
-labels = {f"{lvl}:{code}": label for lvl, code, label in views.territory_options(atlas)}
-chosen = st.multiselect(
-    "Territoires (plusieurs : panneaux côte à côte à la même échelle)",
-    list(labels),
-    default=ui.url_list("t", ["departement:30", "departement:32"], list(labels)),
-    format_func=labels.get,
-    key="export_territoires",
+pairs, labels = ui.territory_selector(
+    atlas, "Territoires (plusieurs : panneaux côte à côte à la même échelle)", key="export_territoires"
 )
-if not chosen:
+if not pairs:
     st.info("Choisissez au moins un territoire.")
     st.stop()
-ui.set_url_list("t", chosen)
-pairs = tuple(tuple(c.split(":", 1)) for c in chosen)
+pairs = tuple(pairs)
 
 st.subheader("Carte statique")
 fmt = st.radio(

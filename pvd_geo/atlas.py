@@ -11,7 +11,15 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from .constants import LEVEL_COLUMN, LEVEL_FILE, META_FILE, PROGRAMMES, SELECTION_DIR, build_dir
+from .constants import (
+    COMMUNE_COLUMNS,
+    LEVEL_COLUMN,
+    LEVEL_FILE,
+    META_FILE,
+    PROGRAMMES,
+    SELECTION_DIR,
+    build_dir,
+)
 from .selection import SelectionResult, join_selection
 from .sources.anct import read_selection_csv
 from .stats import aggregate, flag_communes
@@ -30,18 +38,7 @@ class BuildCorrupt(RuntimeError):
 # Columns loaded with the atlas: the display geometries only (the first one is the active
 # geometry). Source geometries are read on demand by :meth:`Atlas.source_geometry`.
 DISPLAY_COLUMNS = {
-    "communes": [
-        "code",
-        "nom",
-        "nom_sans_article",
-        "type_nom",
-        "dep",
-        "reg",
-        "epci",
-        "population",
-        "population_millesime",
-        "geometry_departement",
-    ],
+    "communes": [*COMMUNE_COLUMNS, "geometry_departement"],
     "epci": ["code", "nom", "type", "deps", "geometry_departement"],
     "departements": ["code", "nom", "reg", "geometry_departement", "geometry_national"],
     "regions": ["code", "nom", "geometry_national"],

@@ -449,3 +449,18 @@ def set_url_list(name: str, values: list[str]) -> None:
     text = ",".join(values)
     if st.query_params.get(name) != text:
         st.query_params[name] = text
+
+
+def territory_selector(atlas: Atlas, label: str, key: str, max_selections: int | None = None):
+    """Régions, départements or EPCI to pick (kept in the URL as ``?t=``): ([(level, code)], labels)."""
+    labels = {f"{lvl}:{code}": text for lvl, code, text in views.territory_options(atlas)}
+    chosen = st.multiselect(
+        label,
+        list(labels),
+        default=url_list("t", ["departement:30", "departement:32"], list(labels)),
+        format_func=labels.get,
+        key=key,
+        max_selections=max_selections,
+    )
+    set_url_list("t", chosen)
+    return [tuple(c.split(":", 1)) for c in chosen], labels
