@@ -67,7 +67,7 @@ class Panel:
     @property
     def title(self) -> str:
         label = f"{self.name} ({self.code})" if self.level == "departement" else self.name
-        noun = "commune sélectionnée" if self.count == 1 else "communes sélectionnées"
+        noun = "commune sélectionnée" if self.count <= 1 else "communes sélectionnées"
         return f"{label} — {self.count} {noun}"
 
 
@@ -87,6 +87,7 @@ def panel(atlas: Atlas, level: str, code: str, source: gpd.GeoSeries | None = No
                 "nom": com["nom"].to_numpy(),
                 "pvd": com["pvd"].to_numpy(),
                 "acv": com["acv"].to_numpy(),
+                "dep": com["dep"].to_numpy(),
                 "epci": com["epci"].to_numpy(),
                 "epci_pvd": com["epci"].isin(epci_with_pvd).to_numpy(),
                 "population": com["population"].to_numpy(),
@@ -158,8 +159,10 @@ def _draw_panel(ax, p: Panel, xlim, ylim, titled: bool) -> None:
         .fillna(com["epci_pvd"].map({True: COLOURS["epci_pvd"], False: "white"}))
     )
     com.plot(ax=ax, color=fill, edgecolor="#9A9A9A", linewidth=0.25)
-    epci_lines = com.dissolve(by="epci")
-    epci_lines.boundary.plot(ax=ax, color=COLOURS["epci"], linewidth=0.8)
+    wide = p.level == "region"  # a région: EPCI limits thin, départements drawn
+    com.dissolve(by="epci").boundary.plot(ax=ax, color=COLOURS["epci"], linewidth=0.35 if wide else 0.8)
+    if wide:
+        com.dissolve(by="dep").boundary.plot(ax=ax, color=COLOURS["departement"], linewidth=0.9)
     p.outline.boundary.plot(ax=ax, color=COLOURS["departement"], linewidth=1.6)
     acv = com[com["acv"]]
     if len(acv):
@@ -326,7 +329,7 @@ def static_map(atlas: Atlas, territories: list[tuple[str, str]], today: dt.date 
     total = sum(p.count for p in panels)
     names = " et ".join(p.title.split(" — ")[0] for p in panels)
     fig.text(0.02, 0.955, "Déploiement du programme Petites villes de demain", fontsize=16, fontweight="bold")
-    noun = "commune sélectionnée" if total == 1 else "communes sélectionnées"
+    noun = "commune sélectionnée" if total <= 1 else "communes sélectionnées"
     fig.text(0.02, 0.915, f"{names} — {total} {noun}", fontsize=12, color="#333333")
     left, bottom, width, height = 0.02, 0.07, 0.68, 0.78
     limits = _layout(panels, width * A4_LANDSCAPE[0], height * A4_LANDSCAPE[1])
