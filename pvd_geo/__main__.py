@@ -132,6 +132,47 @@ def cmd_map(args: argparse.Namespace) -> int:
     return 0
 
 
+def _confirm(question: str) -> bool:
+    if not sys.stdin.isatty():
+        print("Pas de terminal pour confirmer : relancez avec --yes pour enregistrer.", file=sys.stderr)
+        return False
+    return input(f"{question} [o/N] ").strip().lower() in ("o", "oui", "y", "yes")
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .atlas import read_build
+    from .selection import KEPT, join_selection
+    from .sources.anct import read_selection_csv
+    from .sources.selections import programme_file, save_selection
+
+    target = programme_file(Path(args.selections), args.programme)
+    rows = read_selection_csv(Path(args.fichier))
+    built = read_build(args.build)
+    result = join_selection(rows, built["communes"], built["rattachees"], args.programme)
+    report = result.report
+    print(f"{Path(args.fichier).name} : {len(report)} lignes lues")
+    print(result.summary())
+    _print_rows("résolues", report[report["statut"] == RESOLVED])
+    _print_rows("rejetées", report[report["statut"] == REJECTED])
+    _print_rows("avertissements", result.warnings)
+    ok = report["statut"].isin([KEPT, RESOLVED]).to_numpy()
+    if not ok.any():
+        print("Aucune ligne valide : rien n'est enregistré.", file=sys.stderr)
+        return 1
+    question = f"Remplacer la liste « {args.programme} » ({target}) par ces {int(ok.sum())} communes ?"
+    if not args.yes and not _confirm(question):
+        print("Rien n'est enregistré.")
+        return 1
+    kept = result.rows[ok].assign(
+        code=report.loc[ok, "code"].to_numpy(), nom=report.loc[ok, "nom"].to_numpy()
+    )
+    written, history = save_selection(kept, args.programme, Path(args.selections))
+    print(f"Liste enregistrée : {written} ({int(ok.sum())} communes)")
+    if history:
+        print(f"Liste précédente conservée : {history}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m pvd_geo", description="Atlas PVD : données et statistiques")
     p.add_argument("--build", type=Path, default=None, help="dossier des données construites")
@@ -157,6 +198,11 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("--out", required=True, help="fichier de sortie (.png, .svg ou .pdf)")
     m.add_argument("--format", choices=["png", "svg", "pdf"], help="format (sinon l'extension de --out)")
     m.set_defaults(func=cmd_map)
+    i = sub.add_parser("import-selection", help="importer une liste de communes (CSV) après validation")
+    i.add_argument("fichier", help="fichier CSV (code INSEE par ligne ; séparateur , ; ou tabulation)")
+    i.add_argument("--programme", default="pvd", help="pvd (défaut), acv, ou le nom d'un autre programme")
+    i.add_argument("--yes", action="store_true", help="enregistrer sans demander (scripts)")
+    i.set_defaults(func=cmd_import)
     s = sub.add_parser("stats", help="chiffres par région, département ou EPCI")
     s.add_argument("--by", choices=["region", "departement", "epci"], default="departement")
     s.add_argument("--departement", help="limiter au département (code, ex. 30)")
