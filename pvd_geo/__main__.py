@@ -173,6 +173,47 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _download_progress(received: int, total: int | None) -> None:
+    done = f"{received / 1e3:.0f} Ko" + (f" / {total / 1e3:.0f} Ko" if total else "")
+    sys.stderr.write(f"\rTéléchargement : {done}   ")
+    sys.stderr.flush()
+
+
+def cmd_update(args: argparse.Namespace) -> int:
+    from .atlas import read_build
+    from .constants import official_list_url
+    from .update import UpdateRefused, update_selection
+
+    built = read_build(args.build)
+    programmes = ["pvd", "acv"] if args.programme == "all" else [args.programme]
+    status = 0
+    for programme in programmes:
+        url = args.url or official_list_url(programme)
+        print(f"Mise à jour de la liste « {programme} » depuis {url}")
+        try:
+            done = update_selection(
+                programme,
+                url,
+                Path(args.selections),
+                built["communes"],
+                built["rattachees"],
+                progress=_download_progress,
+            )
+        except UpdateRefused as exc:
+            sys.stderr.write("\n")
+            print(f"Échec : {exc}. La liste en usage n'a pas changé.", file=sys.stderr)
+            status = 1
+            continue
+        sys.stderr.write("\n")
+        print(done.result.summary())
+        _print_rows("rejetées", done.result.report[done.result.report["statut"] == REJECTED])
+        print(
+            f"Liste enregistrée : {done.written}"
+            + (f" (précédente : {done.history})" if done.history else "")
+        )
+    return status
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m pvd_geo", description="Atlas PVD : données et statistiques")
     p.add_argument("--build", type=Path, default=None, help="dossier des données construites")
@@ -203,6 +244,10 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--programme", default="pvd", help="pvd (défaut), acv, ou le nom d'un autre programme")
     i.add_argument("--yes", action="store_true", help="enregistrer sans demander (scripts)")
     i.set_defaults(func=cmd_import)
+    u = sub.add_parser("update", help="mettre à jour les listes officielles (data.gouv.fr)")
+    u.add_argument("--programme", choices=["pvd", "acv", "all"], default="all")
+    u.add_argument("--url", help="adresse de la liste (CSV ou jeu de données data.gouv.fr)")
+    u.set_defaults(func=cmd_update)
     s = sub.add_parser("stats", help="chiffres par région, département ou EPCI")
     s.add_argument("--by", choices=["region", "departement", "epci"], default="departement")
     s.add_argument("--departement", help="limiter au département (code, ex. 30)")

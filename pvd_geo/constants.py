@@ -74,3 +74,19 @@ ANCT_SOURCE = "ANCT, listes Petites villes de demain et Action cœur de ville (L
 def npm_registry() -> str:
     """Base URL of the npm registry (``PVD_NPM_REGISTRY`` overrides it, e.g. for tests)."""
     return os.environ.get("PVD_NPM_REGISTRY", "https://registry.npmjs.org").rstrip("/")
+
+
+# Official lists: the ANCT datasets on data.gouv.fr, through its API (the dataset's JSON lists its
+# resources; the newest CSV is taken). A URL may also point straight at a CSV file.
+# Override with ``--url`` or PVD_URL_PVD / PVD_URL_ACV.
+OFFICIAL_LISTS = {
+    "pvd": "https://www.data.gouv.fr/api/1/datasets/programme-petites-villes-de-demain/",
+    "acv": "https://www.data.gouv.fr/api/1/datasets/programme-action-coeur-de-ville/",
+}
+# An update that keeps less than this share of the current list's communes is refused.
+MIN_KEPT_SHARE = 0.5
+
+
+def official_list_url(programme: str) -> str:
+    """URL of the official list of a programme (environment override first)."""
+    return os.environ.get(f"PVD_URL_{programme.upper()}", OFFICIAL_LISTS[programme])

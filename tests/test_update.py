@@ -1,0 +1,136 @@
+"""`update` against a real HTTP server on 127.0.0.1 serving the ANCT list and broken variants."""
+
+import json
+import shutil
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from pvd_geo.atlas import read_build
+from pvd_geo.constants import SELECTION_DIR
+from pvd_geo.update import UpdateRefused, update_selection
+
+from .conftest import SHARED_DATA
+from .test_cli import run
+
+NATIONAL = (SHARED_DATA / "anct_pvd_communes_2021.csv").read_bytes()
+
+
+@pytest.fixture(scope="module")
+def reference(built_dir):
+    built = read_build(built_dir)
+    return built["communes"], built["rattachees"]
+
+
+@pytest.fixture
+def selections(tmp_path):
+    directory = tmp_path / "selections"
+    shutil.copytree(SELECTION_DIR, directory)
+    return directory
+
+
+def _serve(http_server, path, body, status=200, content_type="text/csv"):
+    http_server.routes[path] = (status, body)
+    return f"{http_server.url}{path}"
+
+
+def test_update_replaces_list_and_keeps_history(http_server, selections, reference):
+    url = _serve(http_server, "/pvd.csv", NATIONAL)
+    done = update_selection("pvd", url, selections, *reference)
+    assert done.result.count("rejetée") == 1 and len(done.result.codes) == 1606
+    assert done.history is not None and done.history.exists()
+    assert (selections / "pvd.csv").read_text(encoding="utf-8").count("\n") == 1607
+
+
+def test_dataset_json_leads_to_its_newest_csv(http_server, selections, reference):
+    csv_url = _serve(http_server, "/files/liste.csv", NATIONAL)
+    old_url = _serve(http_server, "/files/ancienne.csv", b"insee_com\n30210\n")
+    dataset = {
+        "resources": [
+            {"format": "csv", "url": old_url, "last_modified": "2021-01-01"},
+            {"format": "CSV", "url": csv_url, "last_modified": "2024-06-01"},
+            {"format": "pdf", "url": "x", "last_modified": "2025-01-01"},
+        ]
+    }
+    url = _serve(http_server, "/api/1/datasets/pvd/", json.dumps(dataset).encode())
+    done = update_selection("pvd", url, selections, *reference)
+    assert done.source == csv_url and len(done.result.codes) == 1606
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "message"),
+    [
+        (b"", 404, "404"),
+        (b"<!DOCTYPE html><html><body>Maintenance</body></html>", 200, "HTML"),
+        (b"nom;population\nQuissac;3528\n", 200, "colonne du code INSEE"),
+        (b"insee_com\n30210\n32107\n", 200, "refusée"),  # lost most of its rows
+    ],
+)
+def test_failures_leave_the_list_untouched(http_server, selections, reference, body, status, message):
+    before = (selections / "pvd.csv").read_bytes()
+    url = _serve(http_server, "/bad.csv", body, status=status)
+    with pytest.raises(UpdateRefused, match=message):
+        update_selection("pvd", url, selections, *reference)
+    assert (selections / "pvd.csv").read_bytes() == before
+    assert not (selections / "historique").exists()
+
+
+class _Truncating(BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802
+        self.send_response(200)
+        self.send_header("Content-Type", "text/csv")
+        self.send_header("Content-Length", str(len(NATIONAL)))
+        self.end_headers()
+        self.wfile.write(NATIONAL[: len(NATIONAL) // 3])  # then the connection closes
+
+    def log_message(self, *args):
+        pass
+
+
+class _Slow(_Truncating):
+    def do_GET(self):  # noqa: N802
+        time.sleep(3)
+        super().do_GET()
+
+
+@pytest.mark.parametrize(("handler", "message"), [(_Truncating, "tronqué"), (_Slow, "impossible")])
+def test_truncated_or_slow_downloads(selections, reference, handler, message, monkeypatch):
+    import pvd_geo.update as update
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    real = update.download
+    monkeypatch.setattr(
+        update, "download", lambda url, progress=None: real(url, timeout=1, progress=progress)
+    )
+    before = (selections / "pvd.csv").read_bytes()
+    try:
+        with pytest.raises(UpdateRefused, match=message):
+            update_selection(
+                "pvd", f"http://127.0.0.1:{server.server_address[1]}/pvd.csv", selections, *reference
+            )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert (selections / "pvd.csv").read_bytes() == before
+
+
+def test_cli_update_with_env_url(http_server, selections, build_env):
+    url = _serve(http_server, "/pvd.csv", NATIONAL)
+    env = {**build_env, "PVD_URL_PVD": url}
+    out = run("--selections", str(selections), "update", "--programme", "pvd", env=env)
+    assert out.returncode == 0, out.stderr
+    assert "1606 conservées" in out.stdout and "Téléchargement" in out.stderr
+    out = run(
+        "--selections",
+        str(selections),
+        "update",
+        "--programme",
+        "acv",
+        "--url",
+        f"{http_server.url}/none",
+        env=env,
+    )
+    assert out.returncode == 1 and "n'a pas changé" in out.stderr
