@@ -7,7 +7,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 GEODATA_DIR = ROOT / "geodata"
-SELECTION_DIR = GEODATA_DIR / "selections"
+SELECTION_DIR = Path(os.environ.get("PVD_SELECTION_DIR", GEODATA_DIR / "selections"))
 
 
 def build_dir() -> Path:

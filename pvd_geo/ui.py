@@ -16,11 +16,13 @@ PAGE_ACCUEIL = "dashboard.py"
 PAGE_TERRITOIRE = "pages/1_Territoire.py"
 PAGE_COMPARER = "pages/2_Comparer.py"
 PAGE_EXPORTER = "pages/3_Exporter.py"
+PAGE_DONNEES = "pages/4_Donnees.py"
 NAVIGATION = [
     (PAGE_ACCUEIL, "Vue d'ensemble", ":material/map:"),
     (PAGE_TERRITOIRE, "Territoires", ":material/travel_explore:"),
     (PAGE_COMPARER, "Comparer", ":material/compare:"),
     (PAGE_EXPORTER, "Exporter", ":material/download:"),
+    (PAGE_DONNEES, "Données", ":material/database:"),
 ]
 
 
@@ -464,3 +466,124 @@ def territory_selector(atlas: Atlas, label: str, key: str, max_selections: int |
     )
     set_url_list("t", chosen)
     return [tuple(c.split(":", 1)) for c in chosen], labels
+
+
+def _reload_atlas() -> None:
+    """After a list changed: the next run reloads the atlas (and the maps built from it)."""
+    _atlas.clear()
+    _communes_map.clear()
+    _territories_map.clear()
+
+
+def lists_in_use(atlas: Atlas) -> None:
+    from .constants import SELECTION_DIR
+    from .sources.selections import lists_in_use as table
+
+    info = table(SELECTION_DIR)
+    checks = {k: r.summary() for k, r in atlas.selections.items()}
+    info["validation"] = info["programme"].map(checks).fillna("")
+    st.dataframe(info, hide_index=True, width="stretch")
+
+
+def sources_table(atlas: Atlas) -> None:
+    meta = atlas.meta
+    rows = [
+        ("Contours des communes", meta.get("contours", "")),
+        ("Populations", meta.get("population", "")),
+        ("Composition des EPCI", meta.get("epci_composition", "")),
+        ("Listes de sélection", meta.get("selection", "")),
+        ("Données construites le", meta.get("construit_le", "")),
+    ]
+    st.dataframe(
+        {"donnée": [r[0] for r in rows], "source et millésime": [r[1] for r in rows]},
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def update_form() -> None:
+    """Download the official list, validate it and replace the one in use (or say why not)."""
+    from .atlas import read_build
+    from .constants import SELECTION_DIR, official_list_url
+    from .update import UpdateRefused, update_selection
+
+    programme = st.selectbox(
+        "Liste",
+        ["pvd", "acv"],
+        key="maj_programme",
+        format_func={"pvd": "Petites villes de demain", "acv": "Action cœur de ville"}.get,
+    )
+    url = st.text_input(
+        "Adresse (jeu de données data.gouv.fr ou fichier CSV)",
+        official_list_url(programme),
+        key=f"maj_url_{programme}",
+    )
+    if not st.button("Mettre à jour", key="maj_go"):
+        return
+    bar = st.progress(0.0, text="Téléchargement…")
+
+    def progress(received: int, total: int | None) -> None:
+        fraction = min(received / total, 1.0) if total else 0.5
+        bar.progress(fraction, text=f"Téléchargement : {received // 1000} Ko")
+
+    built = read_build()
+    try:
+        done = update_selection(
+            programme, url, SELECTION_DIR, built["communes"], built["rattachees"], progress
+        )
+    except UpdateRefused as exc:
+        bar.empty()
+        st.error(f"Échec : {exc}. La liste en usage n'a pas changé.")
+        return
+    bar.progress(1.0, text="Terminé")
+    st.success(f"{done.result.summary()}. Liste enregistrée ; la précédente est gardée dans l'historique.")
+    _reload_atlas()
+
+
+def import_form(atlas: Atlas) -> None:
+    """Upload a CSV, show the validation report, save only on confirmation."""
+    from .constants import SELECTION_DIR
+    from .selection import KEPT, RESOLVED, join_selection
+    from .sources.anct import MAX_BYTES, SelectionFileError, read_selection_bytes
+    from .sources.selections import programme_file, save_selection
+
+    upload = st.file_uploader(
+        "Fichier CSV (une commune par ligne, colonne du code INSEE)",
+        type=["csv", "txt"],
+        key="import_fichier",
+    )
+    programme = st.text_input(
+        "Nom de la liste",
+        "pvd",
+        key="import_programme",
+        help="pvd remplace la liste PVD, acv la liste ACV ; un autre nom ajoute un programme",
+    )
+    if upload is None:
+        return
+    try:
+        programme_file(SELECTION_DIR, programme)
+        rows = read_selection_bytes(upload.getvalue(), MAX_BYTES)
+    except (SelectionFileError, ValueError) as exc:
+        st.error(f"Fichier refusé : {exc}")
+        return
+    result = join_selection(rows, atlas.communes, atlas.rattachees, programme)
+    st.write(result.summary())
+    st.dataframe(result.report, hide_index=True, width="stretch")
+    ok = result.report["statut"].isin([KEPT, RESOLVED]).to_numpy()
+    if not ok.any():
+        st.error("Aucune ligne valide : rien ne peut être enregistré.")
+        return
+    if st.button(f"Enregistrer ces {int(ok.sum())} communes comme liste « {programme} »", key="import_go"):
+        kept = result.rows[ok].assign(
+            code=result.report.loc[ok, "code"].to_numpy(), nom=result.report.loc[ok, "nom"].to_numpy()
+        )
+        written, history = save_selection(kept, programme, SELECTION_DIR)
+        st.success(
+            f"Liste enregistrée ({written.name})" + (" ; la précédente est gardée." if history else ".")
+        )
+        _reload_atlas()
+
+
+def departements_in_lists(atlas: Atlas):
+    table = atlas.stats("departement")
+    return table[(table["pvd"] > 0) | (table["acv"] > 0)].reset_index(drop=True)

@@ -96,3 +96,17 @@ def test_overview_scope_from_url(build_env):
     app.run()
     assert "Gers" in app.title[0].value and "Gard" not in app.title[0].value
     assert app.metric[0].value == "24"
+
+
+def test_data_page_import_shows_report_before_saving(build_env, tmp_path, monkeypatch):
+    import shutil
+
+    import pvd_geo.constants as constants
+
+    directory = tmp_path / "selections"
+    shutil.copytree(constants.SELECTION_DIR, directory)
+    monkeypatch.setattr(constants, "SELECTION_DIR", directory)
+    app = app_for("pages/4_Donnees.py")
+    app.run()
+    assert not app.exception
+    assert "pvd : 45 conservées" in app.dataframe[0].value.to_string()

@@ -2,6 +2,7 @@
 
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -11,7 +12,7 @@ import urllib.request
 import pytest
 
 from pvd_geo.assets import assets_installed
-from pvd_geo.constants import ROOT
+from pvd_geo.constants import ROOT, SELECTION_DIR
 
 pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/bin/chromium"
@@ -33,13 +34,15 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(built_dir):
+def server(built_dir, tmp_path_factory):
     assert os.path.exists(CHROMIUM), (
         "Debian's chromium is required (apt-get install chromium; .ci/run does it)"
     )
     assert assets_installed(), "Leaflet assets missing: run `make setup`"
     port = _free_port()
-    env = {**os.environ, "PVD_BUILD_DIR": str(built_dir)}
+    selections = tmp_path_factory.mktemp("browser") / "selections"
+    shutil.copytree(SELECTION_DIR, selections)  # uploads in the tests never touch geodata/
+    env = {**os.environ, "PVD_BUILD_DIR": str(built_dir), "PVD_SELECTION_DIR": str(selections)}
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -203,3 +206,22 @@ def test_export_page_downloads_files(page, server, tmp_path):
     info.value.save_as(png)
     assert png.read_bytes().startswith(b"\x89PNG")
     assert page.refused == []
+
+
+def test_upload_hostile_names_are_text_and_saved_on_confirmation(page, server, tmp_path):
+    hostile = "<img src=x onerror=alert(1)>"
+    upload = tmp_path / "maliste.csv"
+    upload.write_text(f"code_insee;nom\n30210;{hostile}\n32107;Condom\n99999;Nulle part\n", encoding="utf-8")
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{server}/Donnees")
+    settle(page)
+    page.get_by_role("textbox", name="Nom de la liste").fill("essai")
+    page.get_by_role("textbox", name="Nom de la liste").press("Enter")
+    settle(page)
+    page.locator("input[type='file']").set_input_files(str(upload))
+    page.get_by_text("essai : 2 conservées", exact=False).first.wait_for(timeout=30_000)
+    page.get_by_role("button", name=re.compile("Enregistrer ces")).click()
+    page.get_by_text("Liste enregistrée", exact=False).first.wait_for(timeout=30_000)
+    assert dialogs == []  # the name never ran as HTML
+    assert page.locator("img[src='x']").count() == 0

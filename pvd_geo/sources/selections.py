@@ -67,3 +67,25 @@ def save_selection(rows: pd.DataFrame, programme: str, directory: Path) -> tuple
         if os.path.exists(tmp):
             os.unlink(tmp)
     return target, history
+
+
+def lists_in_use(directory: Path) -> pd.DataFrame:
+    """One row per list file: programme, file name, rows, last modification, saved versions."""
+    rows = []
+    for path in sorted(Path(directory).glob("*.csv")):
+        with path.open(encoding="utf-8-sig") as handle:
+            lines = sum(1 for line in handle if line.strip()) - 1
+        history = list((path.parent / HISTORY).glob(f"{path.stem}-*.csv"))
+        modified = dt.datetime.fromtimestamp(path.stat().st_mtime).strftime("%d/%m/%Y %H:%M")
+        rows.append(
+            {
+                "programme": path.stem,
+                "fichier": path.name,
+                "communes": lines,
+                "modifiée le": modified,
+                "versions précédentes": len(history),
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["programme", "fichier", "communes", "modifiée le", "versions précédentes"]
+    )

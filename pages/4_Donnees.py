@@ -1,0 +1,25 @@
+"""Tables, sources and vintages, the lists in use, their update and the import of a user's list."""
+
+import streamlit as st
+
+from pvd_geo import ui
+
+st.set_page_config(page_title="Atlas PVD — données", page_icon="🗂️", layout="wide")
+ui.sidebar()
+atlas = ui.get_atlas()
+st.title("Données, sources et listes")
+
+st.subheader("Listes en usage")
+ui.lists_in_use(atlas)
+st.caption("Départements ayant au moins une commune dans les listes :")
+ui.stats_table(ui.departements_in_lists(atlas))
+
+st.subheader("Sources et millésimes")
+ui.sources_table(atlas)
+
+st.subheader("Mettre à jour depuis data.gouv.fr")
+ui.update_form()
+
+st.subheader("Importer une liste (CSV)")
+ui.import_form(atlas)
+ui.page_footer(atlas)
