@@ -289,9 +289,9 @@ def stats_table(table) -> None:
 
     shown = views.display_table(table)
     ints = [c for c in shown.columns if c not in ("Code", "Nom", "Part de la population en PVD (%)")]
-    styler = shown.style.format({c: fr_int for c in ints}).format(
-        {"Part de la population en PVD (%)": lambda v: f"{v:.1f}".replace(".", ",")}
-    )
+    formats = {c: fr_int for c in ints}  # one format() call: a second one resets the other columns
+    formats["Part de la population en PVD (%)"] = lambda v: f"{v:.1f}".replace(".", ",")
+    styler = shown.style.format(formats)
     st.dataframe(styler, hide_index=True, width="stretch")
 
 
