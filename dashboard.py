@@ -8,18 +8,7 @@ from pvd_geo.format import fr_int, fr_pct
 st.set_page_config(page_title="Atlas PVD — vue d'ensemble", page_icon="🗺️", layout="wide")
 ui.sidebar()
 atlas = ui.get_atlas()
-labels = ui.departement_labels(atlas)
-deps = (
-    st.sidebar.multiselect(
-        "Départements",
-        list(labels),
-        default=ui.url_list("deps", ui.DEFAULT_SCOPE, list(labels)),
-        format_func=labels.get,
-        key="scope",
-    )
-    or ui.DEFAULT_SCOPE
-)
-ui.set_url_list("deps", deps)
+mode, deps, region = ui.scope_selector(atlas)
 view = views.overview(atlas, deps)
 name = views.scope_name(atlas, deps)
 
@@ -35,16 +24,28 @@ cols[2].metric(
 cols[3].metric("Communes Action cœur de ville", fr_int(view.totals["acv"]))
 st.caption(
     f"{fr_pct(view.totals['part_population_pvd'])} des {fr_int(view.totals['population'])} habitants "
-    "vivent dans une Petite ville de demain. Cliquez sur une commune pour ouvrir sa fiche."
+    "vivent dans une Petite ville de demain. "
+    + (
+        "Cliquez sur une commune pour ouvrir sa fiche."
+        if mode == "departements"
+        else "Cliquez sur un département pour voir ses EPCI et ses communes."
+    )
 )
-clicked = ui.communes_map(atlas, deps, None, f"Petites villes de demain — {name}", key="carte_accueil")
-if clicked:
-    ui.open_commune(clicked)
+if mode == "departements":  # commune polygons
+    clicked = ui.communes_map(atlas, deps, None, f"Petites villes de demain — {name}", key="carte_accueil")
+    if clicked:
+        ui.open_commune(clicked)
+else:  # France or a région: départements shaded by PVD count, PVD communes as points
+    clicked = ui.territories_map(
+        atlas, "departement", region, f"Petites villes de demain — {name}", key=f"carte_{mode}_{region}"
+    )
+    if clicked:
+        ui.open_territory(views.Location(dep=clicked))
 
 st.subheader("Comptes par territoire")
 level = st.radio(
     "Niveau",
-    ["departement", "epci", "region"],
+    ["region", "departement", "epci"] if mode == "france" else ["departement", "epci", "region"],
     horizontal=True,
     key="niveau",
     format_func={"departement": "Département", "epci": "EPCI", "region": "Région"}.get,

@@ -393,15 +393,14 @@ def territories_map(
             style,
             tooltip=True,
         ).add_to(fmap)
-    for point in pvd_points.geometry:
-        folium.CircleMarker(
-            [round(point.y, 4), round(point.x, 4)],
-            radius=2.5,
-            weight=0,
-            fill=True,
-            fill_color="#5A1E00",
-            fill_opacity=0.9,
+    if len(pvd_points):  # one GeoJSON layer of points: a few dozen bytes a commune
+        folium.GeoJson(
+            feature_collection(pvd_points, pvd_points.geometry.name, {}),
+            marker=folium.CircleMarker(
+                radius=2.5, weight=0, fill=True, fill_color="#5A1E00", fill_opacity=0.9
+            ),
             interactive=False,
+            control=False,
         ).add_to(fmap)
     legend = (
         f"{_CSS}<b>{html.escape(title)}</b><div>Couleur : nombre de communes PVD par "

@@ -138,7 +138,8 @@ def _territories_map(level: str, region: str | None, tiles: str | None, title: s
         layer = layer[layer["reg"] == region]
     stats = atlas.stats(level).set_index("code")
     layer = layer.assign(pvd=layer["code"].map(stats["pvd"]), acv=layer["code"].map(stats["acv"]))
-    geometry = "geometry_national" if level == "region" else "geometry_departement"
+    # all France: national generalisation; a région's départements: département generalisation
+    geometry = "geometry_national" if level == "region" or not region else "geometry_departement"
     com = atlas.communes[atlas.communes["pvd"]]
     if region:
         com = com[com["reg"] == region]
@@ -587,3 +588,55 @@ def import_form(atlas: Atlas) -> None:
 def departements_in_lists(atlas: Atlas):
     table = atlas.stats("departement")
     return table[(table["pvd"] > 0) | (table["acv"] > 0)].reset_index(drop=True)
+
+
+SCOPES = {"departements": "Des départements", "region": "Une région", "france": "France entière"}
+
+
+def scope_selector(atlas: Atlas) -> tuple[str, list[str], str | None]:
+    """Sidebar scope (kept in the URL): (mode, départements of the scope, région or None)."""
+    current = st.query_params.get("perimetre", "departements")
+    mode = st.sidebar.radio(
+        "Périmètre",
+        list(SCOPES),
+        format_func=SCOPES.get,
+        key="perimetre",
+        index=list(SCOPES).index(current) if current in SCOPES else 0,
+    )
+    set_url_list("perimetre", [mode])
+    deps_all = atlas.departements
+    region = None
+    if mode == "france":
+        deps = sorted(deps_all["code"])
+    elif mode == "region":
+        regions = atlas.regions.sort_values("nom")
+        names = dict(zip(regions["code"], regions["nom"], strict=True))
+        region = st.sidebar.selectbox(
+            "Région",
+            list(names),
+            format_func=names.get,
+            key="region",
+            index=list(names).index(url_list("reg", ["76"], list(names))[0]),
+        )
+        set_url_list("reg", [region])
+        deps = sorted(deps_all.loc[deps_all["reg"] == region, "code"])
+    else:
+        labels = departement_labels(atlas)
+        deps = (
+            st.sidebar.multiselect(
+                "Départements",
+                list(labels),
+                default=url_list("deps", DEFAULT_SCOPE, list(labels)),
+                format_func=labels.get,
+                key="scope",
+            )
+            or DEFAULT_SCOPE
+        )
+        set_url_list("deps", deps)
+    return mode, deps, region
+
+
+def open_territory(loc: views.Location) -> None:
+    """Go to the drill-down page at ``loc`` (keeping the presentation mode)."""
+    params = {**loc.params(), **({"mode": "presentation"} if presentation_mode() else {})}
+    st.switch_page(PAGE_TERRITOIRE, query_params=params)

@@ -51,7 +51,13 @@ def overview(atlas: Atlas, departements: list[str]) -> Overview:
 
 
 def scope_name(atlas: Atlas, departements: list[str]) -> str:
-    """``Gard et Gers``; beyond three départements, their count."""
+    """``Gard et Gers``; a whole région by its name; all départements: ``France``."""
+    if len(departements) == len(atlas.departements):
+        return "France"
+    regions = atlas.departements.groupby("reg")["code"].apply(sorted)
+    for reg, codes in regions.items():
+        if codes == sorted(departements) and len(codes) > 1:
+            return str(atlas.regions.set_index("code").loc[reg, "nom"])
     names = atlas.departements.set_index("code").loc[departements, "nom"].tolist()
     if len(names) > 3:
         return f"{len(names)} départements"

@@ -110,3 +110,17 @@ def test_data_page_import_shows_report_before_saving(build_env, tmp_path, monkey
     app.run()
     assert not app.exception
     assert "pvd : 45 conservées" in app.dataframe[0].value.to_string()
+
+
+@pytest.mark.parametrize(
+    ("params", "title"),
+    [({"perimetre": "france"}, "France"), ({"perimetre": "region", "reg": "76"}, "Occitanie")],
+)
+def test_overview_national_and_region_scopes(params, title, build_env):
+    app = app_for("dashboard.py")
+    for key, value in params.items():
+        app.query_params[key] = value
+    app.run()
+    assert not app.exception, app.exception
+    assert title in app.title[0].value
+    assert app.metric[0].value == "45"  # the embedded lists: Gard and Gers only
