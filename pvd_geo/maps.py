@@ -27,6 +27,8 @@ COLOURS = {
     "epci": "#4D4D4D",
     "departement": "#1A1A1A",
 }
+# Other named selections: dashed outlines in these colours (Okabe–Ito), one per programme.
+EXTRA_COLOURS = ["#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#000000"]
 LEGEND = [
     ("pvd", "Commune sélectionnée (Petites villes de demain)", "square"),
     ("acv", "Commune Action cœur de ville", "circle"),
@@ -208,10 +210,15 @@ _CSS = (
 )
 
 
-def legend_html(title: str) -> str:
+def legend_html(title: str, programmes: list[str] | None = None) -> str:
     items = "".join(
         f'<div><i class="{shape}" style="background:{COLOURS[key]}"></i>{html.escape(label)}</div>'
         for key, label, shape in LEGEND
+    )
+    items += "".join(
+        f'<div><i style="background:none;border:2px dashed {colour}"></i>'
+        f"Programme « {html.escape(name)} »</div>"
+        for colour, name in zip(EXTRA_COLOURS, programmes or [], strict=False)
     )
     return f"{_CSS}<b>{html.escape(title)}</b>{items}"
 
@@ -285,8 +292,12 @@ def communes_map(
     tiles: str | None = None,
     bounds: tuple[float, float, float, float] | None = None,
     zoom: float | None = None,
+    programmes: list[str] | None = None,
 ) -> folium.Map:
     """Commune polygons of a scope with PVD/ACV styles, EPCI shading and outlines, labels, legend.
+
+    ``programmes``: other named lists (boolean columns of ``communes``), drawn as coloured dashed
+    outlines, each with its own colour and legend entry.
 
     ``communes`` needs the display geometry ``geometry_departement`` and ``code, nom, pvd, acv,
     population, population_millesime, epci_nom``; ``epci`` (with ``pvd``) and ``departements``
@@ -321,6 +332,16 @@ def communes_map(
         props = {"t": [tips[i] for i in np.flatnonzero(mask.to_numpy())], "c": part["code"].tolist()}
         style = {"fillColor": fill, "fillOpacity": opacity, "color": COLOURS["commune"], "weight": 0.6}
         _layer(feature_collection(part, geom, props), key, style, tooltip=True).add_to(fmap)
+    extra = [p for p in (programmes or []) if p in communes.columns and p not in ("pvd", "acv")]
+    for colour, name in zip(EXTRA_COLOURS, extra, strict=False):
+        part = communes[communes[name].to_numpy(dtype=bool)]
+        if len(part):
+            _layer(
+                feature_collection(part, geom, {}),
+                name,
+                {"fill": False, "color": colour, "weight": 3, "dashArray": "6 4"},
+                interactive=False,
+            ).add_to(fmap)
     _layer(
         feature_collection(epci, geom, {}),
         "contours EPCI",
@@ -348,7 +369,7 @@ def communes_map(
     pvd = communes[communes["pvd"]]
     points = [(p.x, p.y, n) for p, n in zip(pvd[geom].representative_point(), pvd["nom"])]
     Labels(points).add_to(fmap)
-    HtmlControl(legend_html(title), "topright", "pvd-legend").add_to(fmap)
+    HtmlControl(legend_html(title, extra), "topright", "pvd-legend").add_to(fmap)
     _sources_control(fmap, sources)
     MapTools().add_to(fmap)
     return fmap

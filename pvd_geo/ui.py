@@ -126,6 +126,7 @@ def _communes_map(
             tiles=tiles,
             zoom=zoom,
             bounds=sc.bounds,
+            programmes=list(atlas.selections),
         )
     )
 

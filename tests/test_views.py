@@ -113,3 +113,13 @@ def test_a_deep_copied_map_keeps_its_legend(atlas):
 def test_map_has_fullscreen_and_print_buttons(overview_html):
     assert "Plein \\u00e9cran" in overview_html or "Plein écran" in overview_html
     assert "window.print()" in overview_html and "requestFullscreen" in overview_html
+
+
+def test_other_named_selections_get_their_own_style(atlas):
+    sc = views.scope(atlas, ["30"])
+    communes = sc.communes.assign(mon_programme=sc.communes["code"].isin(["30210", "30263"]))
+    fmap = maps.communes_map(communes, sc.epci, sc.departements, sc.background, maps.MapAssets("a.js", "a.css"),
+                             title="t", sources="s", population_label="p", programmes=["pvd", "mon_programme"])
+    page = fmap.get_root().render()
+    assert maps.EXTRA_COLOURS[0] in page and "dashArray" in page
+    assert "mon_programme" in page.replace("\\u00ab", "«")
