@@ -641,3 +641,10 @@ def open_territory(loc: views.Location) -> None:
     """Go to the drill-down page at ``loc`` (keeping the presentation mode)."""
     params = {**loc.params(), **({"mode": "presentation"} if presentation_mode() else {})}
     st.switch_page(PAGE_TERRITOIRE, query_params=params)
+
+
+def level_map(atlas: Atlas, view: views.LevelView, key: str) -> str | None:
+    """The map of a drill-down level; returns the code clicked (territory or commune)."""
+    if view.map_level == "commune":
+        return communes_map(atlas, view.departements, view.epci, view.title, key=key)
+    return territories_map(atlas, view.map_level, view.region, view.title, key=key)

@@ -324,3 +324,87 @@ def compare(atlas: Atlas, territories: list[tuple[str, str]]) -> pd.DataFrame:
         a, b = table.columns[:2]
         table[f"Écart ({a} − {b})"] = (table[a] - table[b]).round(1)
     return table
+
+
+@dataclass(frozen=True)
+class LevelView:
+    """A drill-down level above the commune: title, children to choose, figures, what to map."""
+
+    title: str
+    child: str  # label of the children selector
+    options: dict[str, str]  # child code → label
+    table: pd.DataFrame  # stats rows shown under the map
+    map_level: str  # "region" / "departement": territories shaded; "commune": commune polygons
+    departements: list[str]
+    region: str | None
+    epci: str | None
+
+
+def level_view(atlas: Atlas, loc: Location) -> LevelView:
+    """What the drill-down page shows at ``loc`` (France, région, département or EPCI)."""
+    if loc.level == "france":
+        regions = atlas.regions.sort_values("nom")
+        return LevelView(
+            "France — Petites villes de demain par région",
+            "Région",
+            dict(zip(regions["code"], regions["nom"], strict=True)),
+            atlas.stats("region"),
+            "region",
+            [],
+            None,
+            None,
+        )
+    if loc.level == "reg":
+        deps = atlas.departements[atlas.departements["reg"] == loc.reg].sort_values("code")
+        name = atlas.regions.set_index("code").loc[loc.reg, "nom"]
+        table = atlas.stats("departement")
+        return LevelView(
+            f"{name} — départements",
+            "Département",
+            {c: f"{n} ({c})" for c, n in zip(deps["code"], deps["nom"], strict=True)},
+            table[table["code"].isin(deps["code"])].reset_index(drop=True),
+            "departement",
+            [],
+            loc.reg,
+            None,
+        )
+    if loc.level == "dep":
+        name = atlas.departements.set_index("code").loc[loc.dep, "nom"]
+        table = counts(atlas, "epci", [loc.dep])
+        return LevelView(
+            f"{name} ({loc.dep}) — EPCI et communes",
+            "EPCI",
+            dict(zip(table["code"], table["nom"], strict=True)),
+            table,
+            "commune",
+            [loc.dep],
+            None,
+            None,
+        )
+    name = str(atlas.epci.set_index("code").loc[loc.epci, "nom"])
+    members = atlas.communes[atlas.communes["epci"] == loc.epci].sort_values("nom")
+    table = atlas.stats("epci")
+    return LevelView(
+        name,
+        "Commune",
+        dict(zip(members["code"], members["nom"], strict=True)),
+        table[table["code"] == loc.epci].reset_index(drop=True),
+        "commune",
+        [],
+        None,
+        loc.epci,
+    )
+
+
+def child_location(atlas: Atlas, loc: Location, code: str) -> Location:
+    """Where choosing or clicking ``code`` leads from ``loc`` (a commune clicked in a
+    département opens its EPCI)."""
+    if loc.level == "france":
+        return Location(reg=code)
+    if loc.level == "reg":
+        return Location(reg=loc.reg, dep=code)
+    if loc.level == "dep":
+        communes = atlas.communes.set_index("code")["epci"]
+        epci = communes.get(code, code)
+        return Location(reg=loc.reg, dep=loc.dep, epci=epci if isinstance(epci, str) else None)
+    return Location(loc.reg, loc.dep, loc.epci, code)

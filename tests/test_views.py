@@ -118,8 +118,31 @@ def test_map_has_fullscreen_and_print_buttons(overview_html):
 def test_other_named_selections_get_their_own_style(atlas):
     sc = views.scope(atlas, ["30"])
     communes = sc.communes.assign(mon_programme=sc.communes["code"].isin(["30210", "30263"]))
-    fmap = maps.communes_map(communes, sc.epci, sc.departements, sc.background, maps.MapAssets("a.js", "a.css"),
-                             title="t", sources="s", population_label="p", programmes=["pvd", "mon_programme"])
+    fmap = maps.communes_map(
+        communes,
+        sc.epci,
+        sc.departements,
+        sc.background,
+        maps.MapAssets("a.js", "a.css"),
+        title="t",
+        sources="s",
+        population_label="p",
+        programmes=["pvd", "mon_programme"],
+    )
     page = fmap.get_root().render()
     assert maps.EXTRA_COLOURS[0] in page and "dashArray" in page
     assert "mon_programme" in page.replace("\\u00ab", "«")
+
+
+def test_level_views_and_children(atlas):
+    france = views.level_view(atlas, views.Location())
+    assert france.map_level == "region" and france.options["76"] == "Occitanie"
+    gard = views.resolve(atlas, {"dep": "30"})
+    view = views.level_view(atlas, gard)
+    assert view.map_level == "commune" and view.departements == ["30"]
+    assert int(view.table["pvd"].sum()) == 21 and "200034411" in view.options
+    # a commune clicked on the département map opens its EPCI; a commune chosen in an EPCI opens its page
+    assert views.child_location(atlas, gard, "30210").epci == "200034411"
+    epci = views.resolve(atlas, {"epci": "200034411"})
+    assert views.child_location(atlas, epci, "30210").level == "com"
+    assert views.level_view(atlas, epci).options["30210"] == "Quissac"
