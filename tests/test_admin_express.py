@@ -65,3 +65,40 @@ def test_admin_express_missing_fields(tmp_path):
     )
     with pytest.raises(SourceError, match="champs manquants"):
         build(tmp_path / "build", admin_express=gpkg, cache=None)
+
+
+def test_shapefile_folders_of_several_territories_are_read_together(tmp_path):
+    """The full product has one folder per territory, each with its own CRS."""
+    x0, y0 = 780000, 6300000
+    metro = gpd.GeoDataFrame(
+        {
+            "INSEE_COM": ["30210"],
+            "NOM": ["Quissac"],
+            "INSEE_DEP": ["30"],
+            "INSEE_REG": ["76"],
+            "SIREN_EPCI": ["200034411"],
+            "POPULATION": [3528],
+        },
+        geometry=[box(x0, y0, x0 + 5000, y0 + 5000)],
+        crs="EPSG:2154",
+    )
+    reunion = gpd.GeoDataFrame(
+        {
+            "INSEE_COM": ["97411"],
+            "NOM": ["Saint-Denis"],
+            "INSEE_DEP": ["974"],
+            "INSEE_REG": ["04"],
+            "SIREN_EPCI": ["249740119"],
+            "POPULATION": [150000],
+        },
+        geometry=[box(338000, 7687000, 345000, 7692000)],
+        crs="EPSG:2975",
+    )
+    for folder, frame in (("FXX", metro), ("REU", reunion)):
+        (tmp_path / "AE" / folder).mkdir(parents=True)
+        frame.to_file(tmp_path / "AE" / folder / "COMMUNE.shp")
+    report = build(tmp_path / "build", admin_express=tmp_path / "AE", cache=None)
+    assert report.files["communes.parquet"] == 2
+    communes = load_atlas(tmp_path / "build").communes.set_index("code")
+    assert 55.3 < communes.loc["97411", "geometry_departement"].centroid.x < 55.6  # La Réunion, in WGS 84
+    assert 3.9 < communes.loc["30210", "geometry_departement"].centroid.x < 4.2

@@ -17,31 +17,41 @@ _ARTICLES = ("L'", "Le ", "La ", "Les ", "Aux ", "Las ", "Los ")
 _TNCC = {"L'": "5", "Le ": "2", "La ": "3", "Les ": "4", "Aux ": "6", "Las ": "7", "Los ": "8"}
 
 
-def _layer_source(path: Path, layer: str) -> tuple[Path, str | None]:
-    """File and layer name for a GeoPackage or a folder of shapefiles."""
+def _layer_sources(path: Path, layer: str) -> list[tuple[Path, str | None]]:
+    """Files and layer names: a GeoPackage, or every ``<layer>.shp`` of a folder (the full product
+    has one folder per territory — metropolitan France and each overseas département)."""
     if path.is_dir():
-        found = sorted(path.rglob(f"{layer}.shp")) + sorted(path.rglob(f"{layer.lower()}.shp"))
+        found = sorted({*path.rglob(f"{layer}.shp"), *path.rglob(f"{layer.lower()}.shp")})
         if not found:
             raise SourceError(f"ADMIN EXPRESS : couche {layer}.shp introuvable dans {path}")
-        return found[0], None
+        return [(f, None) for f in found]
     if not path.exists():
         raise SourceError(f"ADMIN EXPRESS : fichier introuvable : {path}")
     layers = {name.upper(): name for name, _ in pyogrio.list_layers(path)}
     if layer not in layers:
         raise SourceError(f"ADMIN EXPRESS : couche {layer} absente de {path.name} ({', '.join(layers)})")
-    return path, layers[layer]
+    return [(path, layers[layer])]
 
 
-def _read_layer(path: Path, layer: str, fields: list[str]) -> gpd.GeoDataFrame:
-    source, name = _layer_source(path, layer)
+def _read_one(source: Path, name: str | None, layer: str, fields: list[str]) -> gpd.GeoDataFrame:
     gdf = gpd.read_file(source, layer=name) if name else gpd.read_file(source)
     gdf.columns = [c.upper() if c != gdf.geometry.name else c for c in gdf.columns]
     missing = [f for f in fields if f not in gdf.columns]
     if missing:
-        raise SourceError(f"ADMIN EXPRESS : champs manquants dans {layer} : {', '.join(missing)}")
+        raise SourceError(
+            f"ADMIN EXPRESS : champs manquants dans {layer} ({source.name}) : {', '.join(missing)}"
+        )
     if gdf.crs is None:
-        raise SourceError(f"ADMIN EXPRESS : la couche {layer} n'a pas de système de coordonnées")
+        raise SourceError(
+            f"ADMIN EXPRESS : la couche {layer} ({source.name}) n'a pas de système de coordonnées"
+        )
     return gdf.to_crs(CRS_WEB)
+
+
+def _read_layer(path: Path, layer: str, fields: list[str]) -> gpd.GeoDataFrame:
+    """One layer, all territories together, in WGS 84 (each file keeps its own CRS until then)."""
+    parts = [_read_one(source, name, layer, fields) for source, name in _layer_sources(path, layer)]
+    return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=CRS_WEB)
 
 
 def _split_article(name: str) -> tuple[str, str]:
