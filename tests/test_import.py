@@ -26,7 +26,7 @@ def test_national_list_counts_match_the_file(tmp_path, build_env):
     assert out.returncode == 0, out.stderr
     assert "1607 lignes lues" in out.stdout
     assert "ligne 1516" in out.stdout and "invalide" in out.stdout  # the one bad row, with its line
-    expected = Counter()
+    expected, by_region = Counter(), Counter()
     with NATIONAL.open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             try:
@@ -34,12 +34,17 @@ def test_national_list_counts_match_the_file(tmp_path, build_env):
             except CodeError:
                 continue
             expected[row["insee_dep"].zfill(2)] += 1
+            by_region[row["lib_reg"]] += 1
     stats = run(
         "--selections", str(directory), "stats", "--by", "departement", "--format", "csv", env=build_env
     )
     got = {r["code"]: int(r["pvd"]) for r in csv.DictReader(io.StringIO(stats.stdout))}
     assert sum(got.values()) == sum(expected.values()) == 1606
     assert {d: n for d, n in got.items() if n} == dict(expected)
+    regions = run("--selections", str(directory), "stats", "--by", "region", "--format", "csv", env=build_env)
+    got_regions = {r["nom"]: int(r["pvd"]) for r in csv.DictReader(io.StringIO(regions.stdout))}
+    assert {n: v for n, v in got_regions.items() if v} == dict(by_region)
+    assert got_regions["Occitanie"] == 225  # as the Gers article says
 
 
 def test_previous_list_goes_to_history(tmp_path, build_env):
