@@ -107,9 +107,7 @@ def _read_layer(path: Path, columns: list[str] | None = None) -> gpd.GeoDataFram
     try:
         if path.name == "rattachees.parquet":
             return pd.read_parquet(path)
-        with warnings.catch_warnings():  # "first geometry column promoted to primary": wanted
-            warnings.simplefilter("ignore", UserWarning)
-            return gpd.read_parquet(path, columns=columns)
+        return gpd.read_parquet(path, columns=columns)
     except Exception as exc:  # pyarrow raises many types for a damaged file
         raise BuildCorrupt(
             f"Fichier illisible {path} ({type(exc).__name__}) : relancez « {BUILD_COMMAND} »."
@@ -127,6 +125,9 @@ def read_build(directory: Path | None = None) -> dict[str, object]:
     except ValueError as exc:
         raise BuildCorrupt(f"{meta_path} illisible : relancez « {BUILD_COMMAND} ».") from exc
     names = [*LEVEL_FILE.values(), "rattachees"]
+    # reading display columns only promotes the first geometry column to primary: that is wanted
+    # (a filter, not catch_warnings: the layers are read in threads)
+    warnings.filterwarnings("ignore", message="Multiple non-primary geometry columns", category=UserWarning)
     with ThreadPoolExecutor(max_workers=4) as pool:
         frames = dict(
             zip(
