@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 import streamlit_folium
 
 from . import maps, views
 from .assets import LEAFLET_CSS, LEAFLET_JS, assets_installed
 from .atlas import Atlas, BuildCorrupt, BuildMissing, load_atlas
-from .constants import ANCT_SOURCE, LEVEL_LABEL
+from .constants import ANCT_SOURCE, LEVEL_LABEL, SELECTION_DIR, build_dir
 from .sources.programmes import read_programmes
 
 DEFAULT_SCOPE = ["30", "32"]
@@ -56,14 +58,14 @@ def sidebar() -> None:
 
 
 @st.cache_resource(show_spinner="Chargement des données…")
-def _atlas() -> Atlas:
-    return load_atlas()
+def _atlas(directory: str, selections: str) -> Atlas:
+    return load_atlas(Path(directory), Path(selections))
 
 
 def get_atlas() -> Atlas:
     """The read-only atlas, loaded once per process; stops the page with a French message if absent."""
     try:
-        return _atlas()
+        return _atlas(str(build_dir()), str(SELECTION_DIR))
     except (BuildMissing, BuildCorrupt) as exc:
         st.error(f"{exc}\n\nPour réparer : `make run` (ou `python -m pvd_geo build`).")
         st.stop()

@@ -124,3 +124,18 @@ def test_overview_national_and_region_scopes(params, title, build_env):
     assert not app.exception, app.exception
     assert title in app.title[0].value
     assert app.metric[0].value == "45"  # the embedded lists: Gard and Gers only
+
+
+def test_corrupt_build_says_what_is_wrong_and_how_to_repair(built_dir, tmp_path, monkeypatch):
+    import shutil
+
+    broken = tmp_path / "build"
+    shutil.copytree(built_dir, broken)
+    data = (broken / "communes.parquet").read_bytes()
+    (broken / "communes.parquet").write_bytes(data[: len(data) // 2])  # a truncated file
+    monkeypatch.setenv("PVD_BUILD_DIR", str(broken))
+    app = app_for("dashboard.py")
+    app.run()
+    assert not app.exception
+    message = " ".join(e.value for e in app.error)
+    assert "communes.parquet" in message and "python -m pvd_geo build" in message
