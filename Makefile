@@ -22,7 +22,10 @@ $(BUILD)/meta.json: | $(STAMP)
 build: setup
 	$(PY) -m pvd_geo build
 
+# A missing build is built; a damaged one (check exits 2: unreadable file) is rebuilt.
 run: setup $(BUILD)/meta.json
+	@$(PY) -m pvd_geo check > /dev/null 2>&1; if [ $$? -eq 2 ]; then \
+		echo "Données illisibles : reconstruction."; $(PY) -m pvd_geo build; fi
 	$(VENV)/bin/streamlit run dashboard.py
 
 test: setup
