@@ -38,6 +38,15 @@ def territory_communes(atlas: Atlas, territories: list[tuple[str, str]]) -> gpd.
     return out.sort_values("code_insee").reset_index(drop=True)
 
 
+def territory_stats(atlas: Atlas, territories: list[tuple[str, str]], level: str) -> pd.DataFrame:
+    """Figures of the territories of ``level`` having at least one commune in ``territories``."""
+    column = {"region": "reg", "departement": "dep", "epci": "epci"}[level]
+    inside = territory_communes(atlas, territories)["code_insee"]
+    codes = set(atlas.communes.loc[atlas.communes["code"].isin(inside), column].dropna())
+    table = atlas.stats(level)
+    return table[table["code"].isin(codes)].reset_index(drop=True)
+
+
 def neutralise(value: object) -> object:
     """A text cell a spreadsheet would run as a formula gets a leading apostrophe."""
     if isinstance(value, str) and value.startswith(FORMULA_START):

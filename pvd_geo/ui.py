@@ -392,15 +392,19 @@ def download_static_map(atlas: Atlas, pairs: tuple, fmt: str) -> None:
             st.image(data, width="stretch")
 
 
-def download_chart(atlas: Atlas, pairs: tuple, level: str, fmt: str) -> None:
+@st.cache_data(max_entries=32, show_spinner=False)
+def _chart_bytes(pairs: tuple, level: str, fmt: str, build_key: str) -> bytes:
     from . import exports, figures
 
-    communes = exports.territory_communes(atlas, list(pairs))
-    column = {"region": "region", "departement": "departement", "epci": "siren_epci"}[level]
-    table = atlas.stats(level)
-    table = table[table["code"].isin(set(communes[column].dropna()))]
+    atlas = get_atlas()
     title = f"Communes Petites villes de demain par {LEVEL_LABEL[level]}"
-    data = figures.save(figures.bar_chart(table, title, sources_line(atlas)), fmt)
+    table = exports.territory_stats(atlas, list(pairs), level)
+    return figures.save(figures.bar_chart(table, title, sources_line(atlas)), fmt)
+
+
+def download_chart(atlas: Atlas, pairs: tuple, level: str, fmt: str) -> None:
+    """The bar chart, rendered once per choice (cached), offered as a file."""
+    data = _chart_bytes(pairs, level, fmt, atlas.meta.get("construit_le", ""))
     st.download_button(
         f"Télécharger le graphique ({fmt.upper()})",
         data,

@@ -115,3 +115,9 @@ def test_csv_neutralises_formulas():
     text = exports.to_csv(frame, ",").decode("utf-8-sig")
     assert "'=HYPERLINK" in text and "'+33" in text and "'@SUM" in text and "'-1" in text
     assert "\nQuissac," in text.replace("\r\n", "\n")
+
+
+def test_territory_stats_counts_every_epci_touching_the_territory(atlas):
+    table = exports.territory_stats(atlas, [("departement", "30")], "epci")
+    assert int(table["pvd"].sum()) == 21
+    assert table.set_index("code").loc["248400251", "communes"] == 16  # Grand Avignon, all members

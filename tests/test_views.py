@@ -45,6 +45,21 @@ def test_common_zoom_is_shared():
     assert 7 <= zoom <= 9
 
 
+def _map(sc, communes=None, **kwargs):
+    """The communes map of a scope (tests only need its HTML)."""
+    return maps.communes_map(
+        communes if communes is not None else sc.communes,
+        sc.epci,
+        sc.departements,
+        sc.background,
+        maps.MapAssets("a.js", "a.css"),
+        title="t",
+        sources="s",
+        population_label="p",
+        **kwargs,
+    )
+
+
 @pytest.fixture(scope="module")
 def overview_html(atlas):
     sc = views.scope(atlas, ["30", "32"])
@@ -75,16 +90,7 @@ def test_hostile_names_are_escaped(atlas):
     hostile = "<img src=x onerror=alert(1)>"
     communes = sc.communes.copy()
     communes.loc[communes["code"] == "32107", "nom"] = hostile
-    fmap = maps.communes_map(
-        communes,
-        sc.epci,
-        sc.departements,
-        sc.background,
-        maps.MapAssets("a.js", "a.css"),
-        title="t",
-        sources="s",
-        population_label="p",
-    )
+    fmap = _map(sc, communes)
     page = fmap.get_root().render()
     # strings travel JSON-encoded in the script: once decoded, the name is text, never a tag
     assert hostile not in page
@@ -96,16 +102,7 @@ def test_a_deep_copied_map_keeps_its_legend(atlas):
     import copy
 
     sc = views.scope(atlas, ["30"])
-    fmap = maps.communes_map(
-        sc.communes,
-        sc.epci,
-        sc.departements,
-        sc.background,
-        maps.MapAssets("a.js", "a.css"),
-        title="Gard",
-        sources="Sources : x",
-        population_label="p",
-    )
+    fmap = _map(sc)
     page = copy.deepcopy(fmap).get_root().render()
     assert "pvd-legend" in page and "pvd-sources" in page and "pvd-label" in page
 
@@ -118,17 +115,7 @@ def test_map_has_fullscreen_and_print_buttons(overview_html):
 def test_other_named_selections_get_their_own_style(atlas):
     sc = views.scope(atlas, ["30"])
     communes = sc.communes.assign(mon_programme=sc.communes["code"].isin(["30210", "30263"]))
-    fmap = maps.communes_map(
-        communes,
-        sc.epci,
-        sc.departements,
-        sc.background,
-        maps.MapAssets("a.js", "a.css"),
-        title="t",
-        sources="s",
-        population_label="p",
-        programmes=["pvd", "mon_programme"],
-    )
+    fmap = _map(sc, communes, programmes=["pvd", "mon_programme"])
     page = fmap.get_root().render()
     assert maps.EXTRA_COLOURS[0] in page and "dashArray" in page
     assert "mon_programme" in page.replace("\\u00ab", "«")
