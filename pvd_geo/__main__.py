@@ -40,6 +40,24 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_warm(args: argparse.Namespace) -> int:
+    import logging
+
+    from .warm import warm
+
+    # the pages run headless: Streamlit's "missing ScriptRunContext" warnings are expected here
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
+        lambda record: "ScriptRunContext" not in record.getMessage()
+    )
+    try:
+        for label, seconds in warm():
+            print(f"Carte prête : {label} ({seconds:.1f} s)")
+    except RuntimeError as exc:
+        print(f"Erreur : cartes non préparées ({exc}).", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_assets(args: argparse.Namespace) -> int:
     from .assets import VENDOR_DIR, install_assets
     from .sources.npm import NpmUnavailable
@@ -227,6 +245,8 @@ def parser() -> argparse.ArgumentParser:
     b.set_defaults(func=cmd_build)
     a = sub.add_parser("assets", help="installer Leaflet (registre npm) pour les cartes hors ligne")
     a.set_defaults(func=cmd_assets)
+    w = sub.add_parser("warm", help="préparer les cartes des vues par défaut (premier affichage rapide)")
+    w.set_defaults(func=cmd_warm)
     c = sub.add_parser("check", help="valider les données et les listes")
     c.set_defaults(func=cmd_check)
     m = sub.add_parser("map", help="carte statique (PNG, SVG, PDF) d'un ou plusieurs territoires")

@@ -6,7 +6,6 @@ import copy
 import html
 import json
 import math
-from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
@@ -16,6 +15,7 @@ from branca.element import MacroElement, Template
 from folium.template import Template as FoliumTemplate
 
 from .format import fr_int
+from .mapcache import MapAssets, PreparedMap
 
 # Okabe–Ito based palette (readable by colour-blind users); PVD and ACV also differ by shape.
 COLOURS = {
@@ -36,14 +36,6 @@ LEGEND = [
 ]
 LABEL_MIN_ZOOM = 8.5
 DECIMALS = 3  # ≈ 100 m: below a pixel at département zoom
-
-
-@dataclass(frozen=True)
-class MapAssets:
-    """Where the browser loads Leaflet from (the app's own static files)."""
-
-    leaflet_js: str
-    leaflet_css: str
 
 
 def _round(geoms: np.ndarray, decimals: int = DECIMALS) -> np.ndarray:
@@ -432,18 +424,6 @@ def territories_map(
     _sources_control(fmap, sources)
     MapTools().add_to(fmap)
     return fmap
-
-
-@dataclass(frozen=True)
-class PreparedMap:
-    """What the streamlit-folium component needs, computed once per map (not on every rerun)."""
-
-    script: str
-    header: str
-    html: str
-    map_id: str
-    css_links: list[str]
-    js_links: list[str]
 
 
 def _links(element, attribute: str) -> list[str]:

@@ -69,15 +69,18 @@ def join_selection(
     frame = rows.reset_index(drop=True).assign(
         code_norm=[p[0] for p in parsed], message=[p[1] for p in parsed]
     )
-    ref = communes[["code", "nom"]].rename(columns={"code": "code_norm", "nom": "nom_ref"})
+    wanted = frame["code_norm"].dropna().unique()  # merge only the rows concerned (fast on 35,000)
+    ref = communes.loc[communes["code"].isin(wanted), ["code", "nom"]]
+    ref = ref.rename(columns={"code": "code_norm", "nom": "nom_ref"})
     frame = frame.merge(ref, on="code_norm", how="left", validate="m:1", indicator="m_commune")
     att = (
-        rattachees[["code", "nom", "type", "parent"]]
+        rattachees.loc[rattachees["code"].isin(wanted), ["code", "nom", "type", "parent"]]
         .drop_duplicates("code")
         .rename(columns={"code": "code_norm", "nom": "nom_rattachee", "type": "type_rattachee"})
     )
     frame = frame.merge(att, on="code_norm", how="left", validate="m:1", indicator="m_rattachee")
-    parent_names = dict(zip(communes["code"].tolist(), communes["nom"].tolist()))
+    parents = communes[communes["code"].isin(frame["parent"].dropna())]
+    parent_names = dict(zip(parents["code"].tolist(), parents["nom"].tolist()))
 
     statut, code, nom, message = [], [], [], []
     seen: dict[str, int] = {}

@@ -54,10 +54,12 @@ def atlas(built_dir):
 
 
 @pytest.fixture
-def build_env(built_dir, monkeypatch):
-    """Point the app and the CLI at the session build."""
+def build_env(built_dir, monkeypatch, tmp_path):
+    """Point the app and the CLI at the session build (and an empty store of prepared maps)."""
+    cache = tmp_path / "cache"
     monkeypatch.setenv("PVD_BUILD_DIR", str(built_dir))
-    return {**os.environ, "PVD_BUILD_DIR": str(built_dir)}
+    monkeypatch.setenv("PVD_CACHE_DIR", str(cache))
+    return {**os.environ, "PVD_BUILD_DIR": str(built_dir), "PVD_CACHE_DIR": str(cache)}
 
 
 class _Handler:

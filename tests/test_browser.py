@@ -110,7 +110,7 @@ def settle(page, timeout=60):
 
 
 def map_frame(page):
-    return page.frame_locator("iframe[title='streamlit_folium.st_folium']").first
+    return page.frame_locator("iframe[title$='st_folium']").first
 
 
 def wait_for_paths(page, minimum, timeout=30):
@@ -136,7 +136,7 @@ CLICKABLE_PVD = """() => {
 
 def click_a_pvd_commune(page):
     """Click the centre of a PVD commune that no legend or label covers, as a user would."""
-    iframe = page.locator("iframe[title='streamlit_folium.st_folium']").first
+    iframe = page.locator("iframe[title$='st_folium']").first
     frame = iframe.element_handle().content_frame()
     point = frame.evaluate(CLICKABLE_PVD)
     assert point, "no PVD commune visible on the map"

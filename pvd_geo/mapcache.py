@@ -1,0 +1,106 @@
+"""Prepared maps kept on disk, so that a fresh server draws a map it has drawn before at once.
+
+A prepared map is what the streamlit-folium component receives (script, HTML, links): plain
+text, stored as JSON (never pickle) under ``geodata/cache/cartes/``. Its name is a hash of
+everything the map depends on: the data (:attr:`Atlas.fingerprint`: build and selection
+lists), the code that draws it (this package's map modules) and the view's parameters. A new
+build, an imported list or a code change therefore gives new names; old files are pruned.
+
+This module imports neither folium nor geopandas: a cache hit costs a file read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .constants import cache_dir
+
+MAX_FILES = 200  # ≈ 300 KB each for a département view
+# The modules whose code shapes a map: a change in any of them invalidates the stored maps.
+CODE_FILES = ("maps.py", "views.py", "mapcache.py", "format.py")
+
+
+@dataclass(frozen=True)
+class MapAssets:
+    """Where the browser loads Leaflet from (the app's own static files)."""
+
+    leaflet_js: str
+    leaflet_css: str
+
+
+@dataclass(frozen=True)
+class PreparedMap:
+    """What the streamlit-folium component needs, computed once per map (not on every rerun)."""
+
+    script: str
+    header: str
+    html: str
+    map_id: str
+    css_links: list[str]
+    js_links: list[str]
+    digest: str = field(default="")  # hash of the script: the component's key
+
+    def __post_init__(self) -> None:
+        if not self.digest:
+            object.__setattr__(self, "digest", hashlib.sha256(self.script.encode()).hexdigest()[:20])
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in CODE_FILES:
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def cache_key(fingerprint: str, kind: str, params: dict) -> str:
+    """File name of a map: data fingerprint, code version, kind and parameters."""
+    text = json.dumps([fingerprint, code_version(), kind, params], sort_keys=True, ensure_ascii=False)
+    return f"{kind}-{hashlib.sha256(text.encode()).hexdigest()[:32]}"
+
+
+def folder() -> Path:
+    return cache_dir() / "cartes"
+
+
+def load(key: str) -> PreparedMap | None:
+    """The stored map of ``key``, or None (absent, unreadable or from another format)."""
+    path = folder() / f"{key}.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return PreparedMap(**data)
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def save(key: str, prepared: PreparedMap) -> None:
+    """Store a map atomically (temporary file, then rename); a read-only disk is not an error."""
+    directory = folder()
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".carte-", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(asdict(prepared), handle, ensure_ascii=False)
+        os.chmod(tmp, 0o644)  # readable by every replica of the app
+        os.replace(tmp, directory / f"{key}.json")
+        prune(directory)
+    except OSError:
+        return
+
+
+def prune(directory: Path, keep: int = MAX_FILES) -> None:
+    """Remove the oldest stored maps beyond ``keep`` and temporary files left by a killed process."""
+    files = sorted(directory.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+    stale = [p for p in directory.glob(".carte-*.tmp") if time.time() - p.stat().st_mtime > 600]
+    for path in files[keep:] + stale:
+        with contextlib.suppress(OSError):  # removed by another replica meanwhile
+            path.unlink()
