@@ -80,8 +80,12 @@ def npm_registry() -> str:
 # resources; the newest CSV is taken). A URL may also point straight at a CSV file.
 # Override with ``--url`` or PVD_URL_PVD / PVD_URL_ACV.
 OFFICIAL_LISTS = {
-    "pvd": "https://www.data.gouv.fr/api/1/datasets/programme-petites-villes-de-demain/",
-    "acv": "https://www.data.gouv.fr/api/1/datasets/programme-action-coeur-de-ville/",
+    # Stable data.gouv.fr resource links of the ANCT datasets « Programme Petites villes de demain »
+    # and « Programme Action cœur de ville » (communes bénéficiaires, CSV: insee_com, lib_com,
+    # date_signature...): they redirect to the newest upload of the resource. A dataset API URL
+    # (https://www.data.gouv.fr/api/1/datasets/<slug>/) is also accepted: its newest CSV is taken.
+    "pvd": "https://www.data.gouv.fr/fr/datasets/r/1fa831ec-d912-4277-8b95-a8b998bf951e",
+    "acv": "https://www.data.gouv.fr/fr/datasets/r/8b6f422b-cbdf-459a-9a16-d6be4b92d91a",
 }
 # An update that keeps less than this share of the current list's communes is refused.
 MIN_KEPT_SHARE = 0.5

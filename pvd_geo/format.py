@@ -56,3 +56,30 @@ def format_table(table: pd.DataFrame) -> str:
         for r in cells
     ]
     return "\n".join(rows)
+
+
+MOIS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+        "novembre", "décembre"]  # fmt: skip
+
+
+def fr_date(text: str | None) -> str | None:
+    """A list's date as French text: ``2023-09-26``, ``26/09/2023`` or ``26-09-2023`` → ``26 septembre 2023``.
+
+    The ANCT lists changed format over the years (ISO, then day first); anything else is returned as
+    written, stripped.
+    """
+    if text is None:
+        return None
+    value = str(text).strip()
+    parts = value.replace("/", "-").split("T")[0].split("-")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        return value
+    if len(parts[0]) == 4:
+        year, month, day = parts
+    elif len(parts[2]) == 4:
+        day, month, year = parts
+    else:
+        return value
+    if not (1 <= int(month) <= 12 and 1 <= int(day) <= 31):
+        return value
+    return f"{int(day)}{'er' if int(day) == 1 else ''} {MOIS[int(month) - 1]} {year}"

@@ -11,6 +11,7 @@ import shapely
 from .atlas import Atlas
 from .codes import cle_recherche
 from .constants import SIMPLIFY_TOLERANCE
+from .format import fr_date
 from .stats import total
 
 DISPLAY_COLUMNS = {
@@ -281,7 +282,7 @@ def commune_profile(atlas: Atlas, code: str, programmes: dict[str, dict]) -> Com
     if "pvd" in atlas.selections:
         rows = atlas.selections["pvd"].rows
         dates = rows.loc[rows["code"] == code, "date_signature"] if "date_signature" in rows else []
-        date = next((d for d in dates if isinstance(d, str) and d.strip()), None)
+        date = fr_date(next((d for d in dates if isinstance(d, str) and d.strip()), None))
     pop = row["population"]
     return CommuneProfile(
         code=code,

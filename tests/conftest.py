@@ -73,6 +73,9 @@ class _Handler:
             def do_GET(self):  # noqa: N802 (http.server API)
                 status, body = routes.get(self.path, (404, b"not found"))
                 self.send_response(status)
+                if status in (301, 302, 303, 307):  # a redirect: the body is the new location
+                    self.send_header("Location", body.decode())
+                    body = b""
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)

@@ -53,3 +53,22 @@ def test_cle_recherche_ignores_case_accents_hyphens_article():
     assert cle_recherche("L'Isle-Jourdain") == "isle jourdain"
     assert cle_recherche("Valence-sur-Baïse") == "valence sur baise"
     assert cle_recherche("Lectoure") != cle_recherche("Lombez")
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("2023-09-26", "26 septembre 2023"),
+        ("26/09/2023", "26 septembre 2023"),
+        ("01-03-2021", "1er mars 2021"),
+        ("2021-07-01T00:00:00", "1er juillet 2021"),
+        ("  ", ""),
+        ("bientôt", "bientôt"),
+        ("2023-13-01", "2023-13-01"),
+        (None, None),
+    ],
+)
+def test_fr_date_accepts_the_formats_of_the_lists(raw, expected):
+    from pvd_geo.format import fr_date
+
+    assert fr_date(raw) == expected

@@ -64,7 +64,8 @@ def test_warm_prepares_the_default_maps(build_env):
     )
     assert out.returncode == 0, out.stderr
     assert "Carte prête : dashboard.py" in out.stdout and "perimetre=france" in out.stdout
-    stored = sorted(p.name.split("-")[0] for p in (Path(build_env["PVD_CACHE_DIR"]) / "cartes").glob("*.json"))
+    folder = Path(build_env["PVD_CACHE_DIR"]) / "cartes"
+    stored = sorted(p.name.split("-")[0] for p in folder.glob("*.json"))
     assert stored == ["communes", "territoires"]
     run = [sys.executable, "-c", CHECK, str(ROOT / "dashboard.py")]
     fresh = subprocess.run(run, capture_output=True, text=True, cwd=ROOT, env=build_env)

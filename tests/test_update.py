@@ -59,6 +59,14 @@ def test_dataset_json_leads_to_its_newest_csv(http_server, selections, reference
     assert done.source == csv_url and len(done.result.codes) == 1606
 
 
+def test_stable_resource_link_redirects_to_the_upload(http_server, selections, reference):
+    """data.gouv.fr's /datasets/r/<id> links answer with a redirect to the newest file."""
+    upload = _serve(http_server, "/uploads/liste-pvd-2026.csv", NATIONAL)
+    url = _serve(http_server, "/fr/datasets/r/1fa831ec", upload.encode(), status=302)
+    done = update_selection("pvd", url, selections, *reference)
+    assert len(done.result.codes) == 1606
+
+
 @pytest.mark.parametrize(
     ("body", "status", "message"),
     [
