@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 BUILD  := geodata/build
 
-.PHONY: setup build run test lint format bench clean
+.PHONY: setup build run test lint format bench bench-load screenshots clean
 
 setup: $(STAMP)
 
@@ -44,6 +44,14 @@ bench: setup $(BUILD)/meta.json
 	$(PY) benchmarks/bench_data.py
 	$(PY) benchmarks/bench_app.py
 	$(PY) benchmarks/bench_figures.py
+
+# 10 concurrent browser sessions, then 100 in a row (≈ 15 min, loopback only)
+bench-load: setup $(BUILD)/meta.json
+	$(PY) benchmarks/bench_load.py
+
+# The README's pictures: the overview in Chromium and an exported map
+screenshots: setup $(BUILD)/meta.json
+	$(PY) benchmarks/screenshots.py
 
 clean:
 	rm -rf $(BUILD) .pytest_cache

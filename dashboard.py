@@ -12,7 +12,7 @@ mode, deps, region = ui.scope_selector(atlas)
 view = views.overview(atlas, deps)
 name = views.scope_name(atlas, deps)
 
-st.title(f"Petites villes de demain — {name}")
+st.title(f"Petites villes de demain — {ui.md(name)}")
 cols = st.columns(4)
 cols[0].metric("Communes PVD", fr_int(view.totals["pvd"]))
 cols[1].metric("EPCI avec au moins une PVD", fr_int(view.totals["epci_avec_pvd"]))

@@ -15,7 +15,7 @@ if query:
     if found.empty:
         st.sidebar.info("Aucune commune trouvée.")
     for row in found.itertuples():
-        if st.sidebar.button(row.libelle, key=f"hit_{row.code}"):
+        if st.sidebar.button(ui.md(row.libelle), key=f"hit_{row.code}"):
             ui.go(views.Location(com=row.code))
 
 ui.breadcrumb(atlas, loc)
@@ -27,7 +27,7 @@ if loc.level == "com":
         ui.communes_map(atlas, [], profile.epci[0], profile.epci[1], key=f"carte_com_{profile.code}")
 else:
     view = views.level_view(atlas, loc)
-    st.title(view.title)
+    st.title(ui.md(view.title))
     choice = st.selectbox(view.child, [None, *view.options], format_func=lambda c: view.options.get(c, "—"))
     if choice:
         ui.go(views.child_location(atlas, loc, choice))

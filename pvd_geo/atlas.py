@@ -147,6 +147,10 @@ def _read_geoparquet(path: Path, columns: list[str] | None) -> gpd.GeoDataFrame:
 def read_build(directory: Path | None = None) -> dict[str, object]:
     """Read every layer of a build and its metadata (layers in parallel threads)."""
     directory = Path(directory) if directory is not None else build_dir()
+    if not directory.exists():
+        from .build import recover_build  # a build killed during its final swap
+
+        recover_build(directory)
     meta_path = directory / META_FILE
     if not meta_path.exists():
         raise BuildMissing(f"Données géographiques absentes dans {directory} : lancez « {BUILD_COMMAND} ».")

@@ -203,9 +203,26 @@ def _named(table: pd.DataFrame, codes: pd.Index) -> pd.DataFrame:
     return table.reindex(codes).rename_axis("code").reset_index()
 
 
+def recover_build(out_dir: Path) -> bool:
+    """Put back the previous build if a process was killed between the two renames of the swap.
+
+    The swap renames ``build`` to ``.build-old``, then the new folder to ``build``: a kill between
+    the two leaves no ``build``. Returns True when the previous build was put back.
+    """
+    old = out_dir.with_name(f".{out_dir.name}-old")
+    if out_dir.exists() or not (old / META_FILE).exists():
+        return False
+    try:
+        old.rename(out_dir)
+    except OSError:  # another process did it, or is swapping right now
+        return False
+    return True
+
+
 def _write(layers: dict[str, pd.DataFrame], meta: dict, out_dir: Path, report: BuildReport) -> None:
     """Write every layer and meta.json into a temporary directory, then swap it in."""
     out_dir.parent.mkdir(parents=True, exist_ok=True)
+    recover_build(out_dir)
     tmp = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}-"))
     try:
         for name, frame in layers.items():

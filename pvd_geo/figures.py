@@ -25,6 +25,16 @@ from matplotlib.patches import FancyArrow, Patch, Rectangle  # noqa: E402
 from matplotlib.transforms import Bbox  # noqa: E402
 
 from .atlas import Atlas  # noqa: E402
+
+# Names are data: a "$" pair must not switch to mathematical typesetting (nor fail to parse)
+matplotlib.rcParams["text.parse_math"] = False
+
+
+def plain(value: object) -> str:
+    """A name as figure text: control characters (invalid in SVG/XML, e.g. NUL) removed."""
+    return "".join(c for c in str(value) if ord(c) >= 32 and c != "\x7f")
+
+
 from .constants import ANCT_SOURCE, CRS_MESURE  # noqa: E402
 from .maps import COLOURS  # noqa: E402
 
@@ -84,7 +94,7 @@ def panel(atlas: Atlas, level: str, code: str, source: gpd.GeoSeries | None = No
         gpd.GeoDataFrame(
             {
                 "code": com["code"].to_numpy(),
-                "nom": com["nom"].to_numpy(),
+                "nom": [plain(n) for n in com["nom"]],
                 "pvd": com["pvd"].to_numpy(),
                 "acv": com["acv"].to_numpy(),
                 "dep": com["dep"].to_numpy(),
@@ -99,7 +109,7 @@ def panel(atlas: Atlas, level: str, code: str, source: gpd.GeoSeries | None = No
         .to_crs(CRS_MESURE)
     )
     outline = gpd.GeoSeries([frame.union_all()], crs=CRS_MESURE)
-    return Panel(level, code, str(layer.loc[code, "nom"]), frame, outline)
+    return Panel(level, code, plain(layer.loc[code, "nom"]), frame, outline)
 
 
 def _nice_length(metres: float) -> int:
@@ -353,13 +363,13 @@ def bar_chart(table: pd.DataFrame, title: str, sources: str, top: int = 30):
     data = table.sort_values(["pvd", "nom"], ascending=[True, False]).tail(top)
     height = max(3.0, 0.28 * len(data) + 1.5)
     fig, ax = plt.subplots(figsize=(8.27, height), dpi=DPI)
-    ax.barh(data["nom"].astype(str), data["pvd"], color=COLOURS["pvd"])
+    ax.barh([plain(n) for n in data["nom"]], data["pvd"], color=COLOURS["pvd"])
     for y, value in enumerate(data["pvd"]):
         ax.text(value + 0.1, y, str(int(value)), va="center", fontsize=8)
     ax.set_xlabel("Communes Petites villes de demain")
     ax.spines[["top", "right"]].set_visible(False)
-    ax.set_title(title, loc="left", fontsize=12, fontweight="bold")
-    fig.text(0.01, 0.005, sources, fontsize=6, color="#444444", wrap=True)
+    ax.set_title(plain(title), loc="left", fontsize=12, fontweight="bold")
+    fig.text(0.01, 0.005, plain(sources), fontsize=6, color="#444444", wrap=True)
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     return fig
 

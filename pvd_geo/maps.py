@@ -58,8 +58,10 @@ def feature_collection(
 
 
 def text(value: object) -> str:
-    """Data shown through ``innerHTML`` (tooltips, labels): ``& < >`` escaped, so a name is text."""
-    return html.escape(str(value), quote=False)
+    """Data shown through ``innerHTML`` (tooltips, labels, legend): ``& < > " '`` escaped, so a
+    name is text; and ``{ }`` too, because branca renders each element's script a second time as
+    a Jinja template: ``{{ 7*7 }}`` in a name would be evaluated on the server."""
+    return html.escape(str(value)).replace("{", "&#123;").replace("}", "&#125;")
 
 
 def commune_tooltip(row, population_label: str) -> str:
@@ -204,15 +206,14 @@ _CSS = (
 
 def legend_html(title: str, programmes: list[str] | None = None) -> str:
     items = "".join(
-        f'<div><i class="{shape}" style="background:{COLOURS[key]}"></i>{html.escape(label)}</div>'
+        f'<div><i class="{shape}" style="background:{COLOURS[key]}"></i>{text(label)}</div>'
         for key, label, shape in LEGEND
     )
     items += "".join(
-        f'<div><i style="background:none;border:2px dashed {colour}"></i>'
-        f"Programme « {html.escape(name)} »</div>"
+        f'<div><i style="background:none;border:2px dashed {colour}"></i>Programme « {text(name)} »</div>'
         for colour, name in zip(EXTRA_COLOURS, programmes or [], strict=False)
     )
-    return f"{_CSS}<b>{html.escape(title)}</b>{items}"
+    return f"{_CSS}<b>{text(title)}</b>{items}"
 
 
 def common_zoom(bounds: list[tuple[float, float, float, float]], width_px: int, height_px: int) -> float:
@@ -268,7 +269,7 @@ def base_map(
 
 
 def _sources_control(fmap, sources: str) -> None:
-    HtmlControl(html.escape(sources), "bottomright", "pvd-sources").add_to(fmap)
+    HtmlControl(text(sources), "bottomright", "pvd-sources").add_to(fmap)
 
 
 def communes_map(
@@ -395,7 +396,7 @@ def territories_map(
     for colour, idx in groups.items():
         part = territories.iloc[idx]
         tips = [
-            f"<b>{html.escape(str(r.nom))}</b> ({html.escape(str(r.code))})<br>{level_label}<br>"
+            f"<b>{text(str(r.nom))}</b> ({text(str(r.code))})<br>{level_label}<br>"
             f"Communes PVD : {fr_int(r.pvd)}<br>Communes ACV : {fr_int(r.acv)}"
             for r in part.itertuples(index=False)
         ]
@@ -416,8 +417,8 @@ def territories_map(
             control=False,
         ).add_to(fmap)
     legend = (
-        f"{_CSS}<b>{html.escape(title)}</b><div>Couleur : nombre de communes PVD par "
-        f"{html.escape(level_label)} (max. {top})</div>"
+        f"{_CSS}<b>{text(title)}</b><div>Couleur : nombre de communes PVD par "
+        f"{text(level_label)} (max. {top})</div>"
         '<div><i class="circle" style="background:#5A1E00"></i>Commune PVD</div>'
     )
     HtmlControl(legend, "topright", "pvd-legend").add_to(fmap)

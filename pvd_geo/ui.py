@@ -44,6 +44,9 @@ h1 {font-size: 3.2rem !important;}
 </style>"""
 
 
+LANG_FR = "<script>parent.document.documentElement.lang = 'fr';</script>"
+
+
 def presentation_mode() -> bool:
     """``?mode=presentation``: large type, no sidebar, full-width map (meetings, projectors)."""
     return st.query_params.get("mode") == "presentation"
@@ -57,19 +60,43 @@ def sidebar() -> None:
         st.sidebar.page_link(page, label=label, icon=icon)
     st.sidebar.divider()
     tiles_selector()
+    with st.sidebar:
+        # Streamlit's page says lang="en" and has no option for it: screen readers would read
+        # French with English rules. A zero-height frame of this app (same origin) sets it.
+        st.iframe(LANG_FR, height=1, tab_index=-1, alt="Langue de la page : français")
 
 
-@st.cache_resource(show_spinner="Chargement des données…")
-def _atlas(directory: str, selections: str) -> Atlas:
+@st.cache_resource(show_spinner="Chargement des données…", max_entries=2)
+def _atlas(directory: str, selections: str, signature: tuple = ()) -> Atlas:
+    """``signature`` only keys the cache (see :func:`data_signature`)."""
     return load_atlas(Path(directory), Path(selections))
 
 
+def data_signature(directory: Path, selections: Path) -> tuple:
+    """Names, sizes and dates of the build's metadata and of the lists (a few stat calls).
+
+    Part of the atlas's cache key: a list imported or updated by another process (another
+    replica, the command line) or a new build is picked up at the next page run.
+    """
+    files = [Path(directory) / "meta.json", *sorted(Path(selections).glob("*.csv"))]
+    signature = []
+    for path in files:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        signature.append((path.name, stat.st_size, stat.st_mtime_ns))
+    return tuple(signature)
+
+
 def get_atlas() -> Atlas:
-    """The read-only atlas, loaded once per process; stops the page with a French message if absent."""
+    """The read-only atlas, loaded once per process and data version; stops the page with a French
+    message if the build is absent or damaged."""
+    directory = build_dir()
     try:
-        return _atlas(str(build_dir()), str(SELECTION_DIR))
+        return _atlas(str(directory), str(SELECTION_DIR), data_signature(directory, SELECTION_DIR))
     except (BuildMissing, BuildCorrupt) as exc:
-        st.error(f"{exc}\n\nPour réparer : `make run` (ou `python -m pvd_geo build`).")
+        st.error(f"{md(exc)}\n\nPour réparer : `make run` (ou `python -m pvd_geo build`).")
         st.stop()
         raise
 
@@ -114,6 +141,7 @@ def _communes_map(
     title: str,
     _atlas: Atlas,
     zoom: float | None = None,
+    fingerprint: str = "",
 ):
     atlas, assets = _atlas, map_assets()
 
@@ -143,7 +171,9 @@ def _communes_map(
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _territories_map(level: str, region: str | None, tiles: str | None, title: str, _atlas: Atlas):
+def _territories_map(
+    level: str, region: str | None, tiles: str | None, title: str, _atlas: Atlas, fingerprint: str = ""
+):
     atlas, assets = _atlas, map_assets()
 
     def make():
@@ -239,7 +269,9 @@ def show_map(prepared: mapcache.PreparedMap, key: str, height: int = 620) -> tup
 
 def communes_map(atlas: Atlas, departements: list[str], epci: str | None, title: str, key: str):
     """Communes map of a scope; returns the code of a clicked commune."""
-    fmap = _communes_map(tuple(departements), epci, tiles_choice(), title, atlas)
+    fmap = _communes_map(
+        tuple(departements), epci, tiles_choice(), title, atlas, fingerprint=atlas.fingerprint
+    )
     point = show_map(fmap, key)
     return views.locate(atlas, "commune", *point) if point else None
 
@@ -254,7 +286,9 @@ def comparison_map(
 
     zoom = maps.common_zoom([views.scope(atlas, *s).bounds for s in scopes.values()], width, 440)
     deps, epci = scopes[(level, code)]
-    fmap = _communes_map(tuple(deps), epci, tiles_choice(), title=title, _atlas=atlas, zoom=zoom)
+    fmap = _communes_map(
+        tuple(deps), epci, tiles_choice(), title=title, _atlas=atlas, zoom=zoom, fingerprint=atlas.fingerprint
+    )
     show_map(fmap, key, height=480)
 
 
@@ -274,7 +308,7 @@ def comparison_table(table) -> None:
 
 def territories_map(atlas: Atlas, level: str, region: str | None, title: str, key: str):
     """Régions or départements shaded by PVD count; returns the code of a clicked territory."""
-    fmap = _territories_map(level, region, tiles_choice(), title, atlas)
+    fmap = _territories_map(level, region, tiles_choice(), title, atlas, fingerprint=atlas.fingerprint)
     point = show_map(fmap, key)
     return views.locate(atlas, level, *point) if point else None
 
@@ -317,7 +351,7 @@ def breadcrumb(atlas: Atlas, loc: views.Location) -> None:
     cols = st.columns(len(crumbs) + 1 if len(crumbs) < 5 else len(crumbs))
     for i, (label, target) in enumerate(crumbs):
         last = i == len(crumbs) - 1
-        if cols[i].button(("› " if i else "") + label, key=f"crumb_{i}", disabled=last, type="tertiary"):
+        if cols[i].button(("› " if i else "") + md(label), key=f"crumb_{i}", disabled=last, type="tertiary"):
             go(target)
 
 
@@ -373,19 +407,23 @@ def bar_chart(table) -> None:
     st.vega_lite_chart(top, spec, width="stretch")
 
 
-_MD_SPECIAL = "\\`*_[]<>#|~$"
+_MD_SPECIAL = "\\`*_[]<>#|~$:"
 
 
 def md(text: object) -> str:
-    """Text from the data, escaped for Streamlit markdown (no link, emphasis or HTML from a name)."""
-    return "".join("\\" + c if c in _MD_SPECIAL else c for c in str(text))
+    """Text from the data, escaped for Streamlit markdown: no link, image, emphasis, HTML, colour
+    or icon directive (``:red[…]``, ``:material/…:``) from a name; control characters (line breaks,
+    NUL) become spaces, so a name cannot start a new block."""
+    return "".join(
+        "\\" + c if c in _MD_SPECIAL else " " if ord(c) < 32 or c == "\x7f" else c for c in str(text)
+    )
 
 
 def commune_page(p: views.CommuneProfile) -> None:
     """Name, figures, EPCI, status, convention and the local programme of one commune."""
     from .format import fr_int
 
-    st.title(p.nom)
+    st.title(md(p.nom))
     st.markdown(
         f"**Code INSEE** : {md(p.code)} · **Population** : {fr_int(p.population)} habitants "
         f"(population municipale, millésime {md(p.population_millesime)})  \n"
@@ -415,7 +453,7 @@ def commune_page(p: views.CommuneProfile) -> None:
     if local.get("projets"):
         st.markdown("**Principaux projets**")
         st.markdown("\n".join(f"- {md(x)}" for x in local["projets"]))
-    st.caption(f"Source : {local.get('source', 'non précisée')}")
+    st.caption(f"Source : {md(local.get('source', 'non précisée'))}")
 
 
 def _slug(pairs: tuple) -> str:
@@ -434,7 +472,7 @@ def download_static_map(atlas: Atlas, pairs: tuple, fmt: str) -> None:
     key = f"carte_{_slug(pairs)}_{fmt}"
     if st.button("Préparer la carte", key=f"prep_{key}") or st.session_state.get(key):
         st.session_state[key] = True
-        data = _static_map_bytes(pairs, fmt, atlas.meta.get("construit_le", ""))
+        data = _static_map_bytes(pairs, fmt, atlas.fingerprint)
         mime = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}[fmt]
         st.download_button(
             f"Télécharger la carte ({fmt.upper()}, {len(data) // 1000} Ko)",
@@ -460,7 +498,7 @@ def _chart_bytes(pairs: tuple, level: str, fmt: str, build_key: str) -> bytes:
 
 def download_chart(atlas: Atlas, pairs: tuple, level: str, fmt: str) -> None:
     """The bar chart, rendered once per choice (cached), offered as a file."""
-    data = _chart_bytes(pairs, level, fmt, atlas.meta.get("construit_le", ""))
+    data = _chart_bytes(pairs, level, fmt, atlas.fingerprint)
     st.download_button(
         f"Télécharger le graphique ({fmt.upper()})",
         data,
@@ -597,7 +635,7 @@ def update_form() -> None:
         )
     except UpdateRefused as exc:
         bar.empty()
-        st.error(f"Échec : {exc}. La liste en usage n'a pas changé.")
+        st.error(f"Échec : {md(exc)}. La liste en usage n'a pas changé.")
         return
     bar.progress(1.0, text="Terminé")
     st.success(f"{done.result.summary()}. Liste enregistrée ; la précédente est gardée dans l'historique.")
@@ -628,10 +666,10 @@ def import_form(atlas: Atlas) -> None:
         programme_file(SELECTION_DIR, programme)
         rows = read_selection_bytes(upload.getvalue(), MAX_BYTES)
     except (SelectionFileError, ValueError) as exc:
-        st.error(f"Fichier refusé : {exc}")
+        st.error(f"Fichier refusé : {md(exc)}")
         return
     result = join_selection(rows, atlas.communes, atlas.rattachees, programme)
-    st.write(result.summary())
+    st.markdown(md(result.summary()))
     st.dataframe(result.report, hide_index=True, width="stretch")
     ok = result.report["statut"].isin([KEPT, RESOLVED]).to_numpy()
     if not ok.any():

@@ -42,7 +42,12 @@ def server(built_dir, tmp_path_factory):
     port = _free_port()
     selections = tmp_path_factory.mktemp("browser") / "selections"
     shutil.copytree(SELECTION_DIR, selections)  # uploads in the tests never touch geodata/
-    env = {**os.environ, "PVD_BUILD_DIR": str(built_dir), "PVD_SELECTION_DIR": str(selections)}
+    env = {
+        **os.environ,
+        "PVD_BUILD_DIR": str(built_dir),
+        "PVD_SELECTION_DIR": str(selections),
+        "PVD_CACHE_DIR": str(selections.parent / "cache"),
+    }
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -225,3 +230,44 @@ def test_upload_hostile_names_are_text_and_saved_on_confirmation(page, server, t
     page.get_by_text("Liste enregistrée", exact=False).first.wait_for(timeout=30_000)
     assert dialogs == []  # the name never ran as HTML
     assert page.locator("img[src='x']").count() == 0
+
+
+def tab_to(page, predicate: str, max_tabs: int = 80) -> None:
+    """Press Tab until the focused element satisfies ``predicate`` (JS, gets the element)."""
+    for _ in range(max_tabs):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(() => {{ const el = document.activeElement; return !!el && ({predicate}); }})()"):
+            return
+    raise AssertionError(f"never reached by the keyboard: {predicate}")
+
+
+def test_keyboard_only_search_selectors_and_download(page, server, tmp_path):
+    """The search, a selector and a download, with the keyboard alone; the page says lang=fr."""
+    page.goto(f"{server}/Territoire")
+    settle(page)
+    assert page.evaluate("document.documentElement.lang") == "fr"
+    tab_to(page, "el.getAttribute('aria-label') === 'Rechercher une commune'")
+    page.keyboard.type("quissac")
+    page.keyboard.press("Enter")
+    settle(page)
+    tab_to(page, "el.tagName === 'BUTTON' && el.innerText.includes('Quissac')")
+    page.keyboard.press("Enter")
+    wait_for_url(page, "com=30210")
+    page.locator("h1", has_text="Quissac").first.wait_for(timeout=30_000)
+
+    page.goto(f"{server}/Territoire?reg=76")
+    settle(page)
+    tab_to(page, "!!el.closest(\"[data-testid='stSelectbox']\")")
+    page.keyboard.type("Gers")
+    page.keyboard.press("Enter")
+    wait_for_url(page, "dep=32")
+    page.locator("h1", has_text="Gers (32)").first.wait_for(timeout=30_000)
+
+    page.goto(f"{server}/Exporter")
+    settle(page)
+    tab_to(page, "el.tagName === 'BUTTON' && el.innerText.includes('Communes (CSV)')")
+    with page.expect_download() as info:
+        page.keyboard.press("Enter")
+    saved = tmp_path / "clavier.csv"
+    info.value.save_as(saved)
+    assert b"Quissac" in saved.read_bytes()

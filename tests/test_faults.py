@@ -1,0 +1,153 @@
+"""Processes killed while writing (SIGKILL: no clean-up runs) leave data that still loads.
+
+The kill points are exact: a child process runs the real writing code with one step (flush to
+disk, rename) replaced by "say where we are, then wait to be killed". A last test kills a loop
+of real saves at random moments (seeded).
+"""
+
+import random
+import shutil
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from pvd_geo.atlas import load_atlas, read_build
+from pvd_geo.constants import ROOT, SELECTION_DIR
+from pvd_geo.sources.anct import read_selection_csv
+
+from .conftest import SHARED_DATA
+
+NATIONAL = SHARED_DATA / "anct_pvd_communes_2021.csv"
+
+SAVE = """
+import os, sys, time
+from pathlib import Path
+import pandas as pd
+from pvd_geo.sources.anct import read_selection_csv
+from pvd_geo.sources.selections import save_selection
+
+directory, step = Path(sys.argv[1]), sys.argv[2]
+rows = read_selection_csv(Path(sys.argv[3])).rename(columns={"code_fichier": "code", "nom_fichier": "nom"})
+real = {"fsync": os.fsync, "replace": os.replace}
+
+def stop_here(*args):
+    print("killed-at", step, flush=True)
+    time.sleep(60)
+
+if step != "loop":
+    setattr(os, step, stop_here)
+    save_selection(rows, "pvd", directory)
+else:
+    print("ready", flush=True)
+    small = rows.head(3)
+    while True:
+        save_selection(rows, "pvd", directory)
+        save_selection(small, "pvd", directory)
+"""
+
+
+def _killed_when(child: subprocess.Popen, line: str) -> None:
+    for out in child.stdout:
+        if out.startswith(line):
+            break
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=20)
+
+
+@pytest.fixture
+def lists(tmp_path):
+    directory = tmp_path / "selections"
+    shutil.copytree(SELECTION_DIR, directory)
+    return directory
+
+
+def _child(*args) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-c", SAVE, *map(str, args)], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+
+
+@pytest.mark.parametrize("step", ["fsync", "replace"])
+def test_import_killed_mid_write_keeps_the_list(lists, built_dir, step):
+    before = (lists / "pvd.csv").read_bytes()
+    _killed_when(_child(lists, step, NATIONAL), "killed-at")
+    assert (lists / "pvd.csv").read_bytes() == before  # the list in use is untouched
+    atlas = load_atlas(built_dir, lists)
+    assert int(atlas.communes["pvd"].sum()) == len(read_selection_csv(lists / "pvd.csv"))
+
+
+def test_saves_killed_at_random_moments_leave_a_whole_list(lists, built_dir):
+    rng = random.Random(20261122)
+    sizes = {len(read_selection_csv(lists / "pvd.csv")), len(read_selection_csv(NATIONAL)), 3}
+    for _ in range(8):
+        child = _child(lists, "loop", NATIONAL)
+        _ = child.stdout.readline()  # "ready": imports done, saving in a loop
+        try:
+            child.wait(timeout=rng.uniform(0.02, 0.4))
+        except subprocess.TimeoutExpired:
+            child.send_signal(signal.SIGKILL)
+            child.wait(timeout=20)
+        rows = read_selection_csv(lists / "pvd.csv")
+        assert len(rows) in sizes  # one of the complete versions, never a part of one
+    load_atlas(built_dir, lists)
+
+
+BUILD = """
+import sys, time
+from pathlib import Path
+from pvd_geo import build as b
+from pvd_geo.atlas import read_build
+
+out = Path(sys.argv[1])
+built = read_build(out)
+layers = {k: v for k, v in built.items() if k not in ("meta", "directory")}
+meta = {**built["meta"], "construit_le": "nouvelle"}
+real_rename = Path.rename
+
+def rename(self, target):
+    result = real_rename(self, target)
+    if Path(target).name.endswith("-old"):  # the previous build moved aside: the new one not yet in
+        print("killed-at swap", flush=True)
+        time.sleep(60)
+    return result
+
+Path.rename = rename
+b._write(layers, meta, out, b.BuildReport(out_dir=out))
+"""
+
+
+def test_build_killed_during_its_swap_keeps_the_previous_build(built_dir, tmp_path):
+    out = tmp_path / "build"
+    shutil.copytree(built_dir, out)
+    child = subprocess.Popen(
+        [sys.executable, "-c", BUILD, str(out)], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    _killed_when(child, "killed-at")
+    assert not out.exists()  # killed exactly between the two renames
+    built = read_build(out)  # the previous build is put back
+    assert built["meta"]["construit_le"] == read_build(built_dir)["meta"]["construit_le"]
+    assert len(load_atlas(out, SELECTION_DIR).communes) == len(built["communes"])
+
+
+def test_build_killed_while_writing_keeps_the_previous_build(built_dir, tmp_path):
+    """A real `python -m pvd_geo build` killed once it is writing its files."""
+    out = tmp_path / "build"
+    shutil.copytree(built_dir, out)
+    before = (out / "meta.json").read_bytes()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "pvd_geo", "build", "--sortie", str(out), "--hors-ligne"],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+    )
+    seen = b""
+    while b"criture" not in seen:  # the progress bar reached « écriture »
+        chunk = child.stderr.read1(256)
+        assert chunk, "build ended before writing"
+        seen += chunk
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=20)
+    assert (out / "meta.json").read_bytes() == before
+    load_atlas(out, SELECTION_DIR)

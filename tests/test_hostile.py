@@ -1,0 +1,288 @@
+"""Hostile names through import → every view: they must stay text everywhere.
+
+A copy of the real build gets hostile commune, EPCI and département names (the names a user's
+ADMIN EXPRESS file or list could carry), and a list with hostile names is imported with the CLI.
+Then every page runs (AppTest), the HTML/SVG/CSV outputs are checked, and a real browser opens
+the pages on a real server: no script runs, no element is injected, the names show as text.
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+import xml.etree.ElementTree as ET
+
+import geopandas as gpd
+import pytest
+
+from pvd_geo import exports, figures, maps, views
+from pvd_geo.atlas import load_atlas
+from pvd_geo.constants import ROOT, SELECTION_DIR
+
+from .test_app import app_for
+from .test_browser import ARGS, CHROMIUM, LOCAL, _free_port, map_frame, settle, wait_for_paths
+from .test_cli import run
+
+PWN = "window.pwned=1"
+HOSTILE = {
+    # commune code → name (PVD communes of the Gard, so they are drawn, labelled and listed)
+    "30210": f'<img src=x onerror="{PWN}">Quissac',
+    "30321": f"<script>{PWN}</script>Sommières",
+    "30350": f"[lien](javascript:{PWN}) :red[rouge] ![i](http://10.9.9.9/x.png) Le Vigan",
+    "30341": "\u202eVauvert\u202c\x00fin",
+    "30062": '=HYPERLINK("http://10.9.9.9","x")',
+    "30012": "Aramon" + "A" * 3000,
+    "30034": "{{ 7*7 }} Bellegarde",
+    "30263": "Saint-$\\frac{1}{2}$-Hippolyte",  # not mathematics in the figures
+}
+EPCI = ("200034411", f"</script><script>{PWN}</script>CC du Piémont")
+DEP = ("30", f"Gard<svg onload={PWN}>")
+
+
+@pytest.fixture(scope="module")
+def hostile_build(built_dir, tmp_path_factory):
+    out = tmp_path_factory.mktemp("hostile") / "build"
+    shutil.copytree(built_dir, out)
+    communes = gpd.read_parquet(out / "communes.parquet")
+    for code, name in HOSTILE.items():
+        communes.loc[communes["code"] == code, ["nom", "nom_sans_article"]] = name
+    communes.to_parquet(out / "communes.parquet", index=False)
+    for file, (code, name) in (("epci", EPCI), ("departements", DEP)):
+        layer = gpd.read_parquet(out / f"{file}.parquet")
+        layer.loc[layer["code"] == code, "nom"] = name
+        layer.to_parquet(out / f"{file}.parquet", index=False)
+    return out
+
+
+@pytest.fixture(scope="module")
+def hostile_lists(tmp_path_factory):
+    """The embedded lists, plus a user's list with hostile names imported with the CLI."""
+    directory = tmp_path_factory.mktemp("hostile_lists") / "selections"
+    shutil.copytree(SELECTION_DIR, directory)
+    upload = directory.parent / "liste.csv"
+    env = {**os.environ, "PVD_SELECTION_DIR": str(directory)}
+
+    def imported(rows: list[str]):
+        upload.write_text("code_insee;nom;remarque\n" + "\n".join(rows) + "\n", encoding="utf-8")
+        return subprocess.run(
+            [sys.executable, "-m", "pvd_geo", "import-selection", str(upload)]
+            + ["--programme", "mesvilles", "--yes"],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
+            timeout=120,
+        )
+
+    rows = [f'30210;"<img src=x onerror={PWN}>";=cmd|calc', "32107;[x](javascript:alert(1));+1"]
+    refused = imported([*rows, "30189;Sauve\x00"])  # a NUL byte: not a text file, said clearly
+    assert refused.returncode != 0 and "pas un CSV" in refused.stderr
+    assert not (directory / "mesvilles.csv").exists()
+    out = imported(rows)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert (directory / "mesvilles.csv").exists()
+    return directory
+
+
+@pytest.fixture(scope="module")
+def hostile_atlas(hostile_build, hostile_lists):
+    return load_atlas(hostile_build, hostile_lists)
+
+
+def test_a_path_cannot_come_from_a_list_name(build_env, tmp_path):
+    upload = tmp_path / "l.csv"
+    upload.write_text("code_insee\n30210\n", encoding="utf-8")
+    for name in ("../../etc/x", "/tmp/x", "a/b", "..", "X" * 60, "<b>"):
+        out = run("import-selection", str(upload), "--programme", name, "--yes", env=build_env)
+        assert out.returncode != 0 and "nom de programme invalide" in out.stderr + out.stdout
+
+
+def test_maps_keep_names_as_text(hostile_atlas):
+    sc = views.scope(hostile_atlas, ["30"])
+    fmap = maps.communes_map(
+        sc.communes,
+        sc.epci,
+        sc.departements,
+        sc.background,
+        maps.MapAssets("l.js", "l.css"),
+        title=f"Petites villes de demain — {DEP[1]}",
+        sources="Sources : test",
+        population_label="pop",
+        bounds=sc.bounds,
+        programmes=list(hostile_atlas.selections),
+    )
+    page = fmap.get_root().render()
+    for raw in ("<img src=x", "<script>window", "</script><script>", "<svg onload"):
+        assert raw not in page
+    assert any(f in page for f in ("&lt;img src=x", "\\u0026lt;img src=x", "\\u003cimg src=x"))
+    # branca renders scripts twice as Jinja templates: braces in a name must not be evaluated
+    assert "49 Bellegarde" not in page
+    assert "\\u0026#123;\\u0026#123; 7*7 \\u0026#125;\\u0026#125; Bellegarde" in page
+
+
+def test_figures_and_exports_keep_names_as_text(hostile_atlas, tmp_path):
+    svg = figures.save(figures.static_map(hostile_atlas, [("departement", "30")]), "svg").decode()
+    tree = ET.fromstring(svg)  # well-formed XML: names did not break out of their text nodes
+    assert not [e for e in tree.iter() if e.tag.endswith(("script", "foreignObject", "image"))]
+    assert "Sommières" in svg and "frac" in svg
+    data = exports.to_csv(exports.territory_communes(hostile_atlas, [("departement", "30")]), ";")
+    text = data.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text and ";=HYPERLINK" not in text
+    communes = exports.territory_communes(hostile_atlas, [("departement", "30")])
+    geojson = json.loads(exports.to_geojson(communes))
+    assert any(f["properties"]["nom"] == HOSTILE["30210"] for f in geojson["features"])  # data, unchanged
+
+
+UNESCAPED = [r"(?<!\\)<(img|script|svg)", r"(?<!\\)\]\(javascript", r"(?<!\\):red", r"!(?<!\\)\[i"]
+
+
+def _unescaped(text: str) -> list[str]:
+    """Markdown-active pieces of a hostile name left without their backslash in an element's source."""
+    return [p for p in UNESCAPED if re.search(p, text)]
+
+
+@pytest.mark.parametrize(
+    "page, params",
+    [
+        ("dashboard.py", {"deps": "30"}),
+        ("pages/1_Territoire.py", {"dep": "30"}),
+        ("pages/1_Territoire.py", {"dep": "30", "epci": EPCI[0]}),
+        ("pages/1_Territoire.py", {"com": "30210"}),
+        ("pages/1_Territoire.py", {"com": "30350"}),
+        ("pages/2_Comparer.py", {"t": f"departement:30,epci:{EPCI[0]}"}),
+        ("pages/3_Exporter.py", {"t": "departement:30"}),
+        ("pages/4_Donnees.py", {}),
+    ],
+)
+def test_every_page_escapes_hostile_names(page, params, hostile_build, monkeypatch):
+    monkeypatch.setenv("PVD_BUILD_DIR", str(hostile_build))
+    app = app_for(page)
+    for key, value in params.items():
+        app.query_params[key] = value
+    app.run()
+    assert not app.exception, app.exception
+    sources = [t.value for t in app.title] + [m.value for m in app.markdown] + [c.value for c in app.caption]
+    sources += [b.label for b in app.button] + [e.value for e in app.error] + [i.value for i in app.info]
+    assert sources
+    for text in sources:
+        assert not _unescaped(str(text)), text
+
+
+# ---------------------------------------------------------------- a real browser on a real server
+
+
+@pytest.fixture(scope="module")
+def hostile_server(hostile_build, hostile_lists, tmp_path_factory):
+    port = _free_port()
+    env = {
+        **os.environ,
+        "PVD_BUILD_DIR": str(hostile_build),
+        "PVD_SELECTION_DIR": str(hostile_lists),
+        "PVD_CACHE_DIR": str(tmp_path_factory.mktemp("hostile_cache")),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port)]
+        + ["--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.3)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+INJECTED = """() => {
+  const docs = [document];
+  for (const f of document.querySelectorAll("iframe"))
+    if (f.contentDocument) docs.push(f.contentDocument);
+  const found = [];
+  for (const d of docs) {
+    if (d.defaultView && d.defaultView.pwned) found.push("script ran");
+    const bad = "img[src='x'], svg[onload], a[href^='javascript'], img[src*='10.9.9.9']";
+    for (const el of d.querySelectorAll(bad))
+      found.push(el.outerHTML.slice(0, 80));
+  }
+  return found;
+}"""
+
+
+HOVER = """() => {
+  const texts = [];
+  for (const path of document.querySelectorAll("path.leaflet-interactive[fill='#D55E00']")) {
+    const r = path.getBoundingClientRect();
+    const at = {bubbles: true, clientX: r.left + r.width / 2, clientY: r.top + r.height / 2};
+    path.dispatchEvent(new MouseEvent("mouseover", at));
+    path.dispatchEvent(new MouseEvent("mousemove", at));
+    const tip = document.querySelector(".leaflet-tooltip");
+    if (tip) texts.push(tip.textContent);
+    path.dispatchEvent(new MouseEvent("mouseout", at));
+  }
+  return texts;
+}"""
+
+
+@pytest.mark.browser
+def test_browser_shows_hostile_names_as_text(hostile_server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        refused: list[str] = []
+
+        def offline(route):
+            if route.request.url.startswith(LOCAL):
+                route.continue_()
+            else:
+                refused.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", offline)
+        page = context.new_page()
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        try:
+            page.goto(f"{hostile_server}/?deps=30")
+            settle(page)
+            assert "<svg onload" in page.locator("h1").first.inner_text()  # shown, as text
+            wait_for_paths(page, 300)
+            labels = map_frame(page).locator(".pvd-label")
+            shown = labels.all_inner_texts()
+            assert any("<img src=x" in t for t in shown)  # map labels: text
+            assert any(t.startswith("{{ 7*7 }} Bellegarde") for t in shown)  # not evaluated
+            # tooltips, as a reader hovering the PVD communes sees them
+            frame = page.locator("iframe[title$='st_folium']").first.element_handle().content_frame()
+            tips = frame.evaluate(HOVER)
+            assert any("<img src=x" in t for t in tips) and any("<script>" in t for t in tips), tips
+            assert page.evaluate(INJECTED) == []
+            for link in (
+                f"/Territoire?dep=30&epci={EPCI[0]}",
+                "/Territoire?com=30210",
+                "/Territoire?com=30350",
+                f"/Comparer?t=departement:30,epci:{EPCI[0]}",
+                "/Donnees",
+            ):
+                page.goto(hostile_server + link)
+                settle(page)
+                page.wait_for_timeout(1500)  # maps and tables drawn
+                assert page.evaluate(INJECTED) == [], link
+            page.goto(f"{hostile_server}/Territoire?com=30210")
+            settle(page)
+            assert "<img src=x" in page.locator("h1").first.inner_text()
+            assert dialogs == [] and refused == []
+        finally:
+            browser.close()
