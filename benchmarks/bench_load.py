@@ -31,7 +31,17 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ARGS, CHROMIUM, ROOT, rss_mb, start_server, stop, wait_until_up  # noqa: E402
+from common import (  # noqa: E402
+    ARGS,
+    CHROMIUM,
+    ROOT,
+    cpu_seconds,
+    machine_cpu_seconds,
+    rss_mb,
+    start_server,
+    stop,
+    wait_until_up,
+)
 
 LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
 # A reader's path, as clicks in one tab: (step, action, argument, title expected, map shapes drawn).
@@ -198,9 +208,14 @@ def main() -> None:
 
             sampler = Sampler(proc.pid)
             sampler.start()
-            start = time.perf_counter()
+            start, server_cpu, machine_cpu = time.perf_counter(), cpu_seconds(proc.pid), machine_cpu_seconds()
             times, errors = asyncio.run(concurrent(url, args.sessions, deadline))
             result["concurrent_wall_s"] = round(time.perf_counter() - start, 1)
+            # where the 2 cores went: the server, and everything else (the browsers, mostly)
+            server_cpu = cpu_seconds(proc.pid) - server_cpu
+            result["server_cpu_s"] = round(server_cpu, 1)
+            result["other_cpu_s"] = round(machine_cpu_seconds() - machine_cpu - server_cpu, 1)
+            result["server_cpu_per_step_s"] = round(server_cpu / max(1, sum(map(len, times.values()))), 3)
             sampler.running = False
             result.update(summary(times))
             result["errors"] = errors

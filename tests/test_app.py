@@ -139,3 +139,23 @@ def test_corrupt_build_says_what_is_wrong_and_how_to_repair(built_dir, tmp_path,
     assert not app.exception
     message = " ".join(e.value for e in app.error)
     assert "communes.parquet" in message and "python -m pvd_geo build" in message
+
+
+def test_a_new_build_on_disk_is_picked_up_at_the_next_run(built_dir, tmp_path, monkeypatch):
+    """Another process (a replica, the command line) changed the data: no restart needed."""
+    import json
+    import shutil
+
+    build = tmp_path / "build"
+    shutil.copytree(built_dir, build)
+    monkeypatch.setenv("PVD_BUILD_DIR", str(build))
+    monkeypatch.setenv("PVD_CACHE_DIR", str(tmp_path / "cache"))
+    app = app_for("dashboard.py")
+    app.run()
+    assert "contours témoins" not in _text(app)
+    meta = json.loads((build / "meta.json").read_text(encoding="utf-8"))
+    meta["contours"] = "contours témoins"
+    (build / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    app.run()
+    assert not app.exception, app.exception
+    assert "contours témoins" in _text(app)  # the sources line comes from the reloaded build
