@@ -6,7 +6,7 @@ import hashlib
 import json
 import warnings
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
@@ -65,6 +65,7 @@ class Atlas:
     selections: dict[str, SelectionResult]
     directory: Path | None = None
     fingerprint: str = ""  # identifies the data (build + lists): a key for stored maps
+    _stats: dict = field(default_factory=dict, repr=False, compare=False)  # per level, computed once
 
     def source_geometry(self, level: str) -> gpd.GeoSeries:
         """Source geometry of a layer (read from the build on demand), aligned on its codes."""
@@ -89,9 +90,11 @@ class Atlas:
 
     def stats(self, level: str, departement: str | None = None) -> pd.DataFrame:
         """Figures per territory of ``level``, optionally those touching one département."""
-        table = aggregate(self.communes, level, self.layer(level))
+        if level not in self._stats:  # the atlas is read-only: figures per level never change
+            self._stats[level] = aggregate(self.communes, level, self.layer(level))
+        table = self._stats[level]
         if departement is None:
-            return table
+            return table.copy()
         inside = self.communes[self.communes["dep"] == departement]
         if inside.empty:
             raise ValueError(f"département inconnu : {departement}")

@@ -271,3 +271,22 @@ def test_keyboard_only_search_selectors_and_download(page, server, tmp_path):
     saved = tmp_path / "clavier.csv"
     info.value.save_as(saved)
     assert b"Quissac" in saved.read_bytes()
+
+
+def test_server_settings_stay_safe(server):
+    """XSRF on, 5 MB uploads, static serving limited to the vendored assets, no path traversal."""
+    import tomllib
+    import urllib.error
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))["server"]
+    assert config["enableXsrfProtection"] is True and config["maxUploadSize"] == 5
+    assert [p.name for p in (ROOT / "static").iterdir()] == ["vendor"]
+    ok = urllib.request.urlopen(f"{server}/app/static/vendor/leaflet/leaflet.js", timeout=10)
+    assert ok.status == 200
+    for path in ("..%2Fgeodata%2Fselections%2Fpvd.csv", "../geodata/selections/pvd.csv", "%2e%2e/README.md"):
+        try:
+            body = urllib.request.urlopen(f"{server}/app/static/{path}", timeout=10).read()
+        except urllib.error.HTTPError as exc:
+            assert exc.code in (400, 403, 404)
+        else:
+            assert b"insee_com" not in body and b"Atlas PVD" not in body
