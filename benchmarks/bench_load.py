@@ -22,6 +22,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -104,7 +105,11 @@ class Sampler(threading.Thread):
             time.sleep(0.2)
 
 
-async def session(browser, url: str, steps, times: dict, errors: list, deadline: float) -> None:
+async def session(
+    browser, url: str, steps, times: dict, errors: list, deadline: float, think=None, delay: float = 0
+) -> None:
+    """One reader: ``delay`` before opening the link, then ``think()`` seconds between actions."""
+    await asyncio.sleep(delay)
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
 
     async def offline(route):
@@ -132,20 +137,29 @@ async def session(browser, url: str, steps, times: dict, errors: list, deadline:
             times.setdefault(name, []).append(time.perf_counter() - start)
             if await page.locator("[data-testid='stException']").count():
                 errors.append(f"{name} : exception affichée")
+            if think:
+                await asyncio.sleep(think())
     finally:
         # Streamlit's own health probe resolved against a deep page path is a known harmless 404
         errors.extend(f"console : {c}" for c in console if "_stcore/health" not in c and "404" not in c)
         await context.close()
 
 
-async def concurrent(url: str, n: int, deadline: float) -> tuple[dict, list]:
+async def concurrent(url: str, n: int, deadline: float, think: float = 0) -> tuple[dict, list]:
+    """``n`` readers at once. ``think`` > 0: they open the link within the same ``think`` seconds and
+    read each page ``think`` ± 50 % seconds before the next action (seeded); 0: no pause at all."""
     from playwright.async_api import async_playwright
 
     times: dict[str, list[float]] = {}
     errors: list[str] = []
+    rng = random.Random(6)
+    pause = (lambda: rng.uniform(0.5 * think, 1.5 * think)) if think else None
+    delays = [rng.uniform(0, think) for _ in range(n)] if think else [0.0] * n
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        await asyncio.gather(*(session(browser, url, PATH, times, errors, deadline) for _ in range(n)))
+        await asyncio.gather(
+            *(session(browser, url, PATH, times, errors, deadline, pause, d) for d in delays)
+        )
         await browser.close()
     return times, errors
 
@@ -187,9 +201,12 @@ def main() -> None:
     ap.add_argument("--sessions", type=int, default=10)
     ap.add_argument("--sequential", type=int, default=100)
     ap.add_argument("--budget", type=float, default=900, help="seconds for the whole run")
+    ap.add_argument(
+        "--think", type=float, default=0, help="seconds a reader spends on a page (0: none, worst case)"
+    )
     args = ap.parse_args()
     deadline = time.time() + args.budget
-    result: dict = {"date": time.strftime("%Y-%m-%d %H:%M"), "sessions": args.sessions}
+    result: dict = {"date": time.strftime("%Y-%m-%d %H:%M"), "sessions": args.sessions, "think_s": args.think}
     with tempfile.TemporaryDirectory() as cache:
         env = {"PVD_BUILD_DIR": str(args.build), "PVD_CACHE_DIR": cache}
         # as `make run` does: the default maps are prepared before the server starts
@@ -209,7 +226,7 @@ def main() -> None:
             sampler = Sampler(proc.pid)
             sampler.start()
             start, server_cpu, machine_cpu = time.perf_counter(), cpu_seconds(proc.pid), machine_cpu_seconds()
-            times, errors = asyncio.run(concurrent(url, args.sessions, deadline))
+            times, errors = asyncio.run(concurrent(url, args.sessions, deadline, args.think))
             result["concurrent_wall_s"] = round(time.perf_counter() - start, 1)
             # where the 2 cores went: the server, and everything else (the browsers, mostly)
             server_cpu = cpu_seconds(proc.pid) - server_cpu

@@ -59,12 +59,12 @@ def hostile_build(built_dir, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def hostile_lists(tmp_path_factory):
+def hostile_lists(built_dir, tmp_path_factory):
     """The embedded lists, plus a user's list with hostile names imported with the CLI."""
     directory = tmp_path_factory.mktemp("hostile_lists") / "selections"
     shutil.copytree(SELECTION_DIR, directory)
     upload = directory.parent / "liste.csv"
-    env = {**os.environ, "PVD_SELECTION_DIR": str(directory)}
+    env = {**os.environ, "PVD_SELECTION_DIR": str(directory), "PVD_BUILD_DIR": str(built_dir)}
 
     def imported(rows: list[str]):
         upload.write_text("code_insee;nom;remarque\n" + "\n".join(rows) + "\n", encoding="utf-8")
