@@ -158,8 +158,9 @@ def _unescaped(text: str) -> list[str]:
         ("pages/4_Donnees.py", {}),
     ],
 )
-def test_every_page_escapes_hostile_names(page, params, hostile_build, monkeypatch):
+def test_every_page_escapes_hostile_names(page, params, hostile_build, monkeypatch, tmp_path):
     monkeypatch.setenv("PVD_BUILD_DIR", str(hostile_build))
+    monkeypatch.setenv("PVD_CACHE_DIR", str(tmp_path))
     app = app_for(page)
     for key, value in params.items():
         app.query_params[key] = value
