@@ -89,12 +89,17 @@ def data_signature(directory: Path, selections: Path) -> tuple:
     return tuple(signature)
 
 
+def cached_atlas() -> Atlas:
+    """The atlas of the current build and lists, from the process-wide cache (loaded if needed)."""
+    directory = build_dir()
+    return _atlas(str(directory), str(SELECTION_DIR), data_signature(directory, SELECTION_DIR))
+
+
 def get_atlas() -> Atlas:
     """The read-only atlas, loaded once per process and data version; stops the page with a French
     message if the build is absent or damaged."""
-    directory = build_dir()
     try:
-        return _atlas(str(directory), str(SELECTION_DIR), data_signature(directory, SELECTION_DIR))
+        return cached_atlas()
     except (BuildMissing, BuildCorrupt) as exc:
         st.error(f"{md(exc)}\n\nPour réparer : `make run` (ou `python -m pvd_geo build`).")
         st.stop()
@@ -221,7 +226,20 @@ def _stored(atlas: Atlas, kind: str, params: dict, make) -> mapcache.PreparedMap
 # The streamlit-folium front end, declared here so that drawing a stored map needs neither
 # folium nor streamlit_folium's Python module (both slow to import on a fresh server).
 _FOLIUM_FRONTEND = Path(importlib.util.find_spec("streamlit_folium").origin).parent / "frontend" / "build"
-_st_folium = components.declare_component("st_folium", path=str(_FOLIUM_FRONTEND))
+_COMPONENT: list = []
+
+
+def _st_folium():
+    """The component, declared during a page run (Streamlit registers it with the running server
+    only then: a declaration at import time, e.g. by ``pvd_geo.serve``'s preload, would not be)."""
+    if not _COMPONENT:
+        from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+        component = components.declare_component("st_folium", path=str(_FOLIUM_FRONTEND))
+        if get_script_run_ctx() is None:
+            return component
+        _COMPONENT.append(component)
+    return _COMPONENT[0]
 
 
 def show_map(prepared: mapcache.PreparedMap, key: str, height: int = 620) -> tuple[float, float] | None:
@@ -235,7 +253,7 @@ def show_map(prepared: mapcache.PreparedMap, key: str, height: int = 620) -> tup
         st.error("Cartes indisponibles : lancez « make setup » (installe Leaflet depuis le registre npm).")
         return None
     returned = ["last_object_clicked"]
-    out = _st_folium(
+    out = _st_folium()(
         script=prepared.script,
         header=prepared.header,
         html=prepared.html,
