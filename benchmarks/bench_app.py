@@ -11,24 +11,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import ARGS, CHROMIUM, ROOT, start_server, stop, wait_until_up  # noqa: E402
+
 sys.path.insert(0, str(ROOT))
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def map_sizes(build: Path) -> dict:
@@ -108,40 +100,16 @@ def _first_map(build: Path, cache: Path, query: str, paths: int) -> dict:
     """
     from playwright.sync_api import sync_playwright
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "PVD_BUILD_DIR": str(build), "PVD_CACHE_DIR": str(cache)}
+    env = {"PVD_BUILD_DIR": str(build), "PVD_CACHE_DIR": str(cache)}
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         start = time.perf_counter()
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "dashboard.py",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        proc, url = start_server(env)
         try:
-            while True:
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.05)
+            wait_until_up(url)
             served = time.perf_counter() - start
-            page.goto(f"http://127.0.0.1:{port}/{query}")
+            page.goto(f"{url}/{query}")
             page.wait_for_selector("h1", timeout=60_000)
             title = time.perf_counter() - start
             frame = page.frame_locator("iframe[title$='st_folium']").first
@@ -150,8 +118,7 @@ def _first_map(build: Path, cache: Path, query: str, paths: int) -> dict:
             drawn = time.perf_counter() - start
         finally:
             browser.close()
-            proc.terminate()
-            proc.wait(timeout=20)
+            stop(proc)
     return {"server_up_s": round(served, 2), "title_shown_s": round(title, 2), "map_drawn_s": round(drawn, 2)}
 
 

@@ -1,5 +1,6 @@
 """A real `streamlit run` server on 127.0.0.1 driven by Debian's Chromium (Playwright), offline."""
 
+import contextlib
 import os
 import re
 import shutil
@@ -33,39 +34,21 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(built_dir, tmp_path_factory):
+@contextlib.contextmanager
+def running_app(env: dict):
+    """A real `streamlit run dashboard.py` on 127.0.0.1 with ``env``; yields its URL."""
     assert os.path.exists(CHROMIUM), (
         "Debian's chromium is required (apt-get install chromium; .ci/run does it)"
     )
     assert assets_installed(), "Leaflet assets missing: run `make setup`"
     port = _free_port()
-    selections = tmp_path_factory.mktemp("browser") / "selections"
-    shutil.copytree(SELECTION_DIR, selections)  # uploads in the tests never touch geodata/
-    env = {
-        **os.environ,
-        "PVD_BUILD_DIR": str(built_dir),
-        "PVD_SELECTION_DIR": str(selections),
-        "PVD_CACHE_DIR": str(selections.parent / "cache"),
-    }
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "dashboard.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-        ],
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port)]
+        + ["--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
@@ -75,13 +58,16 @@ def server(built_dir, tmp_path_factory):
             break
         except OSError:
             time.sleep(0.3)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
 
 
-@pytest.fixture
-def page(server):
+@contextlib.contextmanager
+def offline_page():
+    """A Chromium page where every request off 127.0.0.1 is refused (listed in ``page.refused``)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -97,10 +83,31 @@ def page(server):
                 route.abort()
 
         context.route("**/*", offline)
-        pg = context.new_page()
-        pg.refused = refused
+        page = context.new_page()
+        page.refused = refused
+        try:
+            yield page
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="module")
+def server(built_dir, tmp_path_factory):
+    selections = tmp_path_factory.mktemp("browser") / "selections"
+    shutil.copytree(SELECTION_DIR, selections)  # uploads in the tests never touch geodata/
+    env = {
+        "PVD_BUILD_DIR": str(built_dir),
+        "PVD_SELECTION_DIR": str(selections),
+        "PVD_CACHE_DIR": str(selections.parent / "cache"),
+    }
+    with running_app(env) as url:
+        yield url
+
+
+@pytest.fixture
+def page(server):
+    with offline_page() as pg:
         yield pg
-        browser.close()
 
 
 def settle(page, timeout=60):

@@ -12,8 +12,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 import xml.etree.ElementTree as ET
 
 import geopandas as gpd
@@ -24,7 +22,7 @@ from pvd_geo.atlas import load_atlas
 from pvd_geo.constants import ROOT, SELECTION_DIR
 
 from .test_app import app_for
-from .test_browser import ARGS, CHROMIUM, LOCAL, _free_port, map_frame, settle, wait_for_paths
+from .test_browser import map_frame, offline_page, running_app, settle, wait_for_paths
 from .test_cli import run
 
 PWN = "window.pwned=1"
@@ -178,32 +176,13 @@ def test_every_page_escapes_hostile_names(page, params, hostile_build, monkeypat
 
 @pytest.fixture(scope="module")
 def hostile_server(hostile_build, hostile_lists, tmp_path_factory):
-    port = _free_port()
     env = {
-        **os.environ,
         "PVD_BUILD_DIR": str(hostile_build),
         "PVD_SELECTION_DIR": str(hostile_lists),
         "PVD_CACHE_DIR": str(tmp_path_factory.mktemp("hostile_cache")),
     }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port)]
-        + ["--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.3)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    with running_app(env) as url:
+        yield url
 
 
 INJECTED = """() => {
@@ -238,52 +217,34 @@ HOVER = """() => {
 
 @pytest.mark.browser
 def test_browser_shows_hostile_names_as_text(hostile_server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        refused: list[str] = []
-
-        def offline(route):
-            if route.request.url.startswith(LOCAL):
-                route.continue_()
-            else:
-                refused.append(route.request.url)
-                route.abort()
-
-        context.route("**/*", offline)
-        page = context.new_page()
+    with offline_page() as page:
         dialogs: list[str] = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        try:
-            page.goto(f"{hostile_server}/?deps=30")
+        page.goto(f"{hostile_server}/?deps=30")
+        settle(page)
+        assert "<svg onload" in page.locator("h1").first.inner_text()  # shown, as text
+        wait_for_paths(page, 300)
+        labels = map_frame(page).locator(".pvd-label")
+        shown = labels.all_inner_texts()
+        assert any("<img src=x" in t for t in shown)  # map labels: text
+        assert any(t.startswith("{{ 7*7 }} Bellegarde") for t in shown)  # not evaluated
+        # tooltips, as a reader hovering the PVD communes sees them
+        frame = page.locator("iframe[title$='st_folium']").first.element_handle().content_frame()
+        tips = frame.evaluate(HOVER)
+        assert any("<img src=x" in t for t in tips) and any("<script>" in t for t in tips), tips
+        assert page.evaluate(INJECTED) == []
+        for link in (
+            f"/Territoire?dep=30&epci={EPCI[0]}",
+            "/Territoire?com=30210",
+            "/Territoire?com=30350",
+            f"/Comparer?t=departement:30,epci:{EPCI[0]}",
+            "/Donnees",
+        ):
+            page.goto(hostile_server + link)
             settle(page)
-            assert "<svg onload" in page.locator("h1").first.inner_text()  # shown, as text
-            wait_for_paths(page, 300)
-            labels = map_frame(page).locator(".pvd-label")
-            shown = labels.all_inner_texts()
-            assert any("<img src=x" in t for t in shown)  # map labels: text
-            assert any(t.startswith("{{ 7*7 }} Bellegarde") for t in shown)  # not evaluated
-            # tooltips, as a reader hovering the PVD communes sees them
-            frame = page.locator("iframe[title$='st_folium']").first.element_handle().content_frame()
-            tips = frame.evaluate(HOVER)
-            assert any("<img src=x" in t for t in tips) and any("<script>" in t for t in tips), tips
-            assert page.evaluate(INJECTED) == []
-            for link in (
-                f"/Territoire?dep=30&epci={EPCI[0]}",
-                "/Territoire?com=30210",
-                "/Territoire?com=30350",
-                f"/Comparer?t=departement:30,epci:{EPCI[0]}",
-                "/Donnees",
-            ):
-                page.goto(hostile_server + link)
-                settle(page)
-                page.wait_for_timeout(1500)  # maps and tables drawn
-                assert page.evaluate(INJECTED) == [], link
-            page.goto(f"{hostile_server}/Territoire?com=30210")
-            settle(page)
-            assert "<img src=x" in page.locator("h1").first.inner_text()
-            assert dialogs == [] and refused == []
-        finally:
-            browser.close()
+            page.wait_for_timeout(1500)  # maps and tables drawn
+            assert page.evaluate(INJECTED) == [], link
+        page.goto(f"{hostile_server}/Territoire?com=30210")
+        settle(page)
+        assert "<img src=x" in page.locator("h1").first.inner_text()
+        assert dialogs == [] and page.refused == []
