@@ -169,8 +169,10 @@ _LABELS = Template(
     var icon = L.divIcon({className: 'pvd-label', html: p[2], iconSize: null, iconAnchor: [-6, 8]});
     L.marker([p[0], p[1]], {icon: icon, interactive: false, keyboard: false}).addTo(labels);
   });
+  var threshold = {{ this.min_zoom }};
+  {% if this.at_fit %}threshold = Math.min(threshold, map.getZoom() - 0.01);{% endif %}
   function toggle() {
-    if (map.getZoom() >= {{ this.min_zoom }}) { labels.addTo(map); } else { labels.remove(); }
+    if (map.getZoom() >= threshold) { labels.addTo(map); } else { labels.remove(); }
   }
   map.on('zoomend', toggle);
   toggle();
@@ -181,12 +183,22 @@ _LABELS = Template(
 
 
 class Labels(MacroElement):
-    """Names of PVD communes, shown from ``min_zoom`` (département zoom) on; names are escaped."""
+    """Names of PVD communes, shown from ``min_zoom`` (département zoom) on; names are escaped.
+
+    ``at_fit``: the map shows one département or less, so the names are shown at the zoom the map
+    opened with too, whatever the screen size (a narrow map fits a département below ``min_zoom``).
+    """
 
     _template = _LABELS
 
-    def __init__(self, points: list[tuple[float, float, str]], min_zoom: float = LABEL_MIN_ZOOM):
+    def __init__(
+        self,
+        points: list[tuple[float, float, str]],
+        min_zoom: float = LABEL_MIN_ZOOM,
+        at_fit: bool = False,
+    ):
         super().__init__()
+        self.at_fit = at_fit
         self.points = [[round(y, 4), round(x, 4), text(name)] for x, y, name in points]
         self.min_zoom = min_zoom
 
@@ -361,7 +373,7 @@ def communes_map(
         ).add_to(fmap)
     pvd = communes[communes["pvd"]]
     points = [(p.x, p.y, n) for p, n in zip(pvd[geom].representative_point(), pvd["nom"])]
-    Labels(points).add_to(fmap)
+    Labels(points, at_fit=zoom is None and communes["dep"].nunique() <= 1).add_to(fmap)
     HtmlControl(legend_html(title, extra), "topright", "pvd-legend").add_to(fmap)
     _sources_control(fmap, sources)
     MapTools().add_to(fmap)

@@ -66,13 +66,13 @@ def running_app(env: dict):
 
 
 @contextlib.contextmanager
-def offline_page():
+def offline_page(width: int = 1400, height: int = 1000):
     """A Chromium page where every request off 127.0.0.1 is refused (listed in ``page.refused``)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        context = browser.new_context(viewport={"width": width, "height": height})
         refused: list[str] = []
 
         def offline(route):
@@ -134,6 +134,15 @@ def wait_for_paths(page, minimum, timeout=30):
             return n
         page.wait_for_timeout(200)
     raise AssertionError(f"map drew fewer than {minimum} shapes")
+
+
+def wait_for_labels(page, minimum, timeout=10):
+    """Texts of the commune names on the map, once at least ``minimum`` are drawn."""
+    labels = map_frame(page).locator(".pvd-label")
+    deadline = time.time() + timeout
+    while labels.count() < minimum and time.time() < deadline:
+        page.wait_for_timeout(200)
+    return labels.all_inner_texts()
 
 
 CLICKABLE_PVD = """() => {
@@ -278,6 +287,18 @@ def test_keyboard_only_search_selectors_and_download(page, server, tmp_path):
     saved = tmp_path / "clavier.csv"
     info.value.save_as(saved)
     assert b"Quissac" in saved.read_bytes()
+
+
+@pytest.mark.parametrize("width,height", [(700, 900), (1900, 900)])
+def test_departement_map_names_pvd_communes_on_any_screen(server, width, height):
+    """A département's map opens with the names of its PVD communes, on a narrow or a wide screen
+    (the zoom that fits a département depends on the screen)."""
+    with offline_page(width, height) as page:
+        page.goto(f"{server}/?deps=30")
+        wait_for_paths(page, 300)
+        shown = wait_for_labels(page, 21)
+        expected = ("Quissac", "Sommières", "Saint-Hippolyte-du-Fort")
+        assert len(shown) == 21 and all(n in shown for n in expected), shown
 
 
 def test_server_settings_stay_safe(server):

@@ -22,7 +22,7 @@ from pvd_geo.atlas import load_atlas
 from pvd_geo.constants import ROOT, SELECTION_DIR
 
 from .test_app import app_for
-from .test_browser import map_frame, offline_page, running_app, settle, wait_for_paths
+from .test_browser import offline_page, running_app, settle, wait_for_labels, wait_for_paths
 from .test_cli import run
 
 PWN = "window.pwned=1"
@@ -224,8 +224,7 @@ def test_browser_shows_hostile_names_as_text(hostile_server):
         settle(page)
         assert "<svg onload" in page.locator("h1").first.inner_text()  # shown, as text
         wait_for_paths(page, 300)
-        labels = map_frame(page).locator(".pvd-label")
-        shown = labels.all_inner_texts()
+        shown = wait_for_labels(page, 21)
         assert any("<img src=x" in t for t in shown)  # map labels: text
         assert any(t.startswith("{{ 7*7 }} Bellegarde") for t in shown)  # not evaluated
         # tooltips, as a reader hovering the PVD communes sees them

@@ -107,6 +107,15 @@ def test_a_deep_copied_map_keeps_its_legend(atlas):
     assert "pvd-legend" in page and "pvd-sources" in page and "pvd-label" in page
 
 
+def test_departement_map_names_its_pvd_communes_at_the_zoom_it_opens_with(atlas):
+    """One département: names shown at the fitted zoom, even below the label zoom (narrow maps);
+    two départements: names only from the label zoom on."""
+    one = _map(views.scope(atlas, ["30"])).get_root().render()
+    two = _map(views.scope(atlas, ["30", "32"])).get_root().render()
+    assert "threshold = Math.min(threshold, map.getZoom()" in one
+    assert "Math.min(threshold" not in two and "pvd-label" in two
+
+
 def test_map_has_fullscreen_and_print_buttons(overview_html):
     assert "Plein \\u00e9cran" in overview_html or "Plein écran" in overview_html
     assert "window.print()" in overview_html and "requestFullscreen" in overview_html
