@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 
 import geopandas as gpd
 import pytest
@@ -169,6 +170,21 @@ def test_every_page_escapes_hostile_names(page, params, hostile_build, monkeypat
     assert sources
     for text in sources:
         assert not _unescaped(str(text)), text
+    for element in app.get("html"):  # HTML written by the app (bar chart): names are text nodes
+        tags = _Tags()
+        tags.feed(element.proto.body)
+        assert tags.seen <= {"style", "figure", "figcaption", "ol", "li", "span"}, tags.seen
+    if page == "dashboard.py":
+        assert any("&lt;" in element.proto.body for element in app.get("html"))  # a hostile name, escaped
+
+
+class _Tags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.seen: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        self.seen.add(tag)
 
 
 # ---------------------------------------------------------------- a real browser on a real server

@@ -1,6 +1,7 @@
 """View models and folium maps on the real data: search, URL state, comparison, escaped HTML."""
 
 import html
+import re
 
 import pytest
 
@@ -142,3 +143,19 @@ def test_level_views_and_children(atlas):
     epci = views.resolve(atlas, {"epci": "200034411"})
     assert views.child_location(atlas, epci, "30210").level == "com"
     assert views.level_view(atlas, epci).options["30210"] == "Quissac"
+
+
+def test_bar_chart_is_escaped_sorted_and_french(atlas):
+    from pvd_geo import ui
+
+    table = views.counts(atlas, "epci", ["30", "32"])
+    table.loc[table.index[0], "nom"] = "<img src=x onerror=alert(1)>"
+    page = ui.bars_html(table, top=10)
+    assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    shown = table.head(10)
+    values = [int(v) for v in re.findall(r'class="pvd-bar-value">(\d+)<', page)]
+    assert values == sorted(shown["pvd"], reverse=True) and len(values) == 10
+    assert "les 10 premiers" in page
+    big = table.copy()
+    big.loc[big.index[0], "pvd"] = 1234
+    assert "1\u202f234" in ui.bars_html(big, top=3)  # French thousands separator
