@@ -1,29 +1,34 @@
-"""Atlas PVD — overview of the current scope (Gard + Gers by default): figures, map, counts."""
+"""Atlas PVD — overview of the current scope (Gard + Gers by default): figures, map, counts.
+
+Everything above the map comes from the catalogue and the figures stored on disk
+(:mod:`pvd_geo.summary`) and the map from the map store: on a fresh server the map is drawn
+before pandas and the atlas are loaded (they are only needed for the counts below it).
+"""
 
 import streamlit as st
 
-from pvd_geo import ui, views
+from pvd_geo import ui
 from pvd_geo.format import fr_int, fr_pct
 
 st.set_page_config(page_title="Atlas PVD — vue d'ensemble", page_icon="🗺️", layout="wide")
 ui.sidebar()
-atlas = ui.get_atlas()
-mode, deps, region = ui.scope_selector(atlas)
-view = views.overview(atlas, deps)
-name = views.scope_name(atlas, deps)
+catalogue = ui.catalogue()
+mode, deps, region = ui.scope_selector(catalogue)
+figures = ui.scope_figures(catalogue, deps)
+totals, name = figures["totals"], figures["name"]
 
 st.title(f"Petites villes de demain — {ui.md(name)}")
 cols = st.columns(4)
-cols[0].metric("Communes PVD", fr_int(view.totals["pvd"]))
-cols[1].metric("EPCI avec au moins une PVD", fr_int(view.totals["epci_avec_pvd"]))
+cols[0].metric("Communes PVD", fr_int(totals["pvd"]))
+cols[1].metric("EPCI avec au moins une PVD", fr_int(totals["epci_avec_pvd"]))
 cols[2].metric(
-    f"Habitants des PVD (pop. {atlas.meta['population_millesime']})",
-    fr_int(view.totals["population_pvd"]),
-    help=atlas.meta["population"],
+    f"Habitants des PVD (pop. {catalogue.meta['population_millesime']})",
+    fr_int(totals["population_pvd"]),
+    help=catalogue.meta["population"],
 )
-cols[3].metric("Communes Action cœur de ville", fr_int(view.totals["acv"]))
+cols[3].metric("Communes Action cœur de ville", fr_int(totals["acv"]))
 st.caption(
-    f"{fr_pct(view.totals['part_population_pvd'])} des {fr_int(view.totals['population'])} habitants "
+    f"{fr_pct(totals['part_population_pvd'])} des {fr_int(totals['population'])} habitants "
     "vivent dans une Petite ville de demain. "
     + (
         "Cliquez sur une commune pour ouvrir sa fiche."
@@ -31,17 +36,17 @@ st.caption(
         else "Cliquez sur un département pour voir ses EPCI et ses communes."
     )
 )
+title = f"Petites villes de demain — {name}"
 if mode == "departements":  # commune polygons
-    clicked = ui.communes_map(atlas, deps, None, f"Petites villes de demain — {name}", key="carte_accueil")
+    clicked = ui.communes_map(catalogue, deps, None, title, key="carte_accueil")
     if clicked:
         ui.open_commune(clicked)
 else:  # France or a région: départements shaded by PVD count, PVD communes as points
-    clicked = ui.territories_map(
-        atlas, "departement", region, f"Petites villes de demain — {name}", key=f"carte_{mode}_{region}"
-    )
+    clicked = ui.territories_map(catalogue, "departement", region, title, key=f"carte_{mode}_{region}")
     if clicked:
-        ui.open_territory(views.Location(dep=clicked))
+        ui.open_territory(ui.views.Location(dep=clicked))
 
+atlas = ui.get_atlas()  # the counts need the atlas (loaded once per process and data version)
 st.subheader("Comptes par territoire")
 level = st.radio(
     "Niveau",
@@ -50,7 +55,7 @@ level = st.radio(
     key="niveau",
     format_func={"departement": "Département", "epci": "EPCI", "region": "Région"}.get,
 )
-table = views.counts(atlas, level, deps)
+table = ui.views.counts(atlas, level, deps)
 ui.stats_table(table)
 ui.bar_chart(table)
 ui.page_footer(atlas)

@@ -62,6 +62,9 @@ PATH = [
 ]
 SHORT_PATH = [PATH[0], PATH[1], PATH[2]]  # the sequential sessions
 TTL = int(os.environ.get("BENCH_TTL", 15))
+# How often each tab checks whether its page has settled: every check is a round trip through the
+# Playwright driver, so 10 tabs checking every 50 ms cost the machine CPU the pages need.
+POLL_MS = int(os.environ.get("BENCH_POLL_MS", 200))
 
 SETTLED = """([title, shapes]) => {
   const app = document.querySelector("[data-testid='stApp']");
@@ -125,7 +128,7 @@ async def session(
             start = time.perf_counter()
             try:
                 await act(page, url, action, argument)
-                await page.wait_for_function(SETTLED, arg=[title, shapes], timeout=60_000, polling=50)
+                await page.wait_for_function(SETTLED, arg=[title, shapes], timeout=60_000, polling=POLL_MS)
             except Exception as exc:  # a timeout or a closed page: counted, the session stops
                 errors.append(f"{name} : {type(exc).__name__}")
                 break

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import math
-
-import pandas as pd
+import sys
 
 NNBSP = "\u202f"  # narrow no-break space, the French thousands separator
 
 
 def fr_int(value: float | int | None) -> str:
     """``744178`` → ``744 178`` (narrow no-break spaces); missing → ``–``."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or _is_pandas_na(value):
         return "–"
     return f"{int(round(value)):,}".replace(",", NNBSP)
+
+
+def _is_pandas_na(value: object) -> bool:
+    """``pd.NA`` (only possible once pandas is imported: this module does not import it)."""
+    pandas = sys.modules.get("pandas")
+    return pandas is not None and value is pandas.NA
 
 
 def fr_pct(ratio: float | None, decimals: int = 1) -> str:
@@ -36,7 +41,7 @@ _HEADERS = {
 }
 
 
-def format_table(table: pd.DataFrame) -> str:
+def format_table(table) -> str:
     """Aligned plain-text rendering of a stats table with French number formats."""
     cells = [[_HEADERS.get(c, c) for c in table.columns]]
     for row in table.itertuples(index=False):

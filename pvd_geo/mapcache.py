@@ -25,7 +25,7 @@ from .constants import cache_dir
 
 MAX_FILES = 200  # ≈ 300 KB each for a département view
 # The modules whose code shapes a map: a change in any of them invalidates the stored maps.
-CODE_FILES = ("maps.py", "views.py", "mapcache.py", "format.py")
+CODE_FILES = ("maps.py", "views.py", "mapcache.py", "format.py", "stats.py", "summary.py")
 
 
 @dataclass(frozen=True)
@@ -74,22 +74,35 @@ def folder() -> Path:
 
 def load(key: str) -> PreparedMap | None:
     """The stored map of ``key``, or None (absent, unreadable or from another format)."""
-    path = folder() / f"{key}.json"
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return PreparedMap(**data)
-    except (OSError, ValueError, TypeError):
+        return PreparedMap(**load_data(key))
+    except TypeError:
         return None
 
 
 def save(key: str, prepared: PreparedMap) -> None:
     """Store a map atomically (temporary file, then rename); a read-only disk is not an error."""
+    save_data(key, asdict(prepared))
+
+
+def load_data(key: str) -> dict | None:
+    """A stored JSON object (a map, or figures of a view: :mod:`pvd_geo.summary`), or None."""
+    path = folder() / f"{key}.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def save_data(key: str, data: dict) -> None:
+    """Store a JSON object atomically (temporary file, then rename); a read-only disk is not an error."""
     directory = folder()
     try:
         directory.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".carte-", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(asdict(prepared), handle, ensure_ascii=False)
+            json.dump(data, handle, ensure_ascii=False)
         os.chmod(tmp, 0o644)  # readable by every replica of the app
         os.replace(tmp, directory / f"{key}.json")
         prune(directory)

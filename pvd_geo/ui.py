@@ -2,17 +2,36 @@
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import streamlit as st
 import streamlit.components.v1 as components
 
-from . import mapcache, views
+from . import mapcache, summary
 from .assets import LEAFLET_CSS, LEAFLET_JS, assets_installed
-from .atlas import Atlas, BuildCorrupt, BuildMissing, load_atlas
 from .constants import ANCT_SOURCE, LEVEL_LABEL, SELECTION_DIR, build_dir
 from .sources.programmes import read_programmes
+
+if TYPE_CHECKING:
+    from .atlas import Atlas
+
+
+class _OnFirstUse:
+    """A module imported when first used: the overview's first screen, drawn from the stored
+    summary and map (:mod:`pvd_geo.summary`), must not wait for pandas and geopandas."""
+
+    def __init__(self, name: str):
+        self._name = name
+
+    def __getattr__(self, attribute: str):
+        return getattr(importlib.import_module(self._name), attribute)
+
+
+views = _OnFirstUse("pvd_geo.views")
+atlas_module = _OnFirstUse("pvd_geo.atlas")
 
 DEFAULT_SCOPE = ["30", "32"]
 PVD_COLOUR = "#D55E00"  # as on the maps (Okabe–Ito vermilion)
@@ -69,24 +88,13 @@ def sidebar() -> None:
 @st.cache_resource(show_spinner="Chargement des données…", max_entries=2)
 def _atlas(directory: str, selections: str, signature: tuple = ()) -> Atlas:
     """``signature`` only keys the cache (see :func:`data_signature`)."""
-    return load_atlas(Path(directory), Path(selections))
+    return atlas_module.load_atlas(Path(directory), Path(selections))
 
 
 def data_signature(directory: Path, selections: Path) -> tuple:
-    """Names, sizes and dates of the build's metadata and of the lists (a few stat calls).
-
-    Part of the atlas's cache key: a list imported or updated by another process (another
-    replica, the command line) or a new build is picked up at the next page run.
-    """
-    files = [Path(directory) / "meta.json", *sorted(Path(selections).glob("*.csv"))]
-    signature = []
-    for path in files:
-        try:
-            stat = path.stat()
-        except OSError:
-            continue
-        signature.append((path.name, stat.st_size, stat.st_mtime_ns))
-    return tuple(signature)
+    """Part of the atlas's cache key: a list imported or updated by another process (another
+    replica, the command line) or a new build is picked up at the next page run."""
+    return summary.data_signature(directory, selections)
 
 
 def cached_atlas() -> Atlas:
@@ -100,10 +108,36 @@ def get_atlas() -> Atlas:
     message if the build is absent or damaged."""
     try:
         return cached_atlas()
-    except (BuildMissing, BuildCorrupt) as exc:
+    except (atlas_module.BuildMissing, atlas_module.BuildCorrupt) as exc:
         st.error(f"{md(exc)}\n\nPour réparer : `make run` (ou `python -m pvd_geo build`).")
         st.stop()
         raise
+
+
+def catalogue() -> summary.Catalogue:
+    """Names of the territories and sources of the data in use: from the disk store when this
+    data version was seen before (no pandas, no atlas), else from the atlas (then stored)."""
+    signature = data_signature(build_dir(), SELECTION_DIR)
+    found = summary.load_catalogue(signature)
+    if found is not None:
+        return found
+    atlas = get_atlas()
+    made = summary.catalogue_of(atlas)
+    if data_signature(build_dir(), SELECTION_DIR) == signature:  # not changed while loading
+        summary.save_catalogue(signature, made)
+    return made
+
+
+def scope_figures(source, departements: list[str]) -> dict:
+    """``{"name", "totals"}`` of a scope of the data ``source`` (a catalogue or the atlas)."""
+    found = summary.load_figures(source.fingerprint, departements)
+    if found is not None:
+        return found
+    atlas = get_atlas()
+    figures = summary.scope_figures(atlas, departements)
+    if atlas.fingerprint == source.fingerprint:
+        summary.save_figures(source.fingerprint, departements, figures)
+    return figures
 
 
 @st.cache_resource
@@ -111,9 +145,10 @@ def programmes() -> dict[str, dict]:
     return read_programmes()
 
 
-def sources_line(atlas: Atlas) -> str:
-    """« Sources : ... » with every vintage, for the foot of each page and map."""
-    meta = atlas.meta
+def sources_line(source) -> str:
+    """« Sources : ... » with every vintage, for the foot of each page and map (``source``: the
+    atlas or a catalogue)."""
+    meta = source.meta
     return f"Sources : {ANCT_SOURCE} ; contours {meta['contours']} ; {meta['population']}."
 
 
@@ -144,13 +179,12 @@ def _communes_map(
     epci: str | None,
     tiles: str | None,
     title: str,
-    _atlas: Atlas,
+    fingerprint: str,
     zoom: float | None = None,
-    fingerprint: str = "",
 ):
-    atlas, assets = _atlas, map_assets()
+    assets = map_assets()
 
-    def make():
+    def make(atlas: Atlas):
         from . import maps  # folium: imported only when a map is not stored yet
 
         sc = views.scope(atlas, list(departements), epci)
@@ -172,16 +206,14 @@ def _communes_map(
         )
 
     params = {"deps": departements, "epci": epci, "tiles": tiles, "title": title, "zoom": zoom}
-    return _stored(atlas, "communes", {**params, "assets": assets.leaflet_js}, make)
+    return _stored(fingerprint, "communes", {**params, "assets": assets.leaflet_js}, make)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _territories_map(
-    level: str, region: str | None, tiles: str | None, title: str, _atlas: Atlas, fingerprint: str = ""
-):
-    atlas, assets = _atlas, map_assets()
+def _territories_map(level: str, region: str | None, tiles: str | None, title: str, fingerprint: str):
+    assets = map_assets()
 
-    def make():
+    def make(atlas: Atlas):
         from . import maps  # folium: imported only when a map is not stored yet
 
         layer = atlas.layer(level)
@@ -210,16 +242,19 @@ def _territories_map(
         )
 
     params = {"level": level, "region": region, "tiles": tiles, "title": title}
-    return _stored(atlas, "territoires", {**params, "assets": assets.leaflet_js}, make)
+    return _stored(fingerprint, "territoires", {**params, "assets": assets.leaflet_js}, make)
 
 
-def _stored(atlas: Atlas, kind: str, params: dict, make) -> mapcache.PreparedMap:
-    """A prepared map from the disk store (a fresh server skips folium), else made and stored."""
-    key = mapcache.cache_key(atlas.fingerprint, kind, params)
+def _stored(fingerprint: str, kind: str, params: dict, make) -> mapcache.PreparedMap:
+    """A prepared map of the data ``fingerprint`` from the disk store (a fresh server skips
+    folium and the atlas), else made from the atlas and stored."""
+    key = mapcache.cache_key(fingerprint, kind, params)
     prepared = mapcache.load(key)
     if prepared is None:
-        prepared = make()
-        mapcache.save(key, prepared)
+        atlas = get_atlas()
+        prepared = make(atlas)
+        if atlas.fingerprint == fingerprint:  # the data did not change meanwhile
+            mapcache.save(key, prepared)
     return prepared
 
 
@@ -285,13 +320,12 @@ def show_map(prepared: mapcache.PreparedMap, key: str, height: int = 620) -> tup
     return point
 
 
-def communes_map(atlas: Atlas, departements: list[str], epci: str | None, title: str, key: str):
-    """Communes map of a scope; returns the code of a clicked commune."""
-    fmap = _communes_map(
-        tuple(departements), epci, tiles_choice(), title, atlas, fingerprint=atlas.fingerprint
-    )
+def communes_map(source, departements: list[str], epci: str | None, title: str, key: str):
+    """Communes map of a scope of the data ``source`` (the atlas or a catalogue); returns the code
+    of a clicked commune."""
+    fmap = _communes_map(tuple(departements), epci, tiles_choice(), title, source.fingerprint)
     point = show_map(fmap, key)
-    return views.locate(atlas, "commune", *point) if point else None
+    return views.locate(get_atlas(), "commune", *point) if point else None
 
 
 def comparison_map(
@@ -304,9 +338,7 @@ def comparison_map(
 
     zoom = maps.common_zoom([views.scope(atlas, *s).bounds for s in scopes.values()], width, 440)
     deps, epci = scopes[(level, code)]
-    fmap = _communes_map(
-        tuple(deps), epci, tiles_choice(), title=title, _atlas=atlas, zoom=zoom, fingerprint=atlas.fingerprint
-    )
+    fmap = _communes_map(tuple(deps), epci, tiles_choice(), title, atlas.fingerprint, zoom=zoom)
     show_map(fmap, key, height=480)
 
 
@@ -324,11 +356,12 @@ def comparison_table(table) -> None:
     st.dataframe(table.style.format(fmt), width="stretch")
 
 
-def territories_map(atlas: Atlas, level: str, region: str | None, title: str, key: str):
-    """Régions or départements shaded by PVD count; returns the code of a clicked territory."""
-    fmap = _territories_map(level, region, tiles_choice(), title, atlas, fingerprint=atlas.fingerprint)
+def territories_map(source, level: str, region: str | None, title: str, key: str):
+    """Régions or départements shaded by PVD count (``source``: the atlas or a catalogue); returns
+    the code of a clicked territory."""
+    fmap = _territories_map(level, region, tiles_choice(), title, source.fingerprint)
     point = show_map(fmap, key)
-    return views.locate(atlas, level, *point) if point else None
+    return views.locate(get_atlas(), level, *point) if point else None
 
 
 def current_location(atlas: Atlas) -> views.Location:
@@ -389,12 +422,6 @@ def page_footer(atlas: Atlas) -> None:
     """Sources with vintages, and the link of the view."""
     st.caption(sources_line(atlas))
     share_link()
-
-
-def departement_labels(atlas: Atlas) -> dict[str, str]:
-    """``{"30": "Gard (30)", ...}`` in code order, for selectors."""
-    deps = atlas.departements.sort_values("code")
-    return dict(zip(deps["code"], deps["nom"] + " (" + deps["code"] + ")", strict=True))
 
 
 def bar_chart(table, top: int = 25) -> None:
@@ -721,7 +748,7 @@ def departements_in_lists(atlas: Atlas):
 SCOPES = {"departements": "Des départements", "region": "Une région", "france": "France entière"}
 
 
-def scope_selector(atlas: Atlas) -> tuple[str, list[str], str | None]:
+def scope_selector(catalogue: summary.Catalogue) -> tuple[str, list[str], str | None]:
     """Sidebar scope (kept in the URL): (mode, départements of the scope, région or None)."""
     current = st.query_params.get("perimetre", "departements")
     mode = st.sidebar.radio(
@@ -732,13 +759,11 @@ def scope_selector(atlas: Atlas) -> tuple[str, list[str], str | None]:
         index=list(SCOPES).index(current) if current in SCOPES else 0,
     )
     set_url_list("perimetre", [mode])
-    deps_all = atlas.departements
     region = None
     if mode == "france":
-        deps = sorted(deps_all["code"])
+        deps = catalogue.departements_of()
     elif mode == "region":
-        regions = atlas.regions.sort_values("nom")
-        names = dict(zip(regions["code"], regions["nom"], strict=True))
+        names = catalogue.region_names()
         region = st.sidebar.selectbox(
             "Région",
             list(names),
@@ -747,9 +772,9 @@ def scope_selector(atlas: Atlas) -> tuple[str, list[str], str | None]:
             index=list(names).index(url_list("reg", ["76"], list(names))[0]),
         )
         set_url_list("reg", [region])
-        deps = sorted(deps_all.loc[deps_all["reg"] == region, "code"])
+        deps = catalogue.departements_of(region)
     else:
-        labels = departement_labels(atlas)
+        labels = catalogue.departement_labels()
         deps = (
             st.sidebar.multiselect(
                 "Départements",

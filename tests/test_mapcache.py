@@ -66,7 +66,8 @@ def test_warm_prepares_the_default_maps(build_env):
     assert "Carte prête : dashboard.py" in out.stdout and "perimetre=france" in out.stdout
     folder = Path(build_env["PVD_CACHE_DIR"]) / "cartes"
     stored = sorted(p.name.split("-")[0] for p in folder.glob("*.json"))
-    assert stored == ["communes", "territoires"]
+    # two maps, the figures of their two scopes and the catalogue of the data
+    assert stored == ["chiffres", "chiffres", "communes", "donnees", "territoires"]
     run = [sys.executable, "-c", CHECK, str(ROOT / "dashboard.py")]
     fresh = subprocess.run(run, capture_output=True, text=True, cwd=ROOT, env=build_env)
     assert fresh.returncode == 0, fresh.stderr
@@ -76,3 +77,45 @@ def test_warm_prepares_the_default_maps(build_env):
     cold = subprocess.run(run, capture_output=True, text=True, cwd=ROOT, env=empty)
     assert cold.returncode == 0, cold.stderr
     assert cold.stdout.strip() == "True"
+
+
+FIRST_SCREEN = """
+import sys
+from pvd_geo import ui
+from pvd_geo.format import fr_int
+catalogue = ui.catalogue()
+deps = ui.DEFAULT_SCOPE
+figures = ui.scope_figures(catalogue, deps)
+prepared = ui._communes_map(tuple(deps), None, None, "Petites villes de demain — " + figures["name"],
+                            catalogue.fingerprint)
+heavy = sorted(m for m in ("pandas", "geopandas", "pyarrow", "folium") if m in sys.modules)
+print(heavy, figures["name"], figures["totals"]["pvd"], len(catalogue.departements), len(prepared.script))
+"""
+
+
+def test_after_warm_the_overview_first_screen_needs_no_pandas(build_env, built_dir):
+    """A fresh server draws the overview's selectors, figures and map from the store: pandas,
+    geopandas and the atlas only load afterwards, for the counts under the map."""
+    warm = [sys.executable, "-m", "pvd_geo", "warm"]
+    assert subprocess.run(warm, capture_output=True, cwd=ROOT, env=build_env).returncode == 0
+    run = [sys.executable, "-c", FIRST_SCREEN]
+    out = subprocess.run(run, capture_output=True, text=True, cwd=ROOT, env=build_env)
+    assert out.returncode == 0, out.stderr
+    heavy, rest = out.stdout.strip().split("] ")
+    assert heavy == "["  # none of them imported
+    atlas = load_atlas(built_dir, SELECTION_DIR)
+    name, pvd, departements, script = rest.rsplit(" ", 3)
+    scope = atlas.communes[atlas.communes["dep"].isin(["30", "32"])]
+    assert (name, int(pvd)) == ("Gard et Gers", int(scope["pvd"].sum()))
+    assert int(departements) == len(atlas.departements) and int(script) > 100_000
+    # a list changed by another process: new data signature, so nothing stored is reused
+    lists = Path(build_env.get("PVD_SELECTION_DIR", SELECTION_DIR))
+    env = {**build_env, "PVD_SELECTION_DIR": str(Path(build_env["PVD_CACHE_DIR"]) / "listes")}
+    Path(env["PVD_SELECTION_DIR"]).mkdir()
+    for path in lists.glob("*.csv"):
+        (Path(env["PVD_SELECTION_DIR"]) / path.name).write_bytes(path.read_bytes())
+    with (Path(env["PVD_SELECTION_DIR"]) / "pvd.csv").open("a", encoding="utf-8") as handle:
+        handle.write("\n")  # same codes, another size: another signature
+    out = subprocess.run(run, capture_output=True, text=True, cwd=ROOT, env=env)
+    assert out.returncode == 0, out.stderr
+    assert "pandas" in out.stdout.split("] ")[0]  # not stored for this data yet: atlas loaded

@@ -1,0 +1,116 @@
+"""What the overview shows above its map, kept on disk so that a fresh server draws it at once.
+
+A fresh server spends about a second importing pandas/geopandas and loading the atlas before its
+first page can show anything. The overview's first screen needs little of it: the names of the
+départements and régions (selectors), a scope's headline figures and its map (already stored by
+:mod:`pvd_geo.mapcache`). This module keeps those as small JSON objects in the same store:
+
+- a :class:`Catalogue` per data version, found from the *data signature* (names, sizes and dates
+  of the build's files and of the lists: a few ``stat`` calls, no reading);
+- the figures of each scope shown, under the data fingerprint.
+
+Everything is computed from the atlas on the first visit of a data version (or by
+``python -m pvd_geo warm``) and read back afterwards; any change of the files or of this code
+gives new keys. This module imports neither pandas nor geopandas.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from . import mapcache
+
+BUILD_FILES = ("meta.json", "communes.parquet", "epci.parquet", "departements.parquet", "regions.parquet")
+
+
+def data_signature(directory: Path, selections: Path) -> tuple:
+    """Names, sizes and dates of the build's files and of the lists (a few stat calls).
+
+    Identifies a data version without reading it: a list imported or updated by another process
+    (another replica, the command line) or a new build gives a new signature.
+    """
+    files = [Path(directory) / name for name in BUILD_FILES] + sorted(Path(selections).glob("*.csv"))
+    signature = []
+    for path in files:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        signature.append((path.name, stat.st_size, stat.st_mtime_ns))
+    return tuple(signature)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Names of the territories and sources of one data version (no geometry, no table)."""
+
+    fingerprint: str
+    departements: list  # [code, nom, code région], by code
+    regions: list  # [code, nom], by name
+    meta: dict  # the build's metadata (sources and vintages)
+
+    def departement_labels(self) -> dict[str, str]:
+        """``{"30": "Gard (30)", ...}`` in code order, for selectors."""
+        return {code: f"{nom} ({code})" for code, nom, _ in self.departements}
+
+    def region_names(self) -> dict[str, str]:
+        return {code: nom for code, nom in self.regions}
+
+    def departements_of(self, region: str | None = None) -> list[str]:
+        """Codes of a région's départements (all of them without a région), sorted."""
+        return sorted(code for code, _, reg in self.departements if region is None or reg == region)
+
+
+def catalogue_of(atlas) -> Catalogue:
+    deps = atlas.departements.sort_values("code")
+    regions = atlas.regions.sort_values("nom")
+    return Catalogue(
+        fingerprint=atlas.fingerprint,
+        departements=[[str(c), str(n), str(r)] for c, n, r in zip(deps["code"], deps["nom"], deps["reg"])],
+        regions=[[str(c), str(n)] for c, n in zip(regions["code"], regions["nom"])],
+        meta=json.loads(json.dumps(atlas.meta, default=str)),
+    )
+
+
+def _catalogue_key(signature: tuple) -> str:
+    return mapcache.cache_key(hashlib.sha256(repr(signature).encode()).hexdigest(), "donnees", {})
+
+
+def load_catalogue(signature: tuple) -> Catalogue | None:
+    """The catalogue stored for this data signature, or None."""
+    data = mapcache.load_data(_catalogue_key(signature)) if signature else None
+    try:
+        return Catalogue(**data) if data else None
+    except TypeError:
+        return None
+
+
+def save_catalogue(signature: tuple, catalogue: Catalogue) -> None:
+    mapcache.save_data(_catalogue_key(signature), asdict(catalogue))
+
+
+def _figures_key(fingerprint: str, departements: list[str]) -> str:
+    return mapcache.cache_key(fingerprint, "chiffres", {"deps": sorted(departements)})
+
+
+def scope_figures(atlas, departements: list[str]) -> dict:
+    """Name and headline figures of a scope (computed from the atlas)."""
+    from . import views
+
+    totals = views.overview(atlas, departements).totals
+    return {
+        "name": views.scope_name(atlas, departements),
+        "totals": {k: (float(v) if isinstance(v, float) else int(v)) for k, v in totals.items()},
+    }
+
+
+def load_figures(fingerprint: str, departements: list[str]) -> dict | None:
+    data = mapcache.load_data(_figures_key(fingerprint, departements))
+    return data if data and {"name", "totals"} <= set(data) else None
+
+
+def save_figures(fingerprint: str, departements: list[str], figures: dict) -> None:
+    mapcache.save_data(_figures_key(fingerprint, departements), figures)
