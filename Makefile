@@ -48,6 +48,7 @@ bench: setup $(BUILD)/meta.json
 # 10 concurrent browser sessions, then 100 in a row (≈ 15 min, loopback only)
 bench-load: setup $(BUILD)/meta.json
 	$(PY) benchmarks/bench_load.py
+	$(PY) benchmarks/bench_floor.py
 
 # The README's pictures: the overview in Chromium and an exported map
 screenshots: setup $(BUILD)/meta.json
