@@ -23,6 +23,32 @@ from pathlib import Path
 
 from . import mapcache
 
+# What this process already read or wrote, by store key: a rerun reads no file. Bounded (a scope
+# is any set of départements).
+_SEEN: dict[str, dict] = {}
+_SEEN_MAX = 256
+
+
+def _load(key: str) -> dict | None:
+    data = _SEEN.get(key)
+    if data is None:
+        data = mapcache.load_data(key)
+        if data is not None:
+            _remember(key, data)
+    return data
+
+
+def _save(key: str, data: dict) -> None:
+    mapcache.save_data(key, data)
+    _remember(key, data)
+
+
+def _remember(key: str, data: dict) -> None:
+    if len(_SEEN) >= _SEEN_MAX:
+        _SEEN.clear()
+    _SEEN[key] = data
+
+
 BUILD_FILES = ("meta.json", "communes.parquet", "epci.parquet", "departements.parquet", "regions.parquet")
 
 
@@ -81,7 +107,7 @@ def _catalogue_key(signature: tuple) -> str:
 
 def load_catalogue(signature: tuple) -> Catalogue | None:
     """The catalogue stored for this data signature, or None."""
-    data = mapcache.load_data(_catalogue_key(signature)) if signature else None
+    data = _load(_catalogue_key(signature)) if signature else None
     try:
         return Catalogue(**data) if data else None
     except TypeError:
@@ -89,7 +115,7 @@ def load_catalogue(signature: tuple) -> Catalogue | None:
 
 
 def save_catalogue(signature: tuple, catalogue: Catalogue) -> None:
-    mapcache.save_data(_catalogue_key(signature), asdict(catalogue))
+    _save(_catalogue_key(signature), asdict(catalogue))
 
 
 def _figures_key(fingerprint: str, departements: list[str]) -> str:
@@ -108,9 +134,9 @@ def scope_figures(atlas, departements: list[str]) -> dict:
 
 
 def load_figures(fingerprint: str, departements: list[str]) -> dict | None:
-    data = mapcache.load_data(_figures_key(fingerprint, departements))
+    data = _load(_figures_key(fingerprint, departements))
     return data if data and {"name", "totals"} <= set(data) else None
 
 
 def save_figures(fingerprint: str, departements: list[str], figures: dict) -> None:
-    mapcache.save_data(_figures_key(fingerprint, departements), figures)
+    _save(_figures_key(fingerprint, departements), figures)

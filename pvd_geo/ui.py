@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import importlib
 import importlib.util
 from pathlib import Path
@@ -13,6 +14,7 @@ import streamlit.components.v1 as components
 from . import mapcache, summary
 from .assets import LEAFLET_CSS, LEAFLET_JS, assets_installed
 from .constants import ANCT_SOURCE, LEVEL_LABEL, SELECTION_DIR, build_dir
+from .format import fr_int
 from .sources.programmes import read_programmes
 
 if TYPE_CHECKING:
@@ -87,20 +89,16 @@ def sidebar() -> None:
 
 @st.cache_resource(show_spinner="Chargement des données…", max_entries=2)
 def _atlas(directory: str, selections: str, signature: tuple = ()) -> Atlas:
-    """``signature`` only keys the cache (see :func:`data_signature`)."""
+    """``signature`` only keys the cache (:func:`pvd_geo.summary.data_signature`): a list imported or
+    updated by another process (another replica, the command line) or a new build is picked up
+    at the next page run."""
     return atlas_module.load_atlas(Path(directory), Path(selections))
-
-
-def data_signature(directory: Path, selections: Path) -> tuple:
-    """Part of the atlas's cache key: a list imported or updated by another process (another
-    replica, the command line) or a new build is picked up at the next page run."""
-    return summary.data_signature(directory, selections)
 
 
 def cached_atlas() -> Atlas:
     """The atlas of the current build and lists, from the process-wide cache (loaded if needed)."""
     directory = build_dir()
-    return _atlas(str(directory), str(SELECTION_DIR), data_signature(directory, SELECTION_DIR))
+    return _atlas(str(directory), str(SELECTION_DIR), summary.data_signature(directory, SELECTION_DIR))
 
 
 def get_atlas() -> Atlas:
@@ -117,13 +115,13 @@ def get_atlas() -> Atlas:
 def catalogue() -> summary.Catalogue:
     """Names of the territories and sources of the data in use: from the disk store when this
     data version was seen before (no pandas, no atlas), else from the atlas (then stored)."""
-    signature = data_signature(build_dir(), SELECTION_DIR)
+    signature = summary.data_signature(build_dir(), SELECTION_DIR)
     found = summary.load_catalogue(signature)
     if found is not None:
         return found
     atlas = get_atlas()
     made = summary.catalogue_of(atlas)
-    if data_signature(build_dir(), SELECTION_DIR) == signature:  # not changed while loading
+    if summary.data_signature(build_dir(), SELECTION_DIR) == signature:  # not changed while loading
         summary.save_catalogue(signature, made)
     return made
 
@@ -344,7 +342,6 @@ def comparison_map(
 
 def comparison_table(table) -> None:
     """Figures in aligned columns, French number formats."""
-    from .format import fr_int
 
     def fmt(value):
         return (
@@ -408,8 +405,6 @@ def breadcrumb(atlas: Atlas, loc: views.Location) -> None:
 
 def stats_table(table) -> None:
     """A sortable table with French number formats (sorting stays numeric)."""
-    from .format import fr_int
-
     shown = views.display_table(table)
     ints = [c for c in shown.columns if c not in ("Code", "Nom", "Part de la population en PVD (%)")]
     formats = {c: fr_int for c in ints}  # one format() call: a second one resets the other columns
@@ -435,9 +430,6 @@ def bar_chart(table, top: int = 25) -> None:
 
 def bars_html(table, top: int = 25) -> str:
     """The bar chart's HTML: a titled list of (name, bar, value) rows; the bars are decoration."""
-    import html
-
-    from .format import fr_int
 
     rows = table.head(top)[["nom", "pvd"]].sort_values("pvd", ascending=False, kind="stable")
     peak = max(int(rows["pvd"].max()), 1) if len(rows) else 1
@@ -475,8 +467,6 @@ def md(text: object) -> str:
 
 def commune_page(p: views.CommuneProfile) -> None:
     """Name, figures, EPCI, status, convention and the local programme of one commune."""
-    from .format import fr_int
-
     st.title(md(p.nom))
     st.markdown(
         f"**Code INSEE** : {md(p.code)} · **Population** : {fr_int(p.population)} habitants "
