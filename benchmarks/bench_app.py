@@ -9,7 +9,6 @@ Prints the figures and appends them as one JSON line to benchmarks/results/app.j
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
@@ -18,7 +17,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ARGS, CHROMIUM, ROOT, start_server, stop, wait_until_up  # noqa: E402
+from common import ARGS, CHROMIUM, ROOT, save_result, start_server, stop, wait_until_up  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
 
@@ -171,11 +170,7 @@ def main() -> None:
         "overview_first_map_s": 5,
         "national_first_map_s": 6,
     }
-    print(json.dumps(result, ensure_ascii=False, indent=1))
-    out = ROOT / "benchmarks" / "results"
-    out.mkdir(exist_ok=True)
-    with (out / "app.jsonl").open("a", encoding="utf-8") as handle:
-        handle.write(json.dumps(result, ensure_ascii=False) + "\n")
+    save_result(result, "app")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ Prints the figures and appends them as one JSON line to benchmarks/results/data.
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import statistics
 import subprocess
@@ -19,7 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import ROOT, save_result  # noqa: E402
+
 sys.path.insert(0, str(ROOT))
 
 LOAD_SNIPPET = (
@@ -69,11 +70,7 @@ def main() -> None:
         "load_in_process_median_s": round(statistics.median(warm), 3),
         "targets": {"build_s": 30, "load_s": 1},
     }
-    print(json.dumps(result, ensure_ascii=False, indent=1))
-    results = ROOT / "benchmarks" / "results"
-    results.mkdir(exist_ok=True)
-    with (results / "data.jsonl").open("a", encoding="utf-8") as handle:
-        handle.write(json.dumps(result, ensure_ascii=False) + "\n")
+    save_result(result, "data")
 
 
 if __name__ == "__main__":

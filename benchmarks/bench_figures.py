@@ -10,13 +10,14 @@ appended to benchmarks/results/figures.jsonl.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import ROOT, save_result  # noqa: E402
+
 sys.path.insert(0, str(ROOT))
 
 
@@ -46,11 +47,7 @@ def main() -> None:
         result[f"{name}_s"] = round(statistics.median(times), 2)
         result[f"{name}_kb"] = round(size / 1e3)
     result["targets"] = {"departement_png_s": 3, "departement_svg_s": 3}
-    print(json.dumps(result, ensure_ascii=False, indent=1))
-    out = ROOT / "benchmarks" / "results"
-    out.mkdir(exist_ok=True)
-    with (out / "figures.jsonl").open("a", encoding="utf-8") as handle:
-        handle.write(json.dumps(result, ensure_ascii=False) + "\n")
+    save_result(result, "figures")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import statistics
 import subprocess
 import sys
@@ -23,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_load import OFFLINE, percentile  # noqa: E402
-from common import ARGS, CHROMIUM, ROOT, free_port, machine_cpu_seconds, stop, wait_until_up  # noqa: E402
+from common import ARGS, CHROMIUM, free_port, machine_cpu_seconds, save_result, stop, wait_until_up  # noqa: E402
 
 PAGE = """import streamlit as st
 st.metric("Communes", st.session_state.get("n", 0))
@@ -97,11 +96,7 @@ def main() -> None:
     for name, values in times.items():
         result[f"{name}_p50_s"] = round(statistics.median(values), 2)
         result[f"{name}_p95_s"] = round(percentile(values, 0.95), 2)
-    print(json.dumps(result, ensure_ascii=False, indent=1))
-    out = ROOT / "benchmarks" / "results"
-    out.mkdir(exist_ok=True)
-    with (out / "floor.jsonl").open("a", encoding="utf-8") as handle:
-        handle.write(json.dumps(result, ensure_ascii=False) + "\n")
+    save_result(result, "floor")
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import random
 import statistics
@@ -39,6 +38,7 @@ from common import (  # noqa: E402
     cpu_seconds,
     machine_cpu_seconds,
     rss_mb,
+    save_result,
     start_server,
     stop,
     wait_until_up,
@@ -251,11 +251,7 @@ def main() -> None:
         finally:
             stop(proc)
     result["targets"] = {"p95_s": 2, "errors": 0, "rss_growth_per_session_mb": 30}
-    print(json.dumps(result, ensure_ascii=False, indent=1))
-    out = ROOT / "benchmarks" / "results"
-    out.mkdir(exist_ok=True)
-    with (out / "load.jsonl").open("a", encoding="utf-8") as handle:
-        handle.write(json.dumps(result, ensure_ascii=False) + "\n")
+    save_result(result, "load")
 
 
 if __name__ == "__main__":

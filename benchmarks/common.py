@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -82,3 +83,12 @@ def machine_cpu_seconds() -> float:
     values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
     busy = sum(values) - values[3] - values[4]  # minus idle, iowait
     return busy / os.sysconf("SC_CLK_TCK")
+
+
+def save_result(result: dict, name: str) -> None:
+    """Print the figures and append them as one JSON line to ``benchmarks/results/{name}.jsonl``."""
+    print(json.dumps(result, ensure_ascii=False, indent=1))
+    out = ROOT / "benchmarks" / "results"
+    out.mkdir(exist_ok=True)
+    with (out / f"{name}.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(result, ensure_ascii=False) + "\n")
