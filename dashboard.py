@@ -18,6 +18,12 @@ figures = ui.scope_figures(catalogue, deps)
 totals, name = figures["totals"], figures["name"]
 
 st.title(f"Petites villes de demain — {ui.md(name)}")
+if ui.coverage_warning(catalogue, deps) and figures["covered"]:
+    part = figures["covered"]
+    st.markdown(
+        f"**Partie couverte par la liste ({ui.md(part['name'])})** : {fr_int(part['pvd'])} communes PVD, "
+        f"{fr_int(part['population_pvd'])} habitants des PVD."
+    )
 cols = st.columns(4)
 cols[0].metric("Communes PVD", fr_int(totals["pvd"]))
 cols[1].metric("EPCI avec au moins une PVD", fr_int(totals["epci_avec_pvd"]))
@@ -28,8 +34,18 @@ cols[2].metric(
 )
 cols[3].metric("Communes Action cœur de ville", fr_int(totals["acv"]))
 st.caption(
-    f"{fr_pct(totals['part_population_pvd'])} des {fr_int(totals['population'])} habitants "
-    "vivent dans une Petite ville de demain. "
+    (
+        f"{fr_pct(totals['part_population_pvd'])} des {fr_int(totals['population'])} habitants "
+        "vivent dans une Petite ville de demain. "
+        if totals["couverture_pvd"]
+        else f"{fr_int(totals['population'])} habitants. "
+    )
+    + (
+        f"{fr_int(totals['pvd_avec_ort'])} PVD ont signé une ORT ({fr_pct(totals['part_pvd_avec_ort'])}) ; "
+        f"{fr_int(totals['ort'])} communes avec une ORT signée en tout. "
+        if totals["couverture_ort"] and totals["couverture_pvd"]
+        else ""
+    )
     + (
         "Cliquez sur une commune pour ouvrir sa fiche."
         if mode == "departements"

@@ -28,6 +28,7 @@ if loc.level == "com":
 else:
     view = views.level_view(atlas, loc)
     st.title(ui.md(view.title))
+    ui.coverage_warning(atlas, views.location_departements(atlas, loc))
     choice = st.selectbox(view.child, [None, *view.options], format_func=lambda c: view.options.get(c, "—"))
     if choice:
         ui.go(views.child_location(atlas, loc, choice))

@@ -14,6 +14,7 @@ pairs, labels = ui.territory_selector(
 if len(pairs) < 2:
     st.info("Choisissez au moins deux territoires.")
     st.stop()
+ui.coverage_warning(atlas, views.departements_of(atlas, pairs))
 ui.comparison_table(views.compare(atlas, pairs))
 st.caption("Cartes à la même échelle et avec les mêmes couleurs.")
 cols = st.columns(len(pairs))

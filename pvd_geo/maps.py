@@ -380,6 +380,9 @@ def communes_map(
     return fmap
 
 
+UNCOVERED = "#eeeeee"  # territories the loaded list does not speak for
+
+
 def _count_colour(value: int, top: int) -> str:
     ramp = ["#FFFFFF", "#FDE5D2", "#F9C49E", "#F09A62", "#E0702F", "#C24E0C"]
     if value <= 0 or top <= 0:
@@ -401,18 +404,25 @@ def territories_map(
 ) -> folium.Map:
     """Territories (régions or départements) shaded by PVD count, PVD communes as points."""
     fmap = base_map(bounds or tuple(territories[geometry].total_bounds), assets, tiles)
-    top = int(territories["pvd"].max() or 0)
+    known = territories["pvd"].notna().to_numpy()  # NA: the loaded list does not cover it
+    top = int(territories.loc[known, "pvd"].max()) if known.any() else 0
     groups: dict[str, list[int]] = {}
-    for i, value in enumerate(territories["pvd"].astype(int)):
-        groups.setdefault(_count_colour(value, top), []).append(i)
+    for i, value in enumerate(territories["pvd"]):
+        groups.setdefault(_count_colour(int(value), top) if known[i] else UNCOVERED, []).append(i)
     for colour, idx in groups.items():
         part = territories.iloc[idx]
         tips = [
             f"<b>{text(str(r.nom))}</b> ({text(str(r.code))})<br>{level_label}<br>"
-            f"Communes PVD : {fr_int(r.pvd)}<br>Communes ACV : {fr_int(r.acv)}"
+            + (
+                f"Communes PVD : {fr_int(r.pvd)}<br>Communes ACV : {fr_int(r.acv)}"
+                if colour != UNCOVERED
+                else "Hors de la liste chargée : nombre inconnu"
+            )
             for r in part.itertuples(index=False)
         ]
         style = {"fillColor": colour, "fillOpacity": 0.95, "color": "#444444", "weight": 1}
+        if colour == UNCOVERED:  # not a zero: a dashed outline on a pale grey
+            style = {**style, "fillOpacity": 0.6, "dashArray": "3 3", "color": "#9a9a9a"}
         _layer(
             feature_collection(part, geometry, {"t": tips, "c": part["code"].tolist()}),
             "territoires",
@@ -432,6 +442,12 @@ def territories_map(
         f"{_CSS}<b>{text(title)}</b><div>Couleur : nombre de communes PVD par "
         f"{text(level_label)} (max. {top})</div>"
         '<div><i class="circle" style="background:#5A1E00"></i>Commune PVD</div>'
+        + (
+            f'<div><i style="background:{UNCOVERED};border:1px dashed #9a9a9a"></i>'
+            "Hors de la liste chargée (inconnu)</div>"
+            if not known.all()
+            else ""
+        )
     )
     HtmlControl(legend, "topright", "pvd-legend").add_to(fmap)
     _sources_control(fmap, sources)

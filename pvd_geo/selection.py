@@ -26,6 +26,13 @@ class SelectionResult:
         ok = self.report["statut"].isin([KEPT, RESOLVED])
         return self.report.loc[ok, "code"].tolist()
 
+    def kept_rows(self) -> pd.DataFrame:
+        """The input rows kept or resolved, with their reference ``code`` and ``nom`` (what is saved)."""
+        ok = self.report["statut"].isin([KEPT, RESOLVED]).to_numpy()
+        return self.rows[ok].assign(
+            code=self.report.loc[ok, "code"].to_numpy(), nom=self.report.loc[ok, "nom"].to_numpy()
+        )
+
     def count(self, statut: str) -> int:
         return int((self.report["statut"] == statut).sum())
 

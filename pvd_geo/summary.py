@@ -58,7 +58,10 @@ def data_signature(directory: Path, selections: Path) -> tuple:
     Identifies a data version without reading it: a list imported or updated by another process
     (another replica, the command line) or a new build gives a new signature.
     """
-    files = [Path(directory) / name for name in BUILD_FILES] + sorted(Path(selections).glob("*.csv"))
+    from .constants import EMBEDDED_DIR
+
+    lists = [path for folder in (EMBEDDED_DIR, Path(selections)) for path in sorted(folder.glob("*.[cj]s*"))]
+    files = [Path(directory) / name for name in BUILD_FILES] + lists
     signature = []
     for path in files:
         try:
@@ -77,6 +80,7 @@ class Catalogue:
     departements: list  # [code, nom, code région], by code
     regions: list  # [code, nom], by name
     meta: dict  # the build's metadata (sources and vintages)
+    lists: dict  # the lists in use: programme → description with coverage (pvd_geo.credits)
 
     def departement_labels(self) -> dict[str, str]:
         """``{"30": "Gard (30)", ...}`` in code order, for selectors."""
@@ -91,6 +95,8 @@ class Catalogue:
 
 
 def catalogue_of(atlas) -> Catalogue:
+    from . import views
+
     deps = atlas.departements.sort_values("code")
     regions = atlas.regions.sort_values("nom")
     return Catalogue(
@@ -98,6 +104,7 @@ def catalogue_of(atlas) -> Catalogue:
         departements=[[str(c), str(n), str(r)] for c, n, r in zip(deps["code"], deps["nom"], deps["reg"])],
         regions=[[str(c), str(n)] for c, n in zip(regions["code"], regions["nom"])],
         meta=json.loads(json.dumps(atlas.meta, default=str)),
+        lists=views.lists_json(atlas),
     )
 
 
@@ -129,13 +136,32 @@ def scope_figures(atlas, departements: list[str]) -> dict:
     totals = views.overview(atlas, departements).totals
     return {
         "name": views.scope_name(atlas, departements),
-        "totals": {k: (float(v) if isinstance(v, float) else int(v)) for k, v in totals.items()},
+        "totals": {
+            k: (v if v is None or isinstance(v, bool) else float(v) if isinstance(v, float) else int(v))
+            for k, v in totals.items()
+        },
+        "covered": _covered_part(atlas, departements),
+    }
+
+
+def _covered_part(atlas, departements: list[str]) -> dict | None:
+    """When the PVD list does not cover the whole scope: the part it covers and its figures."""
+    from . import views
+
+    part = views.covered_part(atlas, departements)
+    if len(part) == len(departements) or not part:
+        return None
+    totals = atlas.totals(part)
+    return {
+        "name": views.scope_name(atlas, part),
+        "pvd": totals["pvd"],
+        "population_pvd": totals["population_pvd"],
     }
 
 
 def load_figures(fingerprint: str, departements: list[str]) -> dict | None:
     data = _load(_figures_key(fingerprint, departements))
-    return data if data and {"name", "totals"} <= set(data) else None
+    return data if data and {"name", "totals", "covered"} <= set(data) else None
 
 
 def save_figures(fingerprint: str, departements: list[str], figures: dict) -> None:

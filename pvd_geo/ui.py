@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 import streamlit as st
 import streamlit.components.v1 as components
 
-from . import mapcache, summary
+from . import credits, mapcache, summary
 from .assets import LEAFLET_CSS, LEAFLET_JS, assets_installed
-from .constants import ANCT_SOURCE, LEVEL_LABEL, SELECTION_DIR, build_dir
+from .constants import EMBEDDED_DIR, LEVEL_LABEL, PROGRAMMES, SELECTION_DIR, build_dir
 from .format import fr_int
 from .sources.programmes import read_programmes
 
@@ -143,11 +143,37 @@ def programmes() -> dict[str, dict]:
     return read_programmes()
 
 
+def lists_of(source) -> dict[str, dict]:
+    """The lists in use as plain data (``source``: the atlas or a catalogue)."""
+    return source.lists if isinstance(source, summary.Catalogue) else views.lists_json(source)
+
+
 def sources_line(source) -> str:
-    """« Sources : ... » with every vintage, for the foot of each page and map (``source``: the
-    atlas or a catalogue)."""
-    meta = source.meta
-    return f"Sources : {ANCT_SOURCE} ; contours {meta['contours']} ; {meta['population']}."
+    """« Sources : ... » naming each list with its date and coverage, and every vintage, for the
+    foot of each page and map (``source``: the atlas or a catalogue)."""
+    return credits.sources_line(source.meta, lists_of(source))
+
+
+def coverage_warning(source, departements: list[str], programme: str = "pvd") -> bool:
+    """When the programme's list does not cover these départements, say so (with how to load the
+    national list) and return True."""
+    info = lists_of(source).get(programme)
+    cover = None if info is None or credits.is_national(info) else set(info.get("couverture", []))
+    if cover is None and info is not None:
+        return False
+    if info is not None and set(departements) <= cover:
+        return False
+    st.warning(views_text_warning(lists_of(source), programme))
+    return True
+
+
+def views_text_warning(lists: dict[str, dict], programme: str = "pvd") -> str:
+    note = credits.coverage_note(programme, lists.get(programme)) or ""
+    return (
+        f"{md(note[:1].upper() + note[1:])}. Les chiffres des territoires hors de cette liste ne sont pas "
+        f"connus : ils ne sont pas affichés (« – »), et la carte les laisse en gris. Pour charger la liste "
+        f"nationale : `{credits.NATIONAL_COMMAND}`, ou {credits.NATIONAL_BUTTON}."
+    )
 
 
 def map_assets() -> mapcache.MapAssets:
@@ -344,6 +370,8 @@ def comparison_table(table) -> None:
     """Figures in aligned columns, French number formats."""
 
     def fmt(value):
+        if value is None or value != value:  # a figure the list does not give
+            return "–"
         return (
             f"{value:.1f}".replace(".", ",")
             if isinstance(value, float) and not value.is_integer()
@@ -406,16 +434,18 @@ def breadcrumb(atlas: Atlas, loc: views.Location) -> None:
 def stats_table(table) -> None:
     """A sortable table with French number formats (sorting stays numeric)."""
     shown = views.display_table(table)
-    ints = [c for c in shown.columns if c not in ("Code", "Nom", "Part de la population en PVD (%)")]
-    formats = {c: fr_int for c in ints}  # one format() call: a second one resets the other columns
-    formats["Part de la population en PVD (%)"] = lambda v: f"{v:.1f}".replace(".", ",")
+    shares = [c for c in shown.columns if c.endswith("(%)")]
+    text = ["Code", "Nom", *[c for c in shown.columns if c.startswith("Liste ")]]
+    formats = {c: fr_int for c in shown.columns if c not in text and c not in shares}
+    for column in shares:  # one format() call: a second one resets the other columns
+        formats[column] = lambda v: "–" if v is None or v != v else f"{v:.1f}".replace(".", ",")
     styler = shown.style.format(formats)
     st.dataframe(styler, hide_index=True, width="stretch")
 
 
 def page_footer(atlas: Atlas) -> None:
     """Sources with vintages, and the link of the view."""
-    st.caption(sources_line(atlas))
+    st.caption(md(sources_line(atlas)))
     share_link()
 
 
@@ -431,6 +461,7 @@ def bar_chart(table, top: int = 25) -> None:
 def bars_html(table, top: int = 25) -> str:
     """The bar chart's HTML: a titled list of (name, bar, value) rows; the bars are decoration."""
 
+    table = table[table["pvd"].notna()]  # territories the list does not cover have no bar
     rows = table.head(top)[["nom", "pvd"]].sort_values("pvd", ascending=False, kind="stable")
     peak = max(int(rows["pvd"].max()), 1) if len(rows) else 1
     items = "".join(
@@ -513,6 +544,13 @@ def _static_map_bytes(pairs: tuple, fmt: str, build_key: str) -> bytes:
 
 def download_static_map(atlas: Atlas, pairs: tuple, fmt: str) -> None:
     """Prepare on demand (a few seconds), then offer the file."""
+    from .figures import CoverageError, check_coverage
+
+    try:
+        check_coverage(atlas, list(pairs))
+    except CoverageError as exc:
+        st.warning(f"Carte de presse refusée : {md(exc)}")
+        return
     key = f"carte_{_slug(pairs)}_{fmt}"
     if st.button("Préparer la carte", key=f"prep_{key}") or st.session_state.get(key):
         st.session_state[key] = True
@@ -542,7 +580,13 @@ def _chart_bytes(pairs: tuple, level: str, fmt: str, build_key: str) -> bytes:
 
 def download_chart(atlas: Atlas, pairs: tuple, level: str, fmt: str) -> None:
     """The bar chart, rendered once per choice (cached), offered as a file."""
-    data = _chart_bytes(pairs, level, fmt, atlas.fingerprint)
+    from .figures import CoverageError
+
+    try:
+        data = _chart_bytes(pairs, level, fmt, atlas.fingerprint)
+    except CoverageError as exc:
+        st.warning(f"Graphique indisponible : {md(exc)}")
+        return
     st.download_button(
         f"Télécharger le graphique ({fmt.upper()})",
         data,
@@ -622,10 +666,9 @@ def _reload_atlas() -> None:
 
 
 def lists_in_use(atlas: Atlas) -> None:
-    from .constants import SELECTION_DIR
     from .sources.selections import lists_in_use as table
 
-    info = table(SELECTION_DIR)
+    info = table(SELECTION_DIR, EMBEDDED_DIR)
     checks = {k: r.summary() for k, r in atlas.selections.items()}
     info["validation"] = info["programme"].map(checks).fillna("")
     st.dataframe(info, hide_index=True, width="stretch")
@@ -650,14 +693,14 @@ def sources_table(atlas: Atlas) -> None:
 def update_form() -> None:
     """Download the official list, validate it and replace the one in use (or say why not)."""
     from .atlas import read_build
-    from .constants import SELECTION_DIR, official_list_url
+    from .constants import official_list_url
     from .update import UpdateRefused, update_selection
 
     programme = st.selectbox(
         "Liste",
-        ["pvd", "acv"],
+        ["pvd", "acv", "ort"],
         key="maj_programme",
-        format_func={"pvd": "Petites villes de demain", "acv": "Action cœur de ville"}.get,
+        format_func=PROGRAMMES.get,
     )
     url = st.text_input(
         "Adresse (jeu de données data.gouv.fr ou fichier CSV)",
@@ -688,10 +731,10 @@ def update_form() -> None:
 
 def import_form(atlas: Atlas) -> None:
     """Upload a CSV, show the validation report, save only on confirmation."""
-    from .constants import SELECTION_DIR
-    from .selection import KEPT, RESOLVED, join_selection
+    from .coverage import infer_coverage
+    from .selection import join_selection
     from .sources.anct import MAX_BYTES, SelectionFileError, read_selection_bytes
-    from .sources.selections import programme_file, save_selection
+    from .sources.selections import ListInfo, programme_file, save_selection
 
     upload = st.file_uploader(
         "Fichier CSV (une commune par ligne, colonne du code INSEE)",
@@ -715,15 +758,22 @@ def import_form(atlas: Atlas) -> None:
     result = join_selection(rows, atlas.communes, atlas.rattachees, programme)
     st.markdown(md(result.summary()))
     st.dataframe(result.report, hide_index=True, width="stretch")
-    ok = result.report["statut"].isin([KEPT, RESOLVED]).to_numpy()
-    if not ok.any():
+    kept = result.kept_rows()
+    if kept.empty:
         st.error("Aucune ligne valide : rien ne peut être enregistré.")
         return
-    if st.button(f"Enregistrer ces {int(ok.sum())} communes comme liste « {programme} »", key="import_go"):
-        kept = result.rows[ok].assign(
-            code=result.report.loc[ok, "code"].to_numpy(), nom=result.report.loc[ok, "nom"].to_numpy()
+    deps = atlas.communes.set_index("code")["dep"].reindex(kept["code"]).dropna()
+    cover = infer_coverage(set(deps), set(atlas.departements["code"]))
+    st.caption(
+        "Couverture déduite de la liste : "
+        + ("France entière" if cover is None else md(", ".join(cover)))
+        + " (les territoires hors de ces départements n'auront pas de chiffre pour cette liste)."
+    )
+    if st.button(f"Enregistrer ces {len(kept)} communes comme liste « {md(programme)} »", key="import_go"):
+        info = ListInfo(
+            programme, cover, millesime="date non précisée", source=upload.name[:80], origine="importée"
         )
-        written, history = save_selection(kept, programme, SELECTION_DIR)
+        written, history = save_selection(kept, programme, SELECTION_DIR, info)
         st.success(
             f"Liste enregistrée ({written.name})" + (" ; la précédente est gardée." if history else ".")
         )
@@ -732,7 +782,7 @@ def import_form(atlas: Atlas) -> None:
 
 def departements_in_lists(atlas: Atlas):
     table = atlas.stats("departement")
-    return table[(table["pvd"] > 0) | (table["acv"] > 0)].reset_index(drop=True)
+    return table[(table["pvd"].fillna(0) > 0) | (table["acv"].fillna(0) > 0)].reset_index(drop=True)
 
 
 SCOPES = {"departements": "Des départements", "region": "Une région", "france": "France entière"}

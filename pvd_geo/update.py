@@ -2,11 +2,16 @@
 
 Any failure (network, HTTP error, truncated file, HTML instead of CSV, wrong columns, a list that
 lost most of its rows) raises :class:`UpdateRefused` and leaves the list in use untouched.
+An official list is national: it covers every département. Its date is the upload date in the
+file's name (``liste-pvd-com2025-20260427.csv``), else the server's ``Last-Modified`` date.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import email.utils
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,10 +19,10 @@ from pathlib import Path
 import pandas as pd
 
 from .constants import MIN_KEPT_SHARE
-from .selection import KEPT, RESOLVED, SelectionResult, join_selection
+from .selection import SelectionResult, join_selection
 from .sources.anct import SelectionFileError, read_selection_bytes, read_selection_csv
-from .sources.download import DownloadError, download
-from .sources.selections import programme_file, save_selection
+from .sources.download import DownloadError, fetch
+from .sources.selections import ListInfo, programme_file, save_selection
 
 
 class UpdateRefused(RuntimeError):
@@ -30,6 +35,7 @@ class UpdateResult:
     written: Path
     history: Path | None
     source: str
+    info: ListInfo | None = None
 
 
 def csv_resource(payload: bytes) -> str | None:
@@ -47,39 +53,76 @@ def csv_resource(payload: bytes) -> str | None:
     return str(newest["url"])
 
 
+_STAMP = re.compile(r"(20\d{2})(\d{2})(\d{2})(?!\d)")
+
+
+def list_date(url: str, last_modified: str = "") -> str | None:
+    """ISO date of a downloaded list: the upload date in its file name, else ``Last-Modified``."""
+    name = url.rsplit("/", 1)[-1].split("?")[0]
+    for match in _STAMP.finditer(name):
+        try:
+            return dt.date(*(int(g) for g in match.groups())).isoformat()
+        except ValueError:
+            continue
+    if last_modified:
+        try:
+            return email.utils.parsedate_to_datetime(last_modified).date().isoformat()
+        except (TypeError, ValueError):
+            return None
+    return None
+
+
 def fetch_rows(
-    url: str, progress: Callable[[int, int | None], None] | None = None
-) -> tuple[pd.DataFrame, str]:
-    """Rows of the official list (following a dataset JSON to its CSV) and the final URL."""
+    url: str, progress: Callable[[int, int | None], None] | None = None, timeout: float = 30.0
+) -> tuple[pd.DataFrame, str, str | None]:
+    """Rows of the official list (following a dataset JSON to its CSV), the final URL, its date."""
     try:
-        payload = download(url, progress=progress)
-        resource = csv_resource(payload)
+        got = fetch(url, timeout=timeout, progress=progress)
+        resource = csv_resource(got.payload)
         if resource:
-            url, payload = resource, download(resource, progress=progress)
-        return read_selection_bytes(payload), url
+            got = fetch(resource, timeout=timeout, progress=progress)
+        return read_selection_bytes(got.payload), got.url, list_date(got.url, got.last_modified)
     except (DownloadError, SelectionFileError) as exc:
         raise UpdateRefused(str(exc)) from exc
 
 
+def current_size(directory: Path, programme: str) -> int:
+    """Rows of the programme's list in use (0 if none)."""
+    from .atlas import selection_files
+
+    path = selection_files(directory).get(programme)
+    return len(read_selection_csv(path)) if path else 0
+
+
 def update_selection(
-    programme: str, url: str, directory: Path, communes: pd.DataFrame, rattachees: pd.DataFrame, progress=None
+    programme: str,
+    url: str,
+    directory: Path,
+    communes: pd.DataFrame,
+    rattachees: pd.DataFrame,
+    progress=None,
+    timeout: float = 30.0,
 ) -> UpdateResult:
     """Download, validate against the communes, check it did not shrink, then save with history."""
-    target = programme_file(directory, programme)
-    rows, source = fetch_rows(url, progress)
+    programme_file(directory, programme)
+    rows, source, date = fetch_rows(url, progress, timeout)
     result = join_selection(rows, communes, rattachees, programme)
-    ok = result.report["statut"].isin([KEPT, RESOLVED]).to_numpy()
-    if not ok.any():
+    kept = result.kept_rows()
+    if kept.empty:
         raise UpdateRefused("aucune ligne valide dans la liste téléchargée")
-    if target.exists():
-        current = len(read_selection_csv(target))
-        if current and ok.sum() < MIN_KEPT_SHARE * current:
-            raise UpdateRefused(
-                f"la liste téléchargée n'a que {int(ok.sum())} communes valides contre {current} "
-                f"dans la liste en usage : mise à jour refusée"
-            )
-    kept = result.rows[ok].assign(
-        code=result.report.loc[ok, "code"].to_numpy(), nom=result.report.loc[ok, "nom"].to_numpy()
+    current = current_size(directory, programme)
+    if current and len(kept) < MIN_KEPT_SHARE * current:
+        raise UpdateRefused(
+            f"la liste téléchargée n'a que {len(kept)} communes valides contre {current} "
+            f"dans la liste en usage : mise à jour refusée"
+        )
+    info = ListInfo(
+        programme,
+        couverture=None,  # an official list speaks for the whole country
+        date=date,
+        millesime="" if date else f"téléchargée le {dt.date.today():%d/%m/%Y}",
+        source=source,
+        origine="officielle",
     )
-    written, history = save_selection(kept, programme, directory)
-    return UpdateResult(result, written, history, source)
+    written, history = save_selection(kept, programme, directory, info)
+    return UpdateResult(result, written, history, source, info)

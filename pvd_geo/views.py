@@ -8,11 +8,14 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from . import credits
 from .atlas import Atlas
 from .codes import cle_recherche
-from .constants import SIMPLIFY_TOLERANCE
+from .constants import LEVEL_COLUMN, PROGRAMMES, SIMPLIFY_TOLERANCE
+from .coverage import coverage_label
 from .format import fr_date
-from .stats import total
+
+NATIONAL_COMMAND = credits.NATIONAL_COMMAND
 
 DISPLAY_COLUMNS = {
     "code": "Code",
@@ -24,6 +27,12 @@ DISPLAY_COLUMNS = {
     "population_pvd": "Population des PVD",
     "part_population_pvd": "Part de la population en PVD (%)",
     "epci_avec_pvd": "EPCI avec PVD",
+    "ort": "Communes avec ORT signée",
+    "pvd_avec_ort": "PVD avec ORT signée",
+    "part_pvd_avec_ort": "Part des PVD avec ORT (%)",
+    "couverture_pvd": "Liste PVD couvre",
+    "couverture_acv": "Liste ACV couvre",
+    "couverture_ort": "Liste ORT couvre",
 }
 LEVELS = ("reg", "dep", "epci", "com")
 LEVEL_NAMES = {"reg": "region", "dep": "departement", "epci": "epci", "com": "commune"}
@@ -39,16 +48,77 @@ class Overview:
 
 def display_table(stats: pd.DataFrame) -> pd.DataFrame:
     """A stats table with French headers and the share in percent."""
-    out = stats.assign(part_population_pvd=(stats["part_population_pvd"] * 100).round(1))
+    out = stats.assign(
+        part_population_pvd=(stats["part_population_pvd"] * 100).round(1),
+        part_pvd_avec_ort=(stats["part_pvd_avec_ort"] * 100).round(1),
+    )
     return out.rename(columns=DISPLAY_COLUMNS)
 
 
 def overview(atlas: Atlas, departements: list[str]) -> Overview:
     """Figures of the communes of ``departements`` and one row per département."""
-    communes = atlas.communes[atlas.communes["dep"].isin(departements)]
     stats = atlas.stats("departement")
     stats = stats[stats["code"].isin(departements)]
-    return Overview(totals=total(communes), table=display_table(stats))
+    return Overview(totals=atlas.totals(departements), table=display_table(stats))
+
+
+def lists_json(atlas: Atlas) -> dict[str, dict]:
+    """Each list in use as plain data for :mod:`pvd_geo.credits` (with its coverage in words)."""
+    names = dict(zip(atlas.departements["code"], atlas.departements["nom"], strict=True))
+    return {
+        programme: {**info.to_json(), "couverture_nom": coverage_label(info.couverture, names)}
+        for programme, info in atlas.lists.items()
+    }
+
+
+def sources_line(atlas: Atlas) -> str:
+    """The sources line of every map and export: lists with their dates and coverage, vintages."""
+    return credits.sources_line(atlas.meta, lists_json(atlas))
+
+
+def lists_summary(atlas: Atlas) -> list[str]:
+    """One line per list in use: what it is, what it covers."""
+    out = []
+    for programme, info in lists_json(atlas).items():
+        label = credits.list_label(programme, info)
+        out.append(f"{PROGRAMMES.get(programme, programme)} : {label}, couverture {info['couverture_nom']}")
+    return out
+
+
+def departements_of(atlas: Atlas, territories: list[tuple[str, str]]) -> list[str]:
+    """Départements of the communes of some territories (``("region", "76")``, ...); ``("france",
+    "")`` is every département."""
+    deps: set[str] = set()
+    for level, code in territories:
+        if level == "france":
+            return sorted(atlas.departements["code"])
+        deps |= set(atlas.communes.loc[atlas.communes[LEVEL_COLUMN[level]] == code, "dep"])
+    return sorted(deps)
+
+
+def location_departements(atlas: Atlas, loc: Location) -> list[str]:
+    """Départements a drill-down location's figures depend on."""
+    if loc.level == "com":
+        return departements_of(atlas, [("departement", loc.dep)]) if loc.dep else []
+    level = {"france": "france", "reg": "region", "dep": "departement", "epci": "epci"}[loc.level]
+    code = {"france": "", "reg": loc.reg, "dep": loc.dep, "epci": loc.epci}[loc.level]
+    return departements_of(atlas, [(level, code or "")])
+
+
+def covered_part(atlas: Atlas, departements: list[str], programme: str = "pvd") -> list[str]:
+    """The départements of a scope that the programme's list covers."""
+    cover = atlas.coverage(programme)
+    return [d for d in departements if cover is None or d in set(cover)]
+
+
+def coverage_warning(atlas_lists: dict[str, dict], programme: str = "pvd") -> str:
+    """The sentence a national or regional view shows when its list is partial."""
+    note = credits.coverage_note(programme, atlas_lists.get(programme))
+    return (
+        f"{(note or '').capitalize()}. Les chiffres des territoires hors de cette liste ne sont pas "
+        f"connus et ne sont pas affichés. Pour charger la liste nationale : `{credits.NATIONAL_COMMAND}`, "
+        f"ou {credits.NATIONAL_BUTTON}."
+    )
 
 
 def scope_name(atlas: Atlas, departements: list[str]) -> str:
@@ -68,10 +138,12 @@ def scope_name(atlas: Atlas, departements: list[str]) -> str:
 def counts(atlas: Atlas, level: str, departements: list[str]) -> pd.DataFrame:
     """Stats of ``level`` for the territories touching ``departements``, most PVD first."""
     inside = atlas.communes[atlas.communes["dep"].isin(departements)]
-    column = {"region": "reg", "departement": "dep", "epci": "epci"}[level]
+    column = LEVEL_COLUMN[level]
     table = atlas.stats(level)
     table = table[table["code"].isin(set(inside[column].dropna()))]
-    return table.sort_values(["pvd", "population_pvd"], ascending=False).reset_index(drop=True)
+    return table.sort_values(["pvd", "population_pvd"], ascending=False, na_position="last").reset_index(
+        drop=True
+    )
 
 
 @dataclass(frozen=True)
@@ -90,7 +162,7 @@ def scope(atlas: Atlas, departements: list[str] | None = None, epci: str | None 
     com = atlas.communes
     mask = com["epci"] == epci if epci else com["dep"].isin(departements or [])
     communes = com[mask.to_numpy()]
-    epci_pvd = atlas.stats("epci").set_index("code")["pvd"]
+    epci_pvd = atlas.communes.groupby("epci")["pvd"].sum()  # PVD of the list drawn in each EPCI
     names = atlas.epci.set_index("code")["nom"]
     communes = communes.assign(epci_nom=communes["epci"].map(names))
     epcis = atlas.epci[atlas.epci["code"].isin(set(communes["epci"].dropna()))]
@@ -313,18 +385,28 @@ def compare(atlas: Atlas, territories: list[tuple[str, str]]) -> pd.DataFrame:
     for level, code in territories:
         row = atlas.stats(level).set_index("code").loc[code]
         columns[str(row["nom"])] = {
-            "Communes PVD": int(row["pvd"]),
-            "Communes ACV": int(row["acv"]),
-            "Communes": int(row["communes"]),
-            "Population": int(row["population"]),
-            "Population des PVD": int(row["population_pvd"]),
-            "Part de la population en PVD (%)": round(100 * float(row["part_population_pvd"]), 1),
+            label: (None if pd.isna(row[key]) else round(float(row[key]) * scale, 1))
+            for label, key, scale in COMPARED
         }
-    table = pd.DataFrame(columns)
+    table = pd.DataFrame(columns, dtype=float)
     if len(table.columns) >= 2:
         a, b = table.columns[:2]
-        table[f"Écart ({a} − {b})"] = (table[a] - table[b]).round(1)
+        table[f"Écart ({a} − {b})"] = (table[a] - table[b]).round(1)  # unknown on either side: NaN
     return table
+
+
+# (row label, stats column, factor) of the comparison table; a missing figure (a territory its list
+# does not cover) stays missing and is shown as « – ».
+COMPARED = [
+    ("Communes PVD", "pvd", 1),
+    ("Communes ACV", "acv", 1),
+    ("Communes avec une ORT signée", "ort", 1),
+    ("PVD avec une ORT signée (%)", "part_pvd_avec_ort", 100),
+    ("Communes", "communes", 1),
+    ("Population", "population", 1),
+    ("Population des PVD", "population_pvd", 1),
+    ("Part de la population en PVD (%)", "part_population_pvd", 100),
+]
 
 
 @dataclass(frozen=True)

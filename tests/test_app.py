@@ -107,7 +107,7 @@ def test_data_page_import_shows_report_before_saving(build_env, tmp_path, monkey
     import pvd_geo.constants as constants
 
     directory = tmp_path / "selections"
-    shutil.copytree(constants.SELECTION_DIR, directory)
+    shutil.copytree(constants.EMBEDDED_DIR, directory)
     monkeypatch.setattr(constants, "SELECTION_DIR", directory)
     app = app_for("pages/4_Donnees.py")
     app.run()
@@ -126,7 +126,12 @@ def test_overview_national_and_region_scopes(params, title, build_env):
     app.run()
     assert not app.exception, app.exception
     assert title in app.title[0].value
-    assert app.metric[0].value == "45"  # the embedded lists: Gard and Gers only
+    # the embedded lists speak for the Gard and the Gers only: no national or regional count...
+    assert app.metric[0].value == "–" and app.metric[3].value == "–"
+    warning = " ".join(w.value for w in app.warning)
+    assert "Gard et Gers seulement" in warning and "python -m pvd_geo update" in warning
+    # ...but the covered part, named as such
+    assert "Partie couverte par la liste (Gard et Gers)** : 45 communes PVD" in _text(app)
 
 
 def test_corrupt_build_says_what_is_wrong_and_how_to_repair(built_dir, tmp_path, monkeypatch):

@@ -13,7 +13,7 @@ import urllib.request
 import pytest
 
 from pvd_geo.assets import assets_installed
-from pvd_geo.constants import ROOT, SELECTION_DIR
+from pvd_geo.constants import EMBEDDED_DIR, ROOT
 
 pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/bin/chromium"
@@ -94,7 +94,7 @@ def offline_page(width: int = 1400, height: int = 1000):
 @pytest.fixture(scope="module")
 def server(built_dir, tmp_path_factory):
     selections = tmp_path_factory.mktemp("browser") / "selections"
-    shutil.copytree(SELECTION_DIR, selections)  # uploads in the tests never touch geodata/
+    shutil.copytree(EMBEDDED_DIR, selections)  # uploads in the tests never touch geodata/
     env = {
         "PVD_BUILD_DIR": str(built_dir),
         "PVD_SELECTION_DIR": str(selections),

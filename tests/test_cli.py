@@ -11,6 +11,8 @@ import pytest
 from pvd_geo.constants import ROOT
 
 CSV_HEADER = "code,nom,pvd,acv,communes,population,population_pvd,part_population_pvd,epci_avec_pvd"
+# Columns added after the contract's (documented in the README).
+CSV_EXTRA = "ort,pvd_avec_ort,part_pvd_avec_ort,couverture_pvd,couverture_acv,couverture_ort"
 
 
 def run(*args, env=None):
@@ -27,8 +29,12 @@ def run(*args, env=None):
 def test_stats_csv_contract(build_env):
     out = run("stats", "--by", "departement", "--format", "csv", env=build_env)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.splitlines()[0] == CSV_HEADER
+    assert out.stdout.splitlines()[0] == f"{CSV_HEADER},{CSV_EXTRA}"
     rows = {r["code"]: r for r in csv.DictReader(io.StringIO(out.stdout))}
+    # the embedded list covers the Gard and the Gers only: elsewhere no figure, and it says so
+    assert (rows["34"]["pvd"], rows["34"]["acv"], rows["34"]["couverture_pvd"]) == ("", "", "non")
+    assert rows["30"]["couverture_pvd"] == "oui" and rows["34"]["communes"] != ""
+    assert rows["30"]["ort"] == "" and rows["30"]["couverture_ort"] == "non"  # no ORT list offline
     assert (rows["30"]["pvd"], rows["30"]["acv"], rows["30"]["epci_avec_pvd"]) == ("21", "2", "12")
     assert (rows["32"]["pvd"], rows["32"]["epci_avec_pvd"]) == ("24", "13")
     assert 0 < float(rows["32"]["part_population_pvd"]) < 1
@@ -37,10 +43,12 @@ def test_stats_csv_contract(build_env):
 def test_stats_epci_of_a_departement(build_env):
     out = run("stats", "--by", "epci", "--departement", "30", "--format", "csv", env=build_env)
     rows = list(csv.DictReader(io.StringIO(out.stdout)))
-    assert sum(int(r["pvd"]) for r in rows) == 21
     assert all(r["epci_avec_pvd"] == "" for r in rows)
     avignon = next(r for r in rows if r["code"] == "248400251")
-    assert avignon["communes"] == "16"
+    # the Grand Avignon spans the Vaucluse, which the embedded list does not cover: no count
+    assert avignon["communes"] == "16" and (avignon["pvd"], avignon["couverture_pvd"]) == ("", "non")
+    covered = [r for r in rows if r["couverture_pvd"] == "oui"]
+    assert all(r["pvd"] != "" for r in covered) and 0 < sum(int(r["pvd"]) for r in covered) <= 21
 
 
 @pytest.mark.parametrize("fmt", ["json", "table"])
@@ -49,9 +57,10 @@ def test_stats_other_formats(build_env, fmt):
     assert out.returncode == 0
     if fmt == "json":
         occitanie = next(r for r in json.loads(out.stdout) if r["code"] == "76")
-        assert occitanie["pvd"] == 45
+        assert occitanie["pvd"] is None and occitanie["couverture_pvd"] == "non"  # not 45: 2 of 13 deps
     else:
         assert "Occitanie" in out.stdout and "population" in out.stdout
+        assert "couverture Gard et Gers" in out.stdout and "python -m pvd_geo update" in out.stdout
 
 
 def test_check_prints_matched_rows(build_env):

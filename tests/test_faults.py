@@ -14,7 +14,7 @@ import sys
 import pytest
 
 from pvd_geo.atlas import load_atlas, read_build
-from pvd_geo.constants import ROOT, SELECTION_DIR
+from pvd_geo.constants import EMBEDDED_DIR, ROOT, SELECTION_DIR
 from pvd_geo.sources.anct import read_selection_csv
 
 from .conftest import SHARED_DATA
@@ -59,7 +59,7 @@ def _killed_when(child: subprocess.Popen, line: str) -> None:
 @pytest.fixture
 def lists(tmp_path):
     directory = tmp_path / "selections"
-    shutil.copytree(SELECTION_DIR, directory)
+    shutil.copytree(EMBEDDED_DIR, directory)
     return directory
 
 

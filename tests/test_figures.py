@@ -119,5 +119,11 @@ def test_csv_neutralises_formulas():
 
 def test_territory_stats_counts_every_epci_touching_the_territory(atlas):
     table = exports.territory_stats(atlas, [("departement", "30")], "epci")
-    assert int(table["pvd"].sum()) == 21
+    # EPCIs reaching into a département the list does not cover have no count (NA), not zero
+    outside = table[table["couverture_pvd"] == "non"]
+    assert outside["pvd"].isna().all() and table.loc[table["couverture_pvd"] == "oui", "pvd"].notna().all()
+    in_outside = atlas.communes[
+        (atlas.communes["dep"] == "30") & atlas.communes["epci"].isin(outside["code"])
+    ]
+    assert int(table["pvd"].sum()) + int(in_outside["pvd"].sum()) == 21
     assert table.set_index("code").loc["248400251", "communes"] == 16  # Grand Avignon, all members

@@ -20,7 +20,7 @@ import pytest
 
 from pvd_geo import exports, figures, maps, views
 from pvd_geo.atlas import load_atlas
-from pvd_geo.constants import ROOT, SELECTION_DIR
+from pvd_geo.constants import EMBEDDED_DIR, ROOT
 
 from .test_app import app_for
 from .test_browser import offline_page, running_app, settle, wait_for_labels, wait_for_paths
@@ -61,7 +61,7 @@ def hostile_build(built_dir, tmp_path_factory):
 def hostile_lists(built_dir, tmp_path_factory):
     """The embedded lists, plus a user's list with hostile names imported with the CLI."""
     directory = tmp_path_factory.mktemp("hostile_lists") / "selections"
-    shutil.copytree(SELECTION_DIR, directory)
+    shutil.copytree(EMBEDDED_DIR, directory)
     upload = directory.parent / "liste.csv"
     env = {**os.environ, "PVD_SELECTION_DIR": str(directory), "PVD_BUILD_DIR": str(built_dir)}
 

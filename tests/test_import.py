@@ -6,7 +6,7 @@ import shutil
 from collections import Counter
 
 from pvd_geo.codes import CodeError, normalise_insee
-from pvd_geo.constants import SELECTION_DIR
+from pvd_geo.constants import EMBEDDED_DIR
 
 from .conftest import SHARED_DATA
 from .test_cli import run
@@ -16,7 +16,7 @@ NATIONAL = SHARED_DATA / "anct_pvd_communes_2021.csv"
 
 def _selections(tmp_path):
     directory = tmp_path / "selections"
-    shutil.copytree(SELECTION_DIR, directory)
+    shutil.copytree(EMBEDDED_DIR, directory)
     return directory
 
 
@@ -57,8 +57,14 @@ def test_previous_list_goes_to_history(tmp_path, build_env):
     history = list((directory / "historique").glob("pvd-*.csv"))
     assert len(history) == 1 and history[0].read_text(encoding="utf-8") == before
     stats = run("--selections", str(directory), "stats", "--by", "region", "--format", "csv", env=build_env)
-    occitanie = next(r for r in csv.DictReader(io.StringIO(stats.stdout)) if r["code"] == "76")
-    assert occitanie["pvd"] == "2"
+    rows = {r["code"]: r for r in csv.DictReader(io.StringIO(stats.stdout))}
+    # a two-commune list covers what it says (Gard, Gers): Occitanie has no count, the Gard has 1
+    assert (rows["76"]["pvd"], rows["76"]["couverture_pvd"]) == ("", "non")
+    stats = run(
+        "--selections", str(directory), "stats", "--by", "departement", "--format", "csv", env=build_env
+    )
+    rows = {r["code"]: r for r in csv.DictReader(io.StringIO(stats.stdout))}
+    assert (rows["30"]["pvd"], rows["32"]["pvd"], rows["34"]["pvd"]) == ("1", "1", "")
 
 
 def test_without_yes_and_terminal_nothing_is_saved(tmp_path, build_env):
@@ -93,4 +99,4 @@ def test_bad_inputs_are_refused_in_french(tmp_path, build_env):
     empty.write_text("insee_com\n99999\n", encoding="utf-8")
     out = run("--selections", str(directory), "import-selection", str(empty), "--yes", env=build_env)
     assert out.returncode == 1 and "Aucune ligne valide" in out.stderr
-    assert sorted(p.name for p in directory.iterdir()) == ["acv.csv", "pvd.csv"]
+    assert sorted(p.name for p in directory.iterdir()) == ["acv.csv", "acv.json", "pvd.csv", "pvd.json"]

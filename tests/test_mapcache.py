@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pvd_geo import mapcache
 from pvd_geo.atlas import load_atlas
-from pvd_geo.constants import ROOT, SELECTION_DIR
+from pvd_geo.constants import EMBEDDED_DIR, ROOT, SELECTION_DIR
 
 PREPARED = mapcache.PreparedMap("var map = L.map();", "<style></style>", "", "map_1", ["a.css"], ["a.js"])
 
@@ -109,7 +109,7 @@ def test_after_warm_the_overview_first_screen_needs_no_pandas(build_env, built_d
     assert (name, int(pvd)) == ("Gard et Gers", int(scope["pvd"].sum()))
     assert int(departements) == len(atlas.departements) and int(script) > 100_000
     # a list changed by another process: new data signature, so nothing stored is reused
-    lists = Path(build_env.get("PVD_SELECTION_DIR", SELECTION_DIR))
+    lists = Path(build_env.get("PVD_SELECTION_DIR", EMBEDDED_DIR))
     env = {**build_env, "PVD_SELECTION_DIR": str(Path(build_env["PVD_CACHE_DIR"]) / "listes")}
     Path(env["PVD_SELECTION_DIR"]).mkdir()
     for path in lists.glob("*.csv"):

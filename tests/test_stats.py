@@ -2,7 +2,7 @@
 
 import pytest
 
-from pvd_geo.stats import STATS_COLUMNS, aggregate, flag_communes, total
+from pvd_geo.stats import EXTRA_COLUMNS, STATS_COLUMNS, aggregate, flag_communes, total
 
 
 @pytest.fixture
@@ -14,7 +14,7 @@ def flagged(tiny_communes):
 
 def test_departement_figures(flagged):
     table = aggregate(flagged, "departement").set_index("code")
-    assert list(aggregate(flagged, "departement").columns) == STATS_COLUMNS
+    assert list(aggregate(flagged, "departement").columns) == STATS_COLUMNS + EXTRA_COLUMNS
     gard = table.loc["30"]
     assert (gard.pvd, gard.acv, gard.communes, gard.population, gard.population_pvd) == (1, 1, 2, 4000, 1000)
     assert gard.part_population_pvd == pytest.approx(0.25)

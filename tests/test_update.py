@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from pvd_geo.atlas import read_build
-from pvd_geo.constants import SELECTION_DIR
+from pvd_geo.constants import EMBEDDED_DIR
 from pvd_geo.update import UpdateRefused, update_selection
 
 from .conftest import SHARED_DATA
@@ -27,7 +27,7 @@ def reference(built_dir):
 @pytest.fixture
 def selections(tmp_path):
     directory = tmp_path / "selections"
-    shutil.copytree(SELECTION_DIR, directory)
+    shutil.copytree(EMBEDDED_DIR, directory)
     return directory
 
 
@@ -109,9 +109,9 @@ def test_truncated_or_slow_downloads(selections, reference, handler, message, mo
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    real = update.download
+    real = update.fetch
     monkeypatch.setattr(
-        update, "download", lambda url, progress=None: real(url, timeout=1, progress=progress)
+        update, "fetch", lambda url, timeout=30, progress=None: real(url, 1, progress=progress)
     )
     before = (selections / "pvd.csv").read_bytes()
     try:

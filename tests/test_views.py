@@ -137,7 +137,9 @@ def test_level_views_and_children(atlas):
     gard = views.resolve(atlas, {"dep": "30"})
     view = views.level_view(atlas, gard)
     assert view.map_level == "commune" and view.departements == ["30"]
-    assert int(view.table["pvd"].sum()) == 21 and "200034411" in view.options
+    outside = view.table.loc[view.table["couverture_pvd"] == "non", "code"]
+    in_outside = atlas.communes[(atlas.communes["dep"] == "30") & atlas.communes["epci"].isin(outside)]
+    assert int(view.table["pvd"].sum()) + int(in_outside["pvd"].sum()) == 21 and "200034411" in view.options
     # a commune clicked on the département map opens its EPCI; a commune chosen in an EPCI opens its page
     assert views.child_location(atlas, gard, "30210").epci == "200034411"
     epci = views.resolve(atlas, {"epci": "200034411"})

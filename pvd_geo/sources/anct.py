@@ -2,6 +2,8 @@
 
 Accepts UTF-8 (with or without BOM) and cp1252, ``,`` ``;`` or tab separators, header
 variants for the code column, codes stored as numbers, blank lines and extra columns.
+The ministry's ORT table is read too: ``Code commune``, ``Commune`` as ``DEP - Nom``,
+``Signée ?`` (unsigned rows are skipped and counted) and ``Si signée, date de signature``.
 Everything else is refused with a French message naming the line.
 """
 
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -58,14 +61,44 @@ def _sniff_delimiter(text: str) -> str:
     return best
 
 
+_DEP_PREFIX = re.compile(r"^\s*(?:\d{2,3}|2[ABab])\s+-\s+")
+
+
+def _find_signed(header: list[str]) -> int | None:
+    """The ORT table's « Signée ? » column (its rows are signed or not)."""
+    keys = [_header_key(h) for h in header]
+    return next((i for i, k in enumerate(keys) if k.startswith(("signée", "signee"))), None)
+
+
+def _find_date(header: list[str]) -> int | None:
+    """``date_signature``, or a header naming a signature date (« Si signée, date de signature »)."""
+    at = _find_column(header, ("date_signature",))
+    if at is not None:
+        return at
+    keys = [_header_key(h) for h in header]
+    return next((i for i, k in enumerate(keys) if "date" in k and "signature" in k), None)
+
+
+def _is_signed(value: str) -> bool:
+    return value.strip().lower().startswith(("signée", "signee", "oui"))
+
+
 def _cell(row: list[str], index: int | None) -> str:
     return row[index].strip() if index is not None and index < len(row) else ""
 
 
 def read_selection_text(text: str) -> pd.DataFrame:
     """Rows of a selection CSV: ``ligne`` (line in the file), ``code_fichier``, ``nom_fichier``, extras."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # Windows, old Mac and mixed endings
     delimiter = _sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        return _read_rows(reader, delimiter)
+    except csv.Error as exc:
+        raise SelectionFileError(f"ligne {reader.line_num} : CSV illisible ({exc})") from exc
+
+
+def _read_rows(reader, delimiter: str) -> pd.DataFrame:
     header = next((row for row in reader if any(cell.strip() for cell in row)), None)
     if header is None:
         raise SelectionFileError("le fichier est vide")
@@ -73,23 +106,31 @@ def read_selection_text(text: str) -> pd.DataFrame:
     if code_at is None:
         raise SelectionFileError(
             f"ligne {reader.line_num} : colonne du code INSEE introuvable dans l'en-tête "
-            f"({', '.join(h.strip() for h in header[:8])}) ; attendu l'une de : {', '.join(CODE_HEADERS)}"
+            f"({', '.join(h.strip()[:40] for h in header[:8])}, séparateur « {delimiter!r} ») ; "
+            f"attendu l'une de : {', '.join(CODE_HEADERS)}"
         )
     name_at = _find_column(header, NAME_HEADERS)
     extras = {h: _find_column(header, (h,)) for h in EXTRA_HEADERS}
-    rows = []
+    extras["date_signature"] = _find_date(header)
+    signed_at = _find_signed(header)
+    rows, unsigned = [], 0
     for row in reader:
         if not any(cell.strip() for cell in row):
+            continue
+        if signed_at is not None and not _is_signed(_cell(row, signed_at)):
+            unsigned += 1
             continue
         record = {
             "ligne": reader.line_num,
             "code_fichier": _cell(row, code_at),
-            "nom_fichier": _cell(row, name_at),
+            "nom_fichier": _DEP_PREFIX.sub("", _cell(row, name_at)),
         }
         record.update({h: _cell(row, i) for h, i in extras.items()})
         rows.append(record)
     columns = ["ligne", "code_fichier", "nom_fichier", *EXTRA_HEADERS]
-    return pd.DataFrame(rows, columns=columns).astype({"ligne": int})
+    frame = pd.DataFrame(rows, columns=columns).astype({"ligne": int})
+    frame.attrs["non_signees"] = unsigned  # rows of an ORT table left out (not signed)
+    return frame
 
 
 def read_selection_bytes(payload: bytes, max_bytes: int = MAX_BYTES) -> pd.DataFrame:

@@ -6,10 +6,21 @@ import http.client
 import urllib.error
 import urllib.request
 from collections.abc import Callable
+from dataclasses import dataclass
 
 
 class DownloadError(RuntimeError):
     """The download failed; the message says why, in French."""
+
+
+@dataclass(frozen=True)
+class Downloaded:
+    """A downloaded file: its bytes, the address it was finally served from (after redirects) and
+    the server's ``Last-Modified`` header (or "")."""
+
+    payload: bytes
+    url: str
+    last_modified: str = ""
 
 
 def download(
@@ -19,11 +30,23 @@ def download(
     progress: Callable[[int, int | None], None] | None = None,
 ) -> bytes:
     """Bytes at ``url`` (http/https only), read in chunks; refuses HTML pages and oversized files."""
+    return fetch(url, timeout, max_bytes, progress).payload
+
+
+def fetch(
+    url: str,
+    timeout: float = 30.0,
+    max_bytes: int = 20_000_000,
+    progress: Callable[[int, int | None], None] | None = None,
+) -> Downloaded:
+    """Like :func:`download`, with the final address and the ``Last-Modified`` header."""
     if not url.startswith(("https://", "http://")):
         raise DownloadError(f"adresse refusée (http ou https seulement) : {url}")
     request = urllib.request.Request(url, headers={"User-Agent": "atlas-pvd"})  # noqa: S310 (checked)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (scheme checked)
+            final_url = response.geturl()
+            modified = response.headers.get("Last-Modified", "")
             kind = response.headers.get("Content-Type", "")
             length = response.headers.get("Content-Length")
             total = int(length) if length and length.isdigit() else None
@@ -51,4 +74,4 @@ def download(
         raise DownloadError(f"fichier tronqué : {len(payload)} octets reçus sur {total} annoncés")
     if "text/html" in kind or payload.lstrip()[:15].lower().startswith((b"<!doctype", b"<html")):
         raise DownloadError(f"une page HTML a été reçue au lieu d'un CSV : {url}")
-    return payload
+    return Downloaded(payload, final_url, modified)

@@ -1,0 +1,54 @@
+"""What every map and export says about its data: the lists by name and date, what they cover,
+and the sources line. Plain dicts in, text out: no pandas (the overview's first screen uses it).
+
+``lists`` maps a programme to its description (:meth:`ListInfo.to_json` plus ``couverture_nom``,
+the covered départements in words).
+"""
+
+from __future__ import annotations
+
+from .constants import PROGRAMME_PUBLISHER, PROGRAMME_SHORT
+from .format import fr_short_date
+
+NATIONAL_COMMAND = "python -m pvd_geo update (ou make run avec un accès à internet)"
+NATIONAL_BUTTON = "page Données, « Mettre à jour depuis data.gouv.fr » (administrateurs)"
+
+
+def is_national(info: dict) -> bool:
+    return info.get("couverture") == "nationale"
+
+
+def list_label(programme: str, info: dict) -> str:
+    """``liste PVD du 27/04/2026``; ``liste PVD (sélection 2020-2021, extrait Gard et Gers)``."""
+    short = PROGRAMME_SHORT.get(programme, programme)
+    date = fr_short_date(info.get("date"))
+    if date:
+        return f"liste {short} du {date}"
+    vintage = info.get("millesime") or "date non précisée"
+    return f"liste {short} ({vintage})"
+
+
+def coverage_note(programme: str, info: dict | None) -> str | None:
+    """``liste PVD chargée : Gard et Gers seulement`` for a partial list; None for a national one."""
+    short = PROGRAMME_SHORT.get(programme, programme)
+    if info is None:
+        return f"aucune liste {short} chargée"
+    if is_national(info):
+        return None
+    return f"liste {short} chargée : {info.get('couverture_nom') or 'couverture partielle'} seulement"
+
+
+def sources_line(meta: dict, lists: dict[str, dict]) -> str:
+    """« Sources : ANCT, liste PVD du 27/04/2026 ; ... ; contours ... ; population ... »."""
+    parts = []
+    for programme, info in lists.items():
+        publisher = PROGRAMME_PUBLISHER.get(programme, "liste importée")
+        text = f"{publisher}, {list_label(programme, info)}"
+        if not is_national(info):
+            text += f" [{info.get('couverture_nom') or 'couverture partielle'} seulement]"
+        parts.append(text)
+    listes = " ; ".join(parts) or "aucune liste chargée"
+    return (
+        f"Sources : {listes} (Licence Ouverte 2.0) ; contours {meta.get('contours', '')} ; "
+        f"{meta.get('population', '')}."
+    )
