@@ -26,6 +26,7 @@ build: setup
 run: setup $(BUILD)/meta.json
 	@$(PY) -m pvd_geo check > /dev/null 2>&1; if [ $$? -eq 2 ]; then \
 		echo "Données illisibles : reconstruction."; $(PY) -m pvd_geo build; fi
+	@$(PY) -m pvd_geo update --setup
 	-@$(PY) -m pvd_geo warm
 	$(VENV)/bin/streamlit run dashboard.py
 

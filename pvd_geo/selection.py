@@ -10,6 +10,9 @@ from .codes import CodeError, cle_recherche, normalise_insee
 
 REPORT_COLUMNS = ["ligne", "code_fichier", "nom_fichier", "code", "nom", "statut", "message"]
 KEPT, RESOLVED, REJECTED = "conservée", "résolue", "rejetée"
+# A row whose commune is already counted through another row because communes merged (an old
+# code and the new one, or several old codes of one new commune): counted once, reported.
+MERGED = "regroupée"
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,14 @@ class SelectionResult:
             code=self.report.loc[ok, "code"].to_numpy(), nom=self.report.loc[ok, "nom"].to_numpy()
         )
 
+    def notable_rows(self) -> tuple[dict, ...]:
+        """Rows not kept as written (resolved, merged, rejected), as plain records for the list's
+        description."""
+        rows = self.report[self.report["statut"] != KEPT]
+        return tuple(
+            {k: (int(v) if k == "ligne" else str(v)) for k, v in r.items()} for r in rows.to_dict("records")
+        )
+
     def count(self, statut: str) -> int:
         return int((self.report["statut"] == statut).sum())
 
@@ -44,7 +55,8 @@ class SelectionResult:
     def summary(self) -> str:
         return (
             f"{self.programme} : {self.count(KEPT)} conservées, {self.count(RESOLVED)} résolues, "
-            f"{self.count(REJECTED)} rejetées, {len(self.warnings)} avertissements"
+            + (f"{self.count(MERGED)} regroupées, " if self.count(MERGED) else "")
+            + f"{self.count(REJECTED)} rejetées, {len(self.warnings)} avertissements"
         )
 
 
@@ -90,13 +102,21 @@ def join_selection(
     parent_names = dict(zip(parents["code"].tolist(), parents["nom"].tolist()))
 
     statut, code, nom, message = [], [], [], []
-    seen: dict[str, int] = {}
+    seen: dict[str, tuple[int, str]] = {}  # code → (first line, its statut)
     for row in frame.itertuples(index=False):
         s, c, n, m = _classify(row, parent_names)
-        if c is not None and c in seen:
-            s, m = REJECTED, f"doublon : la commune {c} figure déjà ligne {seen[c]}"
+        if c is not None and c in seen and RESOLVED in (s, seen[c][1]):
+            s, m = (
+                MERGED,
+                (
+                    f"{row.code_norm} : même commune actuelle que la ligne {seen[c][0]} ({n}, {c}) "
+                    "depuis une fusion — comptée une fois"
+                ),
+            )
+        elif c is not None and c in seen:
+            s, m = REJECTED, f"doublon : la commune {c} figure déjà ligne {seen[c][0]}"
         elif c is not None:
-            seen[c] = row.ligne
+            seen[c] = (row.ligne, s)
         statut.append(s), code.append(c if s != REJECTED else (c or "")), nom.append(n), message.append(m)
     report = pd.DataFrame(
         {

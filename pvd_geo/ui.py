@@ -13,7 +13,7 @@ import streamlit.components.v1 as components
 
 from . import credits, mapcache, summary
 from .assets import LEAFLET_CSS, LEAFLET_JS, assets_installed
-from .constants import EMBEDDED_DIR, LEVEL_LABEL, PROGRAMMES, SELECTION_DIR, build_dir
+from .constants import EMBEDDED_DIR, LEVEL_LABEL, PROGRAMMES, build_dir, selection_dir
 from .format import fr_int
 from .sources.programmes import read_programmes
 
@@ -98,7 +98,8 @@ def _atlas(directory: str, selections: str, signature: tuple = ()) -> Atlas:
 def cached_atlas() -> Atlas:
     """The atlas of the current build and lists, from the process-wide cache (loaded if needed)."""
     directory = build_dir()
-    return _atlas(str(directory), str(SELECTION_DIR), summary.data_signature(directory, SELECTION_DIR))
+    lists = selection_dir()
+    return _atlas(str(directory), str(lists), summary.data_signature(directory, lists))
 
 
 def get_atlas() -> Atlas:
@@ -115,13 +116,13 @@ def get_atlas() -> Atlas:
 def catalogue() -> summary.Catalogue:
     """Names of the territories and sources of the data in use: from the disk store when this
     data version was seen before (no pandas, no atlas), else from the atlas (then stored)."""
-    signature = summary.data_signature(build_dir(), SELECTION_DIR)
+    signature = summary.data_signature(build_dir(), selection_dir())
     found = summary.load_catalogue(signature)
     if found is not None:
         return found
     atlas = get_atlas()
     made = summary.catalogue_of(atlas)
-    if summary.data_signature(build_dir(), SELECTION_DIR) == signature:  # not changed while loading
+    if summary.data_signature(build_dir(), selection_dir()) == signature:  # not changed while loading
         summary.save_catalogue(signature, made)
     return made
 
@@ -497,19 +498,25 @@ def md(text: object) -> str:
 
 
 def commune_page(p: views.CommuneProfile) -> None:
-    """Name, figures, EPCI, status, convention and the local programme of one commune."""
+    """Name, figures, EPCI, status and dates in each programme, and the local programme."""
     st.title(md(p.nom))
     st.markdown(
         f"**Code INSEE** : {md(p.code)} · **Population** : {fr_int(p.population)} habitants "
         f"(population municipale, millésime {md(p.population_millesime)})  \n"
         f"**Département** : {md(p.departement[1])} ({md(p.departement[0])}) · "
-        f"**Région** : {md(p.region[1])}  \n"
-        f"**Programme** : {md(' · '.join(p.programmes) or 'hors programme')} · "
-        f"**Convention** : {md(p.date_signature or 'date non renseignée')}"
+        f"**Région** : {md(p.region[1])}"
     )
+    st.markdown("\n".join(f"- {line}" for line in programme_lines(p)))
     if p.epci:
-        others = ", ".join(md(n) for n in p.autres_pvd_epci) or "aucune"
-        st.markdown(f"**EPCI** : {md(p.epci[1])} ({md(p.epci[0])}) — autres PVD de l'EPCI : {others}")
+        st.markdown(f"**EPCI** : {md(p.epci[1])} ({md(p.epci[0])})")
+        st.markdown(
+            "\n".join(
+                f"- autres communes {md(PROGRAMME_IN.get(k, k))} de l'EPCI : "
+                + (", ".join(md(n) for n in names) if names else "aucune")
+                for k, names in p.epci_programmes.items()
+                if p.statuts.get(k) is not None
+            )
+        )
     local = p.programme_local
     if not local:
         st.info(
@@ -529,6 +536,26 @@ def commune_page(p: views.CommuneProfile) -> None:
         st.markdown("**Principaux projets**")
         st.markdown("\n".join(f"- {md(x)}" for x in local["projets"]))
     st.caption(f"Source : {md(local.get('source', 'non précisée'))}")
+
+
+PROGRAMME_IN = {"pvd": "PVD", "acv": "Action cœur de ville", "ort": "avec une ORT signée"}
+_WHEN = {"pvd": "convention du", "acv": "convention du", "ort": "signée le"}
+
+
+def programme_lines(p: views.CommuneProfile) -> list[str]:
+    """One line per programme: in it (with its date), not in it, or unknown (list not loaded here)."""
+    lines = []
+    for key, status in p.statuts.items():
+        label = md(PROGRAMMES.get(key, key))
+        if status is None:
+            lines.append(f"**{label}** : inconnu (la liste chargée ne couvre pas ce département)")
+        elif status:
+            date = p.dates.get(key)
+            when = f"{_WHEN.get(key, 'depuis le')} {md(date)}" if date else "date non renseignée"
+            lines.append(f"**{label}** : oui, {when}")
+        else:
+            lines.append(f"**{label}** : non")
+    return lines
 
 
 def _slug(pairs: tuple) -> str:
@@ -668,7 +695,7 @@ def _reload_atlas() -> None:
 def lists_in_use(atlas: Atlas) -> None:
     from .sources.selections import lists_in_use as table
 
-    info = table(SELECTION_DIR, EMBEDDED_DIR)
+    info = table(selection_dir(), EMBEDDED_DIR)
     checks = {k: r.summary() for k, r in atlas.selections.items()}
     info["validation"] = info["programme"].map(checks).fillna("")
     st.dataframe(info, hide_index=True, width="stretch")
@@ -718,7 +745,7 @@ def update_form() -> None:
     built = read_build()
     try:
         done = update_selection(
-            programme, url, SELECTION_DIR, built["communes"], built["rattachees"], progress
+            programme, url, selection_dir(), built["communes"], built["rattachees"], progress
         )
     except UpdateRefused as exc:
         bar.empty()
@@ -750,7 +777,7 @@ def import_form(atlas: Atlas) -> None:
     if upload is None:
         return
     try:
-        programme_file(SELECTION_DIR, programme)
+        programme_file(selection_dir(), programme)
         rows = read_selection_bytes(upload.getvalue(), MAX_BYTES)
     except (SelectionFileError, ValueError) as exc:
         st.error(f"Fichier refusé : {md(exc)}")
@@ -773,7 +800,7 @@ def import_form(atlas: Atlas) -> None:
         info = ListInfo(
             programme, cover, millesime="date non précisée", source=upload.name[:80], origine="importée"
         )
-        written, history = save_selection(kept, programme, SELECTION_DIR, info)
+        written, history = save_selection(kept, programme, selection_dir(), info)
         st.success(
             f"Liste enregistrée ({written.name})" + (" ; la précédente est gardée." if history else ".")
         )

@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from .constants import MIN_KEPT_SHARE
-from .selection import SelectionResult, join_selection
+from .selection import MERGED, REJECTED, RESOLVED, SelectionResult, join_selection
 from .sources.anct import SelectionFileError, read_selection_bytes, read_selection_csv
 from .sources.download import DownloadError, fetch
 from .sources.selections import ListInfo, programme_file, save_selection
@@ -70,6 +70,16 @@ def list_date(url: str, last_modified: str = "") -> str | None:
         except (TypeError, ValueError):
             return None
     return None
+
+
+def outcome(result: SelectionResult) -> str:
+    """``1646 communes`` plus what was resolved, merged or rejected, in a few words."""
+    parts = [
+        f"{result.count(s)} {label}"
+        for s, label in ((RESOLVED, "résolues"), (MERGED, "regroupées"), (REJECTED, "rejetées"))
+        if result.count(s)
+    ]
+    return f"{len(result.codes)} communes" + (f" ({', '.join(parts)})" if parts else "")
 
 
 def fetch_rows(
@@ -123,6 +133,7 @@ def update_selection(
         millesime="" if date else f"téléchargée le {dt.date.today():%d/%m/%Y}",
         source=source,
         origine="officielle",
+        rapport=result.notable_rows(),
     )
     written, history = save_selection(kept, programme, directory, info)
     return UpdateResult(result, written, history, source, info)

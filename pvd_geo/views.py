@@ -328,33 +328,41 @@ class CommuneProfile:
     departement: tuple[str, str]
     region: tuple[str, str]
     programmes: list[str]
-    date_signature: str | None
+    date_signature: str | None  # the PVD convention's date, in French
     programme_local: dict = field(default_factory=dict)
+    # per programme (pvd, acv, ort, other lists): True / False, or None where its list does not
+    # cover the commune's département (unknown), and the date in French when the list gives one
+    statuts: dict = field(default_factory=dict)
+    dates: dict = field(default_factory=dict)
+    # per programme: the other communes of the EPCI in it (names)
+    epci_programmes: dict = field(default_factory=dict)
+
+
+def signature_date(atlas: Atlas, programme: str, code: str) -> str | None:
+    """The date a commune joined a programme, as its list gives it (French text), or None."""
+    result = atlas.selections.get(programme)
+    if result is None or "date_signature" not in result.rows:
+        return None
+    dates = result.rows.loc[result.rows["code"] == code, "date_signature"]
+    return fr_date(next((d for d in dates if isinstance(d, str) and d.strip()), None))
 
 
 def commune_profile(atlas: Atlas, code: str, programmes: dict[str, dict]) -> CommuneProfile:
-    """Profile of one commune: figures, EPCI and its other PVD, status, local programme."""
+    """Profile of one commune: figures, EPCI and its other PVD, status and dates in each programme,
+    the EPCI's communes in each programme, local programme."""
     com = atlas.communes.set_index("code")
     row = com.loc[code]
-    epci = None
-    others: list[str] = []
+    names = [p for p in {**dict.fromkeys(PROGRAMMES), **dict.fromkeys(atlas.selections)} if p in com.columns]
+    statuts = {p: bool(row[p]) if atlas.covers(p, [row["dep"]]) else None for p in names}
+    dates = {p: signature_date(atlas, p, code) for p in names if statuts[p]}
+    epci, others, in_epci = None, [], {}
     if isinstance(row["epci"], str):
         epci = (row["epci"], str(atlas.epci.set_index("code")["nom"].get(row["epci"], row["epci"])))
-        members = com[(com["epci"] == row["epci"]) & com["pvd"]]
-        others = [n for c, n in members["nom"].items() if c != code]
+        members = com[(com["epci"] == row["epci"]) & (com.index != code)]
+        in_epci = {p: members.loc[members[p], "nom"].tolist() for p in names}
+        others = in_epci.get("pvd", [])
     deps = atlas.departements.set_index("code")["nom"]
     regs = atlas.regions.set_index("code")["nom"]
-    status = [
-        label
-        for key, label in (("pvd", "Petites villes de demain"), ("acv", "Action cœur de ville"))
-        if bool(row.get(key, False))
-    ]
-    status += [name for name in atlas.selections if name not in ("pvd", "acv") and bool(row.get(name))]
-    date = None
-    if "pvd" in atlas.selections:
-        rows = atlas.selections["pvd"].rows
-        dates = rows.loc[rows["code"] == code, "date_signature"] if "date_signature" in rows else []
-        date = fr_date(next((d for d in dates if isinstance(d, str) and d.strip()), None))
     pop = row["population"]
     return CommuneProfile(
         code=code,
@@ -365,9 +373,12 @@ def commune_profile(atlas: Atlas, code: str, programmes: dict[str, dict]) -> Com
         autres_pvd_epci=others,
         departement=(row["dep"], str(deps.get(row["dep"], ""))),
         region=(row["reg"], str(regs.get(row["reg"], ""))),
-        programmes=status,
-        date_signature=date,
+        programmes=[PROGRAMMES.get(p, p) for p, yes in statuts.items() if yes],
+        date_signature=dates.get("pvd"),
         programme_local=programmes.get(code, {}),
+        statuts=statuts,
+        dates=dates,
+        epci_programmes=in_epci,
     )
 
 

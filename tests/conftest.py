@@ -12,7 +12,7 @@ from shapely.geometry import box
 
 from pvd_geo.atlas import load_atlas
 from pvd_geo.build import build
-from pvd_geo.constants import SELECTION_DIR
+from pvd_geo.constants import EMBEDDED_DIR
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -50,7 +50,7 @@ def built_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def atlas(built_dir):
-    return load_atlas(built_dir, SELECTION_DIR)
+    return load_atlas(built_dir, EMBEDDED_DIR)
 
 
 @pytest.fixture

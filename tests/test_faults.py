@@ -14,7 +14,7 @@ import sys
 import pytest
 
 from pvd_geo.atlas import load_atlas, read_build
-from pvd_geo.constants import EMBEDDED_DIR, ROOT, SELECTION_DIR
+from pvd_geo.constants import EMBEDDED_DIR, ROOT
 from pvd_geo.sources.anct import read_selection_csv
 
 from .conftest import SHARED_DATA
@@ -128,7 +128,7 @@ def test_build_killed_during_its_swap_keeps_the_previous_build(built_dir, tmp_pa
     assert not out.exists()  # killed exactly between the two renames
     built = read_build(out)  # the previous build is put back
     assert built["meta"]["construit_le"] == read_build(built_dir)["meta"]["construit_le"]
-    assert len(load_atlas(out, SELECTION_DIR).communes) == len(built["communes"])
+    assert len(load_atlas(out, EMBEDDED_DIR).communes) == len(built["communes"])
 
 
 def test_build_killed_while_writing_keeps_the_previous_build(built_dir, tmp_path):
@@ -150,4 +150,4 @@ def test_build_killed_while_writing_keeps_the_previous_build(built_dir, tmp_path
     child.send_signal(signal.SIGKILL)
     child.wait(timeout=20)
     assert (out / "meta.json").read_bytes() == before
-    load_atlas(out, SELECTION_DIR)
+    load_atlas(out, EMBEDDED_DIR)

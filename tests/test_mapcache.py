@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pvd_geo import mapcache
 from pvd_geo.atlas import load_atlas
-from pvd_geo.constants import EMBEDDED_DIR, ROOT, SELECTION_DIR
+from pvd_geo.constants import EMBEDDED_DIR, ROOT
 
 PREPARED = mapcache.PreparedMap("var map = L.map();", "<style></style>", "", "map_1", ["a.css"], ["a.js"])
 
@@ -41,8 +41,8 @@ def test_prune_keeps_the_newest(build_env):
 
 
 def test_fingerprint_changes_with_the_lists(built_dir, tmp_path):
-    same = load_atlas(built_dir, SELECTION_DIR)
-    assert same.fingerprint == load_atlas(built_dir, SELECTION_DIR).fingerprint
+    same = load_atlas(built_dir, EMBEDDED_DIR)
+    assert same.fingerprint == load_atlas(built_dir, EMBEDDED_DIR).fingerprint
     (tmp_path / "pvd.csv").write_text("insee_com;lib_com\n30209;Quissac\n", encoding="utf-8")
     assert load_atlas(built_dir, tmp_path).fingerprint != same.fingerprint
 
@@ -103,7 +103,7 @@ def test_after_warm_the_overview_first_screen_needs_no_pandas(build_env, built_d
     assert out.returncode == 0, out.stderr
     heavy, rest = out.stdout.strip().split("] ")
     assert heavy == "["  # none of them imported
-    atlas = load_atlas(built_dir, SELECTION_DIR)
+    atlas = load_atlas(built_dir, EMBEDDED_DIR)
     name, pvd, departements, script = rest.rsplit(" ", 3)
     scope = atlas.communes[atlas.communes["dep"].isin(["30", "32"])]
     assert (name, int(pvd)) == ("Gard et Gers", int(scope["pvd"].sum()))

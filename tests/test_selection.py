@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from pvd_geo.selection import KEPT, REJECTED, RESOLVED, join_selection
+from pvd_geo.selection import KEPT, MERGED, REJECTED, RESOLVED, join_selection
 from pvd_geo.sources.anct import read_selection_bytes
 
 
@@ -15,20 +15,22 @@ def test_every_row_is_reported(tiny_communes, tiny_rattachees):
         "insee_com,lib_com\n"
         "30001,Le Bourg\n"  # kept
         "2a004,Ajaccio\n"  # Corsican code, lower case
-        "30099,Le Hameau\n"  # commune déléguée → 30001 already listed: duplicate
+        "30099,Le Hameau\n"  # commune déléguée → 30001 already listed: merged, counted once
         "30002,Villeneuve\n"  # kept with a name warning
         "99999,Nulle Part\n"  # unknown
         "3O0O1,Typo\n"  # invalid
+        "30002,Villeneuve\n"  # the same code twice: a true duplicate
     )
     result = join_selection(rows, tiny_communes, tiny_rattachees)
     report = result.report.set_index("ligne")
     assert len(report) == len(rows)
     assert report.loc[2, "statut"] == KEPT
     assert report.loc[3, "statut"] == KEPT and report.loc[3, "code"] == "2A004"
-    assert report.loc[4, "statut"] == REJECTED and "doublon" in report.loc[4, "message"]
+    assert report.loc[4, "statut"] == MERGED and "ligne 2" in report.loc[4, "message"]
     assert report.loc[5, "statut"] == KEPT and "nom différent" in report.loc[5, "message"]
     assert report.loc[6, "statut"] == REJECTED and "code inconnu" in report.loc[6, "message"]
     assert report.loc[7, "statut"] == REJECTED and "invalide" in report.loc[7, "message"]
+    assert report.loc[8, "statut"] == REJECTED and "doublon" in report.loc[8, "message"]
     assert result.codes == ["30001", "2A004", "30002"]
     assert len(result.warnings) == 1
 

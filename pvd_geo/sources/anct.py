@@ -61,7 +61,7 @@ def _sniff_delimiter(text: str) -> str:
     return best
 
 
-_DEP_PREFIX = re.compile(r"^\s*(?:\d{2,3}|2[ABab])\s+-\s+")
+_DEP_PREFIX = re.compile(r"^\s*(?:\d{2,3}|2[ABab])\s+-(?:\s+|$)")
 
 
 def _find_signed(header: list[str]) -> int | None:

@@ -50,10 +50,14 @@ class ListInfo:
     source: str = ""  # address or file it came from
     origine: str = ""  # "officielle", "embarquée", "importée"
     enregistree_le: str = ""  # ISO date and time it was saved here
+    # rows of the original file that were not kept as written (resolved, merged, rejected): the
+    # saved list holds current codes only, so this is where they stay visible (``check``)
+    rapport: tuple = ()
 
     def to_json(self) -> dict:
         data = asdict(self)
         data["couverture"] = NATIONAL if self.couverture is None else list(self.couverture)
+        data["rapport"] = [dict(r) for r in self.rapport]
         return data
 
     @classmethod
@@ -61,6 +65,7 @@ class ListInfo:
         cover = data.get("couverture", NATIONAL)
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         known["couverture"] = None if cover == NATIONAL else tuple(str(c) for c in cover)
+        known["rapport"] = tuple(dict(r) for r in known.get("rapport", ()) if isinstance(r, dict))
         return cls(**known)
 
 

@@ -1,0 +1,216 @@
+"""The official lists at set-up (``update --setup``, called by ``make run``), served from 127.0.0.1
+exactly as data.gouv.fr serves them (stable links redirecting to dated uploads, a dataset's API),
+and what the atlas then shows: national figures equal to the files', dates, ORT, coverage."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import threading
+from collections import Counter
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from pvd_geo.atlas import load_atlas, read_build
+from pvd_geo.constants import ROOT
+
+from .conftest import SHARED_DATA, _Handler
+from .test_app import app_for
+from .test_cli import run
+
+CURRENT = SHARED_DATA / "current"
+PVD, ACV, ORT = (
+    CURRENT / "anct_pvd_communes_2026.csv",
+    CURRENT / "anct_acv_communes_2025.csv",
+    CURRENT / "ort_communes_signees_2026.csv",
+)
+
+
+def _routes(base: str) -> dict:
+    """data.gouv.fr's shapes: /fr/datasets/r/<id> redirects to the upload; the ORT through its API."""
+    ort_api = json.dumps(
+        {
+            "resources": [
+                {"format": "csv", "url": f"{base}/ort/ort-2026-0301.csv", "last_modified": "2026-03-01"}
+            ]
+        }
+    )
+    return {
+        "/fr/datasets/r/pvd": (302, f"{base}/pvd/liste-pvd-com2025-20260427.csv".encode()),
+        "/pvd/liste-pvd-com2025-20260427.csv": (200, PVD.read_bytes()),
+        "/fr/datasets/r/acv": (302, f"{base}/acv/liste-acv-com2025-20250704.csv".encode()),
+        "/acv/liste-acv-com2025-20250704.csv": (200, ACV.read_bytes()),
+        "/api/1/datasets/ort/": (200, ort_api.encode()),
+        "/ort/ort-2026-0301.csv": (200, ORT.read_bytes()),
+    }
+
+
+@pytest.fixture(scope="module")
+def official(tmp_path_factory, built_dir):
+    """The set-up run once against a local data.gouv.fr: (env, lists folder, its output)."""
+    routes: dict = {}
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler.make(routes))
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    routes.update(_routes(base))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    lists = tmp_path_factory.mktemp("official") / "listes"
+    env = {
+        **os.environ,
+        "PVD_BUILD_DIR": str(built_dir),
+        "PVD_CACHE_DIR": str(lists.parent / "cache"),
+        "PVD_SELECTION_DIR": str(lists),
+        "PVD_URL_PVD": f"{base}/fr/datasets/r/pvd",
+        "PVD_URL_ACV": f"{base}/fr/datasets/r/acv",
+        "PVD_URL_ORT": f"{base}/api/1/datasets/ort/",
+    }
+    out = run("update", "--setup", env=env)
+    yield env, lists, out
+    server.shutdown()
+    server.server_close()
+
+
+def _codes(path: Path, column: str = "insee_com") -> list[str]:
+    with path.open(encoding="utf-8-sig") as handle:
+        return [row[column].strip().zfill(5) for row in csv.DictReader(handle)]
+
+
+def _expected_by(level_column: str, codes: list[str], built_dir) -> Counter:
+    """Counts of a file's codes per territory, from the build's own tables (merged codes resolved)."""
+    built = read_build(built_dir)
+    com = built["communes"].set_index("code")
+    parent = built["rattachees"].drop_duplicates("code").set_index("code")["parent"]
+    resolved = {c if c in com.index else parent.get(c) for c in codes}
+    return Counter(com.loc[c, level_column] for c in resolved if c in com.index)
+
+
+def test_setup_downloads_validates_and_says_so_in_one_line(official):
+    env, lists, out = official
+    assert out.returncode == 0, out.stderr
+    lines = [line for line in out.stdout.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("Listes officielles téléchargées")
+    assert "PVD 1646 communes du 27/04/2026" in lines[0] and "ACV 245 communes du 04/07/2025" in lines[0]
+    assert {p.name for p in lists.iterdir()} >= {"pvd.csv", "pvd.json", "acv.csv", "ort.csv"}
+    # the embedded default is untouched and the lists folder is ignored by git
+    assert run("check", env={**env, "PVD_SELECTION_DIR": str(lists.parent / "vide")}).returncode == 0
+    ignored = subprocess.run(["git", "check-ignore", "-q", "geodata/listes/pvd.csv"], cwd=ROOT)
+    assert ignored.returncode == 0
+
+
+def test_offline_setup_is_one_line_and_keeps_the_default(tmp_path, build_env):
+    env = {
+        **build_env,
+        "PVD_SELECTION_DIR": str(tmp_path / "listes"),
+        **{f"PVD_URL_{p}": "http://127.0.0.1:9/liste.csv" for p in ("PVD", "ACV", "ORT")},  # closed port
+    }
+    out = run("update", "--setup", env=env)
+    assert out.returncode == 0, out.stderr
+    lines = [line for line in out.stdout.splitlines() if line.strip()]
+    assert len(lines) == 1 and "non téléchargées" in lines[0] and "Gard et Gers" in lines[0]
+    assert not (tmp_path / "listes").exists() or not list((tmp_path / "listes").glob("*.csv"))
+    stats = run("stats", "--by", "region", "--format", "csv", env=env)
+    occitanie = next(r for r in csv.DictReader(io.StringIO(stats.stdout)) if r["code"] == "76")
+    assert occitanie["pvd"] == "" and occitanie["couverture_pvd"] == "non"
+
+
+@pytest.mark.parametrize(("level", "column"), [("region", "reg"), ("departement", "dep")])
+def test_stats_on_the_national_lists_give_the_files_counts(official, built_dir, level, column):
+    env, _, _ = official
+    out = run("stats", "--by", level, "--format", "csv", env=env)
+    assert out.returncode == 0, out.stderr
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert all(r["couverture_pvd"] == r["couverture_acv"] == r["couverture_ort"] == "oui" for r in rows)
+    for programme, path, col in (
+        ("pvd", PVD, "insee_com"),
+        ("acv", ACV, "insee_com"),
+        ("ort", ORT, "Code commune"),
+    ):
+        expected = _expected_by(column, _codes(path, col), built_dir)
+        got = {r["code"]: int(r[programme]) for r in rows if int(r[programme])}
+        assert got == dict(expected), programme
+    if level == "region":
+        assert sum(int(r["pvd"]) for r in rows) == 1646
+        assert next(r for r in rows if r["code"] == "76")["pvd"] == "224"
+        overseas = sum(int(r["pvd"]) for r in rows if r["code"] in ("01", "02", "03", "04", "06"))
+        assert overseas == 35
+
+
+def test_merged_and_unknown_codes_are_reported_with_their_line(official):
+    """The ORT table has 5 codes outside the current geography: 4 communes déléguées (one resolved
+    to its new commune, three more of a commune already listed: counted once), 1 found nowhere."""
+    env, lists, out = official
+    assert "ORT 2260 communes (1 résolues, 4 regroupées, 1 rejetées)" in out.stdout
+    text = run("check", env=env).stdout
+    report = text.split("ort : à l'enregistrement")[1].split("\nort :")[0]
+    lines = [line for line in report.splitlines() if line.strip().startswith("ligne")]
+    assert len(lines) == 6  # 1 resolved, 4 merged (3 déléguées + the new commune listed again), 1 unknown
+    assert sum("commune déléguée" in line for line in lines) == 1
+    assert any("ligne 1821 : 72287" in line and "code inconnu" in line for line in lines)
+    assert sum("regroupée" in line for line in lines) == 4
+    assert "ort : 2260 conservées" in text
+
+
+def test_date_formats_of_the_successive_lists():
+    from pvd_geo.format import fr_date, fr_short_date, parse_date
+
+    assert fr_date("2021-07-20") == fr_date("20/07/2021") == fr_date("20-07-2021") == "20 juillet 2021"
+    assert fr_short_date("2023-09-26") == "26/09/2023" and parse_date("31/02/2021") is None
+    assert parse_date("") is None and fr_date("bientôt") == "bientôt"
+
+
+def _app(page: str, env: dict, **params):
+    app = app_for(page)
+    for key, value in params.items():
+        app.query_params[key] = value
+    return app
+
+
+@pytest.fixture
+def official_env(official, monkeypatch):
+    env, lists, _ = official
+    for key in ("PVD_BUILD_DIR", "PVD_CACHE_DIR", "PVD_SELECTION_DIR"):
+        monkeypatch.setenv(key, env[key])
+    return env
+
+
+def test_overview_of_france_shows_the_national_figures(official_env):
+    app = _app("dashboard.py", official_env, perimetre="france")
+    app.run()
+    assert not app.exception, app.exception
+    assert app.metric[0].value == "1\u202f646" and not app.warning
+    footer = " ".join(c.value for c in app.caption)
+    assert "ANCT, liste PVD du 27/04/2026" in footer and "liste ACV du 04/07/2025" in footer
+    app = _app("dashboard.py", official_env, perimetre="region", reg="76")
+    app.run()
+    assert app.metric[0].value == "224"
+
+
+def test_quissac_page_has_its_convention_and_ort_dates(official_env):
+    app = _app("pages/1_Territoire.py", official_env, com="30210")
+    app.run()
+    assert not app.exception, app.exception
+    text = " ".join(m.value for m in app.markdown)
+    assert "oui, convention du 20 juillet 2021" in text
+    assert "signée le 26 septembre 2023" in text
+    assert "autres communes PVD de l'EPCI" in text
+
+
+def test_commune_page_offline_says_ort_is_unknown(build_env):
+    app = _app("pages/1_Territoire.py", build_env, com="30210")
+    app.run()
+    text = " ".join(m.value for m in app.markdown)
+    assert "Petites villes de demain** : oui" in text
+    assert "signée** : inconnu" in text, text  # no ORT list loaded: not « non »
+
+
+def test_atlas_figures_after_setup(official, built_dir):
+    env, lists, _ = official
+    atlas = load_atlas(built_dir, lists)
+    assert atlas.coverage("pvd") is None and atlas.lists["pvd"].date == "2026-04-27"
+    gard = atlas.stats("departement").set_index("code").loc["30"]
+    assert (gard["pvd"], gard["couverture_pvd"]) == (21, "oui")
+    assert 0 < gard["pvd_avec_ort"] <= gard["pvd"] and gard["ort"] >= gard["pvd_avec_ort"]
