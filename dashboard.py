@@ -74,4 +74,5 @@ level = st.radio(
 table = ui.views.counts(atlas, level, deps)
 ui.stats_table(table)
 ui.bar_chart(table)
+ui.timeline_section(atlas, deps, name)
 ui.page_footer(atlas)

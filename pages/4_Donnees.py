@@ -14,6 +14,12 @@ ui.lists_in_use(atlas)
 st.caption("Départements ayant au moins une commune dans les listes :")
 ui.stats_table(ui.departements_in_lists(atlas))
 
+st.subheader("Comparer deux versions d'une liste")
+programme = st.selectbox(
+    "Liste", list(atlas.selections), key="versions_programme", format_func=ui.programme_name
+)
+ui.list_changes_section(atlas, None, key="versions", programme=programme)
+
 st.subheader("Sources et millésimes")
 ui.sources_table(atlas)
 

@@ -404,6 +404,33 @@ def bar_chart(table: pd.DataFrame, title: str, sources: str, top: int = 30):
     return fig
 
 
+def timeline_chart(table: pd.DataFrame, title: str, sources: str):
+    """Conventions signed per period (``periode``, ``conventions``, ``cumul``): bars and the running
+    total, same style as the maps; the number of communes without a date is said under the title."""
+    if table.empty:
+        raise CoverageError("aucune convention datée dans cette liste : pas de graphique")
+    fig, ax = plt.subplots(figsize=(A4_LANDSCAPE[0], 4.8), dpi=DPI)
+    x = range(len(table))
+    ax.bar(x, table["conventions"], color=COLOURS["pvd"], label="conventions signées dans la période")
+    ax.set_xticks(
+        list(x), [plain(p) for p in table["periode"]], rotation=90 if len(table) > 16 else 0, fontsize=7
+    )
+    ax.set_ylabel("Conventions signées")
+    total = ax.twinx()
+    total.plot(list(x), table["cumul"], color="#333333", linewidth=1.5, label="cumul")
+    total.set_ylabel("Cumul")
+    for axis in (ax, total):
+        axis.spines[["top"]].set_visible(False)
+    missing = int(table.attrs.get("sans_date", 0))
+    ax.set_title(plain(title), loc="left", fontsize=12, fontweight="bold")
+    if missing:
+        ax.text(0, 1.01, f"{missing} communes sans date de convention dans la liste", transform=ax.transAxes,
+                fontsize=7, color="#444444", va="bottom")  # fmt: skip
+    fig.text(0.01, 0.005, plain(sources), fontsize=6, color="#444444", wrap=True)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return fig
+
+
 def save(fig, fmt: str, path: Path | None = None) -> bytes:
     """Render ``fig`` as PNG (200 dpi), SVG or PDF; write it atomically to ``path`` if given."""
     if fmt not in FORMATS:

@@ -538,6 +538,11 @@ def commune_page(p: views.CommuneProfile) -> None:
     st.caption(f"Source : {md(local.get('source', 'non précisée'))}")
 
 
+def programme_name(programme: str) -> str:
+    """« Petites villes de demain » for ``pvd``; a user's list by its (escaped) name."""
+    return PROGRAMMES.get(programme, md(programme))
+
+
 PROGRAMME_IN = {"pvd": "PVD", "acv": "Action cœur de ville", "ort": "avec une ORT signée"}
 _WHEN = {"pvd": "convention du", "acv": "convention du", "ort": "signée le"}
 
@@ -867,3 +872,101 @@ def level_map(atlas: Atlas, view: views.LevelView, key: str) -> str | None:
     if view.map_level == "commune":
         return communes_map(atlas, view.departements, view.epci, view.title, key=key)
     return territories_map(atlas, view.map_level, view.region, view.title, key=key)
+
+
+def columns_html(table, label: str) -> str:
+    """Vertical bars (``periode``, ``conventions``): escaped labels, French numbers; the bars are
+    decoration, the values are written."""
+    peak = max(int(table["conventions"].max()), 1) if len(table) else 1
+    items = "".join(
+        f'<li title="{html.escape(str(p))} : {fr_int(n)}">'
+        f'<span class="pvd-col-v">{fr_int(n) if n else ""}</span>'
+        f'<span class="pvd-col" style="height:{100 * int(n) / peak:.1f}%"></span>'
+        f'<span class="pvd-col-p">{html.escape(str(p))}</span></li>'
+        for p, n in zip(table["periode"], table["conventions"], strict=True)
+    )
+    return (
+        "<style>.pvd-cols{display:flex;align-items:flex-end;gap:2px;height:180px;margin:0;padding:0;"
+        "list-style:none;overflow-x:auto;font-size:11px}.pvd-cols li{flex:1 0 2.2em;display:flex;"
+        "flex-direction:column;justify-content:flex-end;height:100%;text-align:center}"
+        f".pvd-col{{display:block;background:{PVD_COLOUR};min-height:1px}}"
+        ".pvd-col-p{white-space:nowrap;font-size:10px;writing-mode:vertical-rl;transform:rotate(180deg);"
+        "margin:2px auto 0}.pvd-col-v{font-variant-numeric:tabular-nums}</style>"
+        f'<figure style="margin:0"><figcaption style="font-weight:600;margin-bottom:4px">{html.escape(label)}'
+        f'</figcaption><ol class="pvd-cols">{items}</ol></figure>'
+    )
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _timeline_bytes(departements: tuple, freq: str, fmt: str, title: str, fingerprint: str) -> bytes:
+    from . import exports, figures
+
+    atlas = get_atlas()
+    table = views.conventions(atlas, list(departements), freq)
+    if fmt == "csv":
+        return exports.to_csv(table, ";")
+    return figures.save(figures.timeline_chart(table, title, sources_line(atlas)), fmt)
+
+
+def timeline_section(atlas: Atlas, departements: list[str], name: str) -> None:
+    """« Le programme dans le temps »: PVD conventions per quarter or month (chart, PNG/SVG/CSV), and
+    the communes that joined since the oldest version of the list kept here."""
+    st.subheader("Le programme dans le temps")
+    if not atlas.covers("pvd", departements):
+        st.info("Chronologie indisponible : la liste PVD chargée ne couvre pas ce périmètre.")
+        return
+    freq = st.radio(
+        "Par", ["Q", "M"], horizontal=True, key="chrono_pas", format_func={"Q": "trimestre", "M": "mois"}.get
+    )
+    table = views.conventions(atlas, departements, freq)
+    missing = table.attrs.get("sans_date", 0)
+    title = f"Conventions Petites villes de demain signées — {name}"
+    if table.empty:
+        st.info(f"Aucune date de convention dans la liste chargée ({fr_int(missing)} communes sans date).")
+    else:
+        st.html(columns_html(table, f"Conventions signées par {'trimestre' if freq == 'Q' else 'mois'}"))
+        st.caption(
+            f"{fr_int(int(table['conventions'].sum()))} conventions datées"
+            + (f", {fr_int(missing)} communes sans date dans la liste" if missing else "")
+            + ". "
+            + md(sources_line(atlas))
+        )
+        cols = st.columns(3)
+        for col, fmt, mime in zip(
+            cols, ("png", "svg", "csv"), ("image/png", "image/svg+xml", "text/csv"), strict=True
+        ):
+            col.download_button(
+                f"Chronologie ({fmt.upper()})",
+                _timeline_bytes(tuple(departements), freq, fmt, title, atlas.fingerprint),
+                file_name=f"pvd_conventions_{freq}.{fmt}",
+                mime=mime,
+                key=f"dl_chrono_{fmt}",
+                on_click="ignore",
+            )
+    list_changes_section(atlas, departements, key="chrono")
+
+
+def list_changes_section(
+    atlas: Atlas, departements: list[str] | None, key: str, programme: str = "pvd"
+) -> None:
+    """Two versions of a programme's list compared (the oldest kept and the one in use by default):
+    communes added and removed."""
+    versions = views.list_versions(programme, selection_dir(), EMBEDDED_DIR)
+    if len(versions) < 2:
+        st.caption(
+            "Une seule version de la liste est disponible ici : les entrées et sorties apparaîtront "
+            "après une mise à jour (les versions remplacées sont gardées dans l'historique)."
+        )
+        return
+    labels = [v.label for v in versions]
+    cols = st.columns(2)
+    old = cols[0].selectbox("Version de départ", labels, index=len(labels) - 1, key=f"{key}_avant")
+    new = cols[1].selectbox("Comparée à", labels, index=0, key=f"{key}_apres")
+    paths = {v.label: v.path for v in versions}
+    changes = views.list_changes(atlas, paths[old], paths[new], departements)
+    added = int((changes["changement"] == "ajoutée").sum())
+    st.markdown(
+        f"**{fr_int(added)} communes entrées**, **{fr_int(len(changes) - added)} sorties** "
+        f"entre « {md(old)} » et « {md(new)} »."
+    )
+    st.dataframe(changes, hide_index=True, width="stretch")

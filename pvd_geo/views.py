@@ -502,3 +502,72 @@ def child_location(atlas: Atlas, loc: Location, code: str) -> Location:
         epci = communes.get(code, code)
         return Location(reg=loc.reg, dep=loc.dep, epci=epci if isinstance(epci, str) else None)
     return Location(loc.reg, loc.dep, loc.epci, code)
+
+
+def conventions(atlas: Atlas, departements: list[str], freq: str = "Q") -> pd.DataFrame | None:
+    """PVD conventions signed per period in a scope (None when the PVD list does not cover it)."""
+    from .timeline import conventions_by_period
+
+    if not atlas.covers("pvd", departements) or "pvd" not in atlas.selections:
+        return None
+    rows = atlas.selections["pvd"].kept_rows()
+    deps = atlas.communes.set_index("code")["dep"]
+    inside = rows[rows["code"].map(deps).isin(set(departements))]
+    return conventions_by_period(inside[["code", "date_signature"]], freq)
+
+
+@dataclass(frozen=True)
+class ListVersion:
+    """One version of a programme's list: in use, kept in the history, or the embedded default."""
+
+    label: str
+    path: object  # pathlib.Path
+
+
+def list_versions(programme: str, lists_dir, embedded_dir) -> list[ListVersion]:
+    """The versions of a programme's list that can be compared, newest first."""
+    from pathlib import Path
+
+    from .format import fr_short_date
+    from .sources.selections import history_versions, read_info
+
+    out = []
+    current = Path(lists_dir) / f"{programme}.csv"
+    if current.is_file():
+        out.append(ListVersion(f"en usage ({_version_date(read_info(current), fr_short_date)})", current))
+    for path in reversed(history_versions(lists_dir, programme)):
+        stamp = path.stem.split("-", 1)[1][:15]
+        saved = f"{stamp[6:8]}/{stamp[4:6]}/{stamp[:4]} {stamp[9:11]}:{stamp[11:13]}"
+        out.append(
+            ListVersion(f"remplacée le {saved} ({_version_date(read_info(path), fr_short_date)})", path)
+        )
+    embedded = Path(embedded_dir) / f"{programme}.csv"
+    if embedded.is_file():
+        out.append(ListVersion(f"embarquée ({_version_date(read_info(embedded), fr_short_date)})", embedded))
+    return out
+
+
+def _version_date(info, short) -> str:
+    if info is None:
+        return "date inconnue"
+    return f"liste du {short(info.date)}" if info.date else info.millesime or "date inconnue"
+
+
+def version_codes(atlas: Atlas, path) -> list[str]:
+    """Current commune codes of a list file (merged communes resolved)."""
+    from .selection import join_selection
+    from .sources.anct import read_selection_csv
+
+    return join_selection(read_selection_csv(path), atlas.communes, atlas.rattachees).codes
+
+
+def list_changes(atlas: Atlas, old, new, departements: list[str] | None = None) -> pd.DataFrame:
+    """Communes added and removed between two list files, optionally within some départements."""
+    from .timeline import compare_lists
+
+    com = atlas.communes.set_index("code")
+    table = compare_lists(version_codes(atlas, old), version_codes(atlas, new), com["nom"])
+    table.insert(2, "departement", table["code"].map(com["dep"]).fillna(""))
+    if departements is not None:
+        table = table[table["departement"].isin(set(departements))].reset_index(drop=True)
+    return table

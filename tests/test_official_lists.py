@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from pvd_geo.atlas import load_atlas, read_build
-from pvd_geo.constants import ROOT
+from pvd_geo.constants import EMBEDDED_DIR, ROOT
 
 from .conftest import SHARED_DATA, _Handler
 from .test_app import app_for
@@ -214,3 +214,73 @@ def test_atlas_figures_after_setup(official, built_dir):
     gard = atlas.stats("departement").set_index("code").loc["30"]
     assert (gard["pvd"], gard["couverture_pvd"]) == (21, "oui")
     assert 0 < gard["pvd_avec_ort"] <= gard["pvd"] and gard["ort"] >= gard["pvd_avec_ort"]
+
+
+def test_conventions_per_quarter_and_month_follow_the_list(official, built_dir):
+    from pvd_geo import views
+
+    env, lists, _ = official
+    atlas = load_atlas(built_dir, lists)
+    quarters = views.conventions(atlas, ["30", "32"], "Q")
+    with PVD.open(encoding="utf-8") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["insee_com"][:2] in ("30", "32")]
+    dated = [r["date_signature"] for r in rows if r["date_signature"].strip()]
+    assert int(quarters["conventions"].sum()) == len(dated) and quarters.attrs["sans_date"] == 45 - len(dated)
+    assert quarters["cumul"].is_monotonic_increasing and quarters["cumul"].iloc[-1] == len(dated)
+    q3_2021 = quarters.set_index("periode").loc["T3 2021", "conventions"]
+    assert q3_2021 == sum(d[:7] in ("2021-07", "2021-08", "2021-09") for d in dated)  # Quissac: 20/07/2021
+    months = views.conventions(atlas, ["30", "32"], "M")
+    assert int(months["conventions"].sum()) == len(dated) and len(months) >= len(quarters)
+    assert views.conventions(load_atlas(built_dir, EMBEDDED_DIR), ["34"], "Q") is None  # not covered
+
+
+def test_two_versions_of_a_list_compared(official, built_dir, tmp_path):
+    """The first wave (2021 list) against the current list: who joined, who left."""
+    from pvd_geo import views
+
+    env, lists, _ = official
+    atlas = load_atlas(built_dir, lists)
+    first = SHARED_DATA / "anct_pvd_communes_2021.csv"
+    changes = views.list_changes(atlas, first, PVD)
+    old = set(views.version_codes(atlas, first))
+    new = set(views.version_codes(atlas, PVD))
+    added = changes.loc[changes["changement"] == "ajoutée", "code"]
+    removed = changes.loc[changes["changement"] == "retirée", "code"]
+    assert set(added) == new - old and set(removed) == old - new and len(added) > 0
+    assert len(new) == 1646 and len(old) - len(removed) + len(added) == len(new)
+    gers = views.list_changes(atlas, first, PVD, ["32"])
+    assert set(gers["departement"]) <= {"32"}
+
+
+def test_list_versions_in_the_history_are_offered(official, built_dir, tmp_path):
+    from pvd_geo import views
+
+    env, lists, _ = official
+    versions = views.list_versions("pvd", lists, EMBEDDED_DIR)
+    assert versions[0].label.startswith("en usage (liste du 27/04/2026)")
+    assert versions[-1].label.startswith("embarquée")
+
+
+def test_overview_and_data_page_show_the_programme_in_time(official, built_dir, tmp_path, monkeypatch):
+    import shutil
+
+    env, lists, _ = official
+    mine = tmp_path / "listes"
+    shutil.copytree(lists, mine)
+    (mine / "historique").mkdir(exist_ok=True)
+    shutil.copy(SHARED_DATA / "anct_pvd_communes_2021.csv", mine / "historique" / "pvd-20210301-000000-000000.csv")
+    for key in ("PVD_BUILD_DIR", "PVD_CACHE_DIR"):
+        monkeypatch.setenv(key, env[key])
+    monkeypatch.setenv("PVD_SELECTION_DIR", str(mine))
+    app = _app("dashboard.py", env)
+    app.run()
+    assert not app.exception, app.exception
+    assert "Le programme dans le temps" in [h.value for h in app.subheader]
+    labels = [b.label for b in app.get("download_button")]
+    assert {"Chronologie (PNG)", "Chronologie (SVG)", "Chronologie (CSV)"} <= set(labels)
+    text = " ".join(m.value for m in app.markdown)
+    assert "communes entrées" in text  # the 2021 version in the history against the list in use
+    app = _app("pages/4_Donnees.py", env)
+    app.run()
+    assert not app.exception, app.exception
+    assert any("communes entrées" in m.value for m in app.markdown)
