@@ -43,7 +43,15 @@ A4_LANDSCAPE = (11.69, 8.27)  # inches
 DPI = 200
 HALO = "halo"  # gid of the white copies behind labels
 FORMATS = ("png", "svg", "pdf")
-LEVEL_PREFIX = {"reg": "region", "dep": "departement", "epci": "epci"}
+LEVEL_PREFIX = {"reg": "region", "dep": "departement", "epci": "epci", "fr": "france", "france": "france"}
+# Overseas départements are drawn in their own metric projections (Lambert-93 is for the mainland).
+LOCAL_CRS = {
+    "971": "EPSG:5490",
+    "972": "EPSG:5490",
+    "973": "EPSG:2972",
+    "974": "EPSG:2975",
+    "976": "EPSG:4471",
+}
 LEGEND_LABELS = {
     "pvd": "Commune sélectionnée",
     "epci_pvd": "EPCI contenant au moins une Petite ville de demain",
@@ -56,8 +64,10 @@ plt.rcParams["pdf.fonttype"] = 42
 def parse_territoire(text: str) -> tuple[str, str]:
     """``dep:32`` → (``departement``, ``32``); also ``reg:76``, ``epci:243200458``."""
     prefix, _, code = text.partition(":")
+    if LEVEL_PREFIX.get(prefix) == "france":
+        return "france", ""
     if prefix not in LEVEL_PREFIX or not code:
-        raise ValueError(f"territoire invalide : « {text} » (attendu dep:32, reg:76 ou epci:SIREN)")
+        raise ValueError(f"territoire invalide : « {text} » (attendu dep:32, reg:76, epci:SIREN ou france)")
     return LEVEL_PREFIX[prefix], code.strip().upper()
 
 
@@ -107,10 +117,16 @@ def panel(atlas: Atlas, level: str, code: str, source: gpd.GeoSeries | None = No
             crs=atlas.communes.crs,
         )
         .dropna(subset=["geometry"])
-        .to_crs(CRS_MESURE)
+        .to_crs(_crs_of(set(com["dep"])))
     )
-    outline = gpd.GeoSeries([frame.union_all()], crs=CRS_MESURE)
+    outline = gpd.GeoSeries([frame.union_all()], crs=frame.crs)
     return Panel(level, code, plain(layer.loc[code, "nom"]), frame, outline)
+
+
+def _crs_of(departements: set[str]) -> str:
+    """Lambert-93 on the mainland; an overseas département's own projection."""
+    local = {LOCAL_CRS.get(d) for d in departements}
+    return local.pop() if len(local) == 1 and None not in local else CRS_MESURE
 
 
 def _nice_length(metres: float) -> int:
@@ -287,7 +303,8 @@ def _inset(fig, atlas: Atlas, panels: list[Panel]) -> None:
     ax = fig.add_axes((0.76, 0.56, 0.22, 0.28))
     deps.plot(ax=ax, color="#E4E4E4", edgecolor="white", linewidth=0.3)
     for p in panels:
-        p.outline.plot(ax=ax, color=COLOURS["pvd"])
+        if str(p.outline.crs) == CRS_MESURE:  # overseas panels are not on this locator
+            p.outline.plot(ax=ax, color=COLOURS["pvd"])
     ax.set_aspect("equal")
     ax.set_axis_off()
     ax.set_title("Localisation", fontsize=7, color="#444444")
@@ -339,9 +356,12 @@ def check_coverage(atlas: Atlas, territories: list[tuple[str, str]], programme: 
     from .views import lists_json
 
     for level, code in territories:
-        deps = set(atlas.communes.loc[atlas.communes[LEVEL_COLUMN[level]] == code, "dep"])
-        if deps and not atlas.covers(programme, deps):
+        if level == "france":
+            deps, name = set(atlas.departements["code"]), "France"
+        else:
+            deps = set(atlas.communes.loc[atlas.communes[LEVEL_COLUMN[level]] == code, "dep"])
             name = atlas.layer(level).set_index("code")["nom"].get(code, code)
+        if deps and not atlas.covers(programme, deps):
             note = credits.coverage_note(programme, lists_json(atlas).get(programme))
             raise CoverageError(
                 f"{plain(name)} : {note}, son nombre de communes serait faux. "
@@ -353,6 +373,8 @@ def static_map(atlas: Atlas, territories: list[tuple[str, str]], today: dt.date 
     """The figure for one or several territories (panels at the same scale)."""
     if not territories:
         raise ValueError("aucun territoire demandé")
+    if any(level == "france" for level, _ in territories):
+        return national_map(atlas, today)
     check_coverage(atlas, territories)
     source = atlas.source_geometry("commune")
     panels = [panel(atlas, level, code, source) for level, code in territories]
@@ -375,6 +397,80 @@ def static_map(atlas: Atlas, territories: list[tuple[str, str]], today: dt.date 
         place_labels(ax, [(pt.x, pt.y, n) for pt, n in zip(pts, pvd["nom"], strict=True)])
     _inset(fig, atlas, panels)
     _legend(fig)
+    fig.text(0.02, 0.02, sources_text(atlas, today), fontsize=6.5, color="#444444", wrap=True)
+    return fig
+
+
+RAMP = ["#FFFFFF", "#FDE5D2", "#F9C49E", "#F09A62", "#E0702F", "#C24E0C"]
+
+
+def _classes(top: int) -> list[tuple[int, int]]:
+    """Count classes of the national map (as many as the colour ramp allows), 0 first."""
+    steps = len(RAMP) - 1
+    edges = sorted({0, *[max(1, math.ceil(top * k / steps)) for k in range(1, steps + 1)]})
+    return [(0, 0)] + [(lo + 1 if lo else 1, hi) for lo, hi in zip(edges, edges[1:], strict=False)]
+
+
+def national_map(atlas: Atlas, today: dt.date | None = None):
+    """France: départements shaded by their number of PVD, PVD communes as dots, and the overseas
+    départements in insets at their own scale (as the ANCT's national maps)."""
+    from .insets import OVERSEAS
+
+    check_coverage(atlas, [("france", "")])
+    stats = atlas.stats("departement").set_index("code")
+    deps = atlas.departements.set_geometry("geometry_national").assign(
+        pvd=lambda d: d["code"].map(stats["pvd"])
+    )
+    classes = _classes(int(deps["pvd"].max()))
+    deps["couleur"] = [next(RAMP[i] for i, (lo, hi) in enumerate(classes) if v <= hi) for v in deps["pvd"]]
+    pvd = atlas.communes[atlas.communes["pvd"]].set_geometry("geometry_departement")
+    dots = gpd.GeoDataFrame(
+        {"dep": pvd["dep"].to_numpy()}, geometry=pvd.representative_point().to_numpy(), crs=pvd.crs
+    )
+    fig = plt.figure(figsize=A4_LANDSCAPE, dpi=DPI)
+    total = int(stats["pvd"].sum())
+    fig.text(0.02, 0.955, "Déploiement du programme Petites villes de demain", fontsize=16, fontweight="bold")
+    fig.text(0.02, 0.915, f"France — {total:,} communes sélectionnées".replace(",", "\u202f"), fontsize=12)
+    main = deps[~deps["code"].isin(list(OVERSEAS))].to_crs(CRS_MESURE)
+    ax = fig.add_axes((0.17, 0.07, 0.52, 0.8))
+    main.plot(ax=ax, color=main["couleur"], edgecolor="#8A8A8A", linewidth=0.4)
+    inside = dots[~dots["dep"].isin(list(OVERSEAS))].to_crs(CRS_MESURE)
+    ax.scatter(inside.geometry.x, inside.geometry.y, s=1.6, color="#5A1E00", linewidths=0, zorder=3)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    xlim, ylim = ax.get_xlim(), ax.get_ylim()
+    _scale_bar(ax, xlim, ylim)
+    _north_arrow(ax, xlim, ylim)
+    for k, code in enumerate(c for c in OVERSEAS if c in set(deps["code"])):
+        crs = LOCAL_CRS[code]
+        box = fig.add_axes((0.02, 0.74 - k * 0.16, 0.14, 0.14))
+        one = deps[deps["code"] == code].to_crs(crs)
+        one.plot(ax=box, color=one["couleur"], edgecolor="#8A8A8A", linewidth=0.4)
+        here = dots[dots["dep"] == code].to_crs(crs)
+        box.scatter(here.geometry.x, here.geometry.y, s=4, color="#5A1E00", linewidths=0, zorder=3)
+        box.set_aspect("equal")
+        box.set_xticks([]), box.set_yticks([])
+        box.set_xlabel(""), box.set_ylabel("")
+        for spine in box.spines.values():
+            spine.set_edgecolor("#AAAAAA")
+        count = int(stats.loc[code, "pvd"])
+        box.set_title(f"{plain(OVERSEAS[code][0])} — {count}", fontsize=7, loc="left")
+    handles = [
+        Patch(
+            facecolor=RAMP[i],
+            edgecolor="#8A8A8A",
+            label="aucune" if hi == 0 else f"{lo} à {hi}" if lo != hi else f"{lo}",
+        )
+        for i, (lo, hi) in enumerate(classes)
+    ]
+    handles.append(
+        plt.Line2D(
+            [], [], marker="o", linestyle="", markersize=3, color="#5A1E00", label="Commune sélectionnée"
+        )
+    )
+    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.71, 0.85), fontsize=7, frameon=False,
+               title="Communes PVD par département", title_fontsize=9, alignment="left")  # fmt: skip
+    fig.text(0.71, 0.40, "Outre-mer en cartouches,\nà des échelles différentes.", fontsize=7, color="#444444")
     fig.text(0.02, 0.02, sources_text(atlas, today), fontsize=6.5, color="#444444", wrap=True)
     return fig
 

@@ -24,8 +24,6 @@ from pathlib import Path
 from .constants import cache_dir
 
 MAX_FILES = 200  # ≈ 300 KB each for a département view
-# The modules whose code shapes a map: a change in any of them invalidates the stored maps.
-CODE_FILES = ("maps.py", "views.py", "mapcache.py", "format.py", "stats.py", "summary.py")
 
 
 @dataclass(frozen=True)
@@ -55,10 +53,12 @@ class PreparedMap:
 
 @lru_cache(maxsize=1)
 def code_version() -> str:
+    """A hash of every module of the package (names and contents): any change of the code that
+    draws, counts or labels a map gives new keys, so no stored map outlives its code."""
     here = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for name in CODE_FILES:
-        digest.update((here / name).read_bytes())
+    for path in sorted(here.rglob("*.py")):
+        digest.update(str(path.relative_to(here)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -28,6 +28,7 @@ COLOURS = {
     "departement": "#1A1A1A",
 }
 # Other named selections: dashed outlines in these colours (Okabe–Ito), one per programme.
+ORT_COLOUR = "#1a1a1a"  # the ORT overlay: a dark dotted outline (shape, not colour, tells it)
 EXTRA_COLOURS = ["#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#000000"]
 LEGEND = [
     ("pvd", "Commune sélectionnée (Petites villes de demain)", "square"),
@@ -211,16 +212,23 @@ _CSS = (
     ".pvd-sources{font-size:10px;max-width:420px}"
     ".foliumtooltip td{white-space:pre;font:13px/1.4 sans-serif}"
     ".foliumtooltip td::first-line{font-weight:700}"
+    ".leaflet-tooltip.pvd-inset{font:600 10px sans-serif;color:#444;background:none;border:0;box-shadow:none;"
+    "padding:0}.leaflet-tooltip.pvd-inset:before{display:none}"
     ".pvd-label{font:600 11px sans-serif;color:#222;white-space:nowrap;"
     "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff}</style>"
 )
 
 
-def legend_html(title: str, programmes: list[str] | None = None) -> str:
+def legend_html(title: str, programmes: list[str] | None = None, ort: bool = False) -> str:
     items = "".join(
         f'<div><i class="{shape}" style="background:{COLOURS[key]}"></i>{text(label)}</div>'
         for key, label, shape in LEGEND
     )
+    if ort:
+        items += (
+            f'<div><i style="background:none;border:2px dotted {ORT_COLOUR}"></i>'
+            "ORT signée (contour pointillé)</div>"
+        )
     items += "".join(
         f'<div><i style="background:none;border:2px dashed {colour}"></i>Programme « {text(name)} »</div>'
         for colour, name in zip(EXTRA_COLOURS, programmes or [], strict=False)
@@ -275,8 +283,8 @@ def base_map(
             "&STYLE=normal&TILEMATRIXSET=PM&FORMAT=image/png&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}",
             attr="© IGN Plan",
         ).add_to(fmap)
-    if zoom is None:
-        fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+    if zoom is None:  # room above and below for the legend and the sources box
+        fmap.fit_bounds([[miny, minx], [maxy, maxx]], padding_top_left=(8, 40), padding_bottom_right=(8, 64))
     return fmap
 
 
@@ -298,8 +306,11 @@ def communes_map(
     bounds: tuple[float, float, float, float] | None = None,
     zoom: float | None = None,
     programmes: list[str] | None = None,
+    ort: bool = False,
 ) -> folium.Map:
     """Commune polygons of a scope with PVD/ACV styles, EPCI shading and outlines, labels, legend.
+
+    ``ort``: communes with a signed ORT outlined with a dotted line (an overlay, off by default).
 
     ``programmes``: other named lists (boolean columns of ``communes``), drawn as coloured dashed
     outlines, each with its own colour and legend entry.
@@ -337,7 +348,16 @@ def communes_map(
         props = {"t": [tips[i] for i in np.flatnonzero(mask.to_numpy())], "c": part["code"].tolist()}
         style = {"fillColor": fill, "fillOpacity": opacity, "color": COLOURS["commune"], "weight": 0.6}
         _layer(feature_collection(part, geom, props), key, style, tooltip=True).add_to(fmap)
-    extra = [p for p in (programmes or []) if p in communes.columns and p not in ("pvd", "acv")]
+    if ort and "ort" in communes.columns:
+        part = communes[communes["ort"].to_numpy(dtype=bool)]
+        if len(part):  # outline and hatching: ORT is told apart without colour
+            _layer(
+                feature_collection(part, geom, {}),
+                "ORT signée",
+                {"fill": False, "color": ORT_COLOUR, "weight": 2.4, "dashArray": "2 3"},
+                interactive=False,
+            ).add_to(fmap)
+    extra = [p for p in (programmes or []) if p in communes.columns and p not in ("pvd", "acv", "ort")]
     for colour, name in zip(EXTRA_COLOURS, extra, strict=False):
         part = communes[communes[name].to_numpy(dtype=bool)]
         if len(part):
@@ -374,7 +394,7 @@ def communes_map(
     pvd = communes[communes["pvd"]]
     points = [(p.x, p.y, n) for p, n in zip(pvd[geom].representative_point(), pvd["nom"])]
     Labels(points, at_fit=zoom is None and communes["dep"].nunique() <= 1).add_to(fmap)
-    HtmlControl(legend_html(title, extra), "topright", "pvd-legend").add_to(fmap)
+    HtmlControl(legend_html(title, extra, ort=ort), "topright", "pvd-legend").add_to(fmap)
     _sources_control(fmap, sources)
     MapTools().add_to(fmap)
     return fmap
@@ -401,8 +421,11 @@ def territories_map(
     level_label: str,
     tiles: str | None = None,
     bounds: tuple[float, float, float, float] | None = None,
+    insets: list | None = None,
 ) -> folium.Map:
-    """Territories (régions or départements) shaded by PVD count, PVD communes as points."""
+    """Territories (régions or départements) shaded by PVD count, PVD communes as points.
+
+    ``insets``: (name, box) of the overseas départements drawn in insets: a frame and a name each."""
     fmap = base_map(bounds or tuple(territories[geometry].total_bounds), assets, tiles)
     known = territories["pvd"].notna().to_numpy()  # NA: the loaded list does not cover it
     top = int(territories.loc[known, "pvd"].max()) if known.any() else 0
@@ -429,11 +452,25 @@ def territories_map(
             style,
             tooltip=True,
         ).add_to(fmap)
+    for name, box in insets or []:
+        minx, miny, maxx, maxy = box.bounds
+        folium.Rectangle(
+            [[miny, minx], [maxy, maxx]], color="#777777", weight=1, fill=False, interactive=False
+        ).add_to(fmap)
+        folium.CircleMarker(  # the name above the box's corner, as a permanent tooltip (no icon to load)
+            [maxy, minx],
+            radius=0,
+            opacity=0,
+            interactive=False,
+            tooltip=folium.Tooltip(
+                text(name), permanent=True, direction="right", offset=(-4, -7), class_name="pvd-inset"
+            ),
+        ).add_to(fmap)
     if len(pvd_points):  # one GeoJSON layer of points: a few dozen bytes a commune
         folium.GeoJson(
             feature_collection(pvd_points, pvd_points.geometry.name, {}),
             marker=folium.CircleMarker(
-                radius=2.5, weight=0, fill=True, fill_color="#5A1E00", fill_opacity=0.9
+                radius=2.5 if not insets else 1.8, weight=0, fill=True, fill_color="#5A1E00", fill_opacity=0.9
             ),
             interactive=False,
             control=False,
@@ -442,6 +479,7 @@ def territories_map(
         f"{_CSS}<b>{text(title)}</b><div>Couleur : nombre de communes PVD par "
         f"{text(level_label)} (max. {top})</div>"
         '<div><i class="circle" style="background:#5A1E00"></i>Commune PVD</div>'
+        + ("<div>Outre-mer en cartouches (échelles différentes)</div>" if insets else "")
         + (
             f'<div><i style="background:{UNCOVERED};border:1px dashed #9a9a9a"></i>'
             "Hors de la liste chargée (inconnu)</div>"

@@ -190,8 +190,14 @@ TILES = {"Sans fond (hors ligne)": None, "OpenStreetMap (en ligne)": "osm", "IGN
 
 
 def tiles_selector() -> None:
-    """Background selector in the sidebar (once per page): none by default, works offline."""
+    """Background selector in the sidebar (once per page): none by default, works offline; and the
+    ORT overlay (off by default)."""
     st.sidebar.radio("Fond de carte", list(TILES), key="fond")
+    st.sidebar.toggle("Contours des ORT signées", key="ort", help="Communes couvertes par une ORT signée")
+
+
+def ort_choice() -> bool:
+    return bool(st.session_state.get("ort", False))
 
 
 def tiles_choice() -> str | None:
@@ -206,6 +212,7 @@ def _communes_map(
     title: str,
     fingerprint: str,
     zoom: float | None = None,
+    ort: bool = False,
 ):
     assets = map_assets()
 
@@ -227,10 +234,11 @@ def _communes_map(
                 zoom=zoom,
                 bounds=sc.bounds,
                 programmes=list(atlas.selections),
+                ort=ort,
             )
         )
 
-    params = {"deps": departements, "epci": epci, "tiles": tiles, "title": title, "zoom": zoom}
+    params = {"deps": departements, "epci": epci, "tiles": tiles, "title": title, "zoom": zoom, "ort": ort}
     return _stored(fingerprint, "communes", {**params, "assets": assets.leaflet_js}, make)
 
 
@@ -252,6 +260,13 @@ def _territories_map(level: str, region: str | None, tiles: str | None, title: s
         if region:
             com = com[com["reg"] == region]
         points = com.set_geometry("geometry_departement").representative_point().to_frame("geometry")
+        found = [] if region else views.national_insets(atlas)  # France: overseas in insets
+        if found:
+            layer = views.with_insets(layer, geometry, level, found)
+            points = views.with_insets(
+                points.assign(code=com["code"].to_numpy()), "geometry", "commune", found
+            )
+        bounds = tuple(layer[geometry].total_bounds) if found else views.main_bounds(layer, geometry)
         return maps.prepare(
             maps.territories_map(
                 layer,
@@ -262,12 +277,19 @@ def _territories_map(level: str, region: str | None, tiles: str | None, title: s
                 sources=sources_line(atlas),
                 level_label=LEVEL_LABEL[level],
                 tiles=tiles,
-                bounds=views.main_bounds(layer, geometry),
+                bounds=bounds,
+                insets=insets_frames(found),
             )
         )
 
     params = {"level": level, "region": region, "tiles": tiles, "title": title}
     return _stored(fingerprint, "territoires", {**params, "assets": assets.leaflet_js}, make)
+
+
+def insets_frames(found) -> list:
+    from .insets import frames
+
+    return frames(found)
 
 
 def _stored(fingerprint: str, kind: str, params: dict, make) -> mapcache.PreparedMap:
@@ -348,7 +370,9 @@ def show_map(prepared: mapcache.PreparedMap, key: str, height: int = 620) -> tup
 def communes_map(source, departements: list[str], epci: str | None, title: str, key: str):
     """Communes map of a scope of the data ``source`` (the atlas or a catalogue); returns the code
     of a clicked commune."""
-    fmap = _communes_map(tuple(departements), epci, tiles_choice(), title, source.fingerprint)
+    fmap = _communes_map(
+        tuple(departements), epci, tiles_choice(), title, source.fingerprint, ort=ort_choice()
+    )
     point = show_map(fmap, key)
     return views.locate(get_atlas(), "commune", *point) if point else None
 
@@ -363,7 +387,9 @@ def comparison_map(
 
     zoom = maps.common_zoom([views.scope(atlas, *s).bounds for s in scopes.values()], width, 440)
     deps, epci = scopes[(level, code)]
-    fmap = _communes_map(tuple(deps), epci, tiles_choice(), title, atlas.fingerprint, zoom=zoom)
+    fmap = _communes_map(
+        tuple(deps), epci, tiles_choice(), title, atlas.fingerprint, zoom=zoom, ort=ort_choice()
+    )
     show_map(fmap, key, height=480)
 
 
@@ -387,7 +413,7 @@ def territories_map(source, level: str, region: str | None, title: str, key: str
     the code of a clicked territory."""
     fmap = _territories_map(level, region, tiles_choice(), title, source.fingerprint)
     point = show_map(fmap, key)
-    return views.locate(get_atlas(), level, *point) if point else None
+    return views.locate(get_atlas(), level, *point, national=region is None) if point else None
 
 
 def current_location(atlas: Atlas) -> views.Location:

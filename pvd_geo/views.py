@@ -8,7 +8,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from . import credits
+from . import credits, insets
 from .atlas import Atlas
 from .codes import cle_recherche
 from .constants import LEVEL_COLUMN, PROGRAMMES, SIMPLIFY_TOLERANCE
@@ -207,15 +207,37 @@ def comparison_scope(atlas: Atlas, level: str, code: str) -> tuple[list[str], st
 
 
 def main_bounds(layer: gpd.GeoDataFrame, geometry: str) -> tuple[float, float, float, float]:
-    """Bounds of metropolitan France when the layer has it (overseas lie outside the frame)."""
+    """Bounds of metropolitan France when the layer has it (overseas lie outside the frame).
+
+    Overseas are the départements 97x and, in the régions layer (no ``reg`` column), the régions
+    01–06: the départements 01–06 (Ain … Alpes-Maritimes) are metropolitan."""
     code = layer["code"].astype(str)
-    overseas = code.str.startswith("97") | (code.str.len() == 2) & code.isin(["01", "02", "03", "04", "06"])
+    overseas = code.str.startswith("97")
+    if "reg" not in layer.columns:
+        overseas |= code.isin(list(insets.OVERSEAS_REGIONS))
     shown = layer[~overseas] if (~overseas).any() else layer
     return tuple(shown[geometry].total_bounds)
 
 
-def locate(atlas: Atlas, level: str, lat: float, lng: float) -> str | None:
-    """Code of the territory of ``level`` (commune, epci, departement, region) under a point."""
+def national_insets(atlas: Atlas) -> list[insets.Inset]:
+    """The insets of the overseas départements for national maps (from their real bounds)."""
+    deps = atlas.departements.set_index("code")["geometry_national"]
+    return insets.make_insets({c: tuple(deps[c].bounds) for c in insets.OVERSEAS if c in deps.index})
+
+
+def with_insets(
+    layer: gpd.GeoDataFrame, geometry: str, level: str, found: list[insets.Inset]
+) -> gpd.GeoDataFrame:
+    """A layer of ``level`` whose overseas territories are moved into their insets (national maps)."""
+    moved = insets.move(layer[geometry].to_numpy(), layer["code"].astype(str).tolist(), level, found)
+    return layer.assign(**{geometry: gpd.GeoSeries(moved, index=layer.index, crs=layer.crs)})
+
+
+def locate(atlas: Atlas, level: str, lat: float, lng: float, national: bool = False) -> str | None:
+    """Code of the territory of ``level`` (commune, epci, departement, region) under a point; on a
+    national map (``national``), a point in an overseas inset is taken back to its real place."""
+    if national:
+        lat, lng = insets.to_real(lat, lng, national_insets(atlas))
     layer = atlas.layer(level)
     point = shapely.Point(lng, lat)
     hits = layer.sindex.query(point, predicate="intersects")

@@ -268,7 +268,9 @@ def test_overview_and_data_page_show_the_programme_in_time(official, built_dir, 
     mine = tmp_path / "listes"
     shutil.copytree(lists, mine)
     (mine / "historique").mkdir(exist_ok=True)
-    shutil.copy(SHARED_DATA / "anct_pvd_communes_2021.csv", mine / "historique" / "pvd-20210301-000000-000000.csv")
+    shutil.copy(
+        SHARED_DATA / "anct_pvd_communes_2021.csv", mine / "historique" / "pvd-20210301-000000-000000.csv"
+    )
     for key in ("PVD_BUILD_DIR", "PVD_CACHE_DIR"):
         monkeypatch.setenv(key, env[key])
     monkeypatch.setenv("PVD_SELECTION_DIR", str(mine))
@@ -284,3 +286,54 @@ def test_overview_and_data_page_show_the_programme_in_time(official, built_dir, 
     app.run()
     assert not app.exception, app.exception
     assert any("communes entrées" in m.value for m in app.markdown)
+
+
+def test_ort_overlay_is_off_by_default_and_drawn_as_an_outline(official, built_dir):
+    from pvd_geo import maps, views
+
+    env, lists, _ = official
+    atlas = load_atlas(built_dir, lists)
+    sc = views.scope(atlas, ["30"])
+
+    def page(**kwargs) -> str:
+        fmap = maps.communes_map(
+            sc.communes, sc.epci, sc.departements, sc.background, maps.MapAssets("a.js", "a.css"),
+            title="t", sources="s", population_label="p", programmes=list(atlas.selections), **kwargs,
+        )  # fmt: skip
+        return fmap.get_root().render().replace("\\u00e9", "é")
+
+    off, on = page(), page(ort=True)
+    assert "ORT signée" not in off and "ORT signée" in on
+    assert f'"color": "{maps.ORT_COLOUR}", "dashArray": "2 3"' in on
+    assert on.count('"c": "30210"') == off.count('"c": "30210"')  # the overlay adds no clickable copy
+
+
+def test_press_map_of_france_with_insets_and_dated_sources(official, tmp_path):
+    env, _, _ = official
+    out_file = tmp_path / "france.svg"
+    out = run("map", "--territoire", "france", "--out", str(out_file), env=env)
+    assert out.returncode == 0, out.stderr
+    svg = out_file.read_text(encoding="utf-8")
+    assert "France — 1\u202f646 communes sélectionnées" in svg
+    for name, count in (
+        ("Guadeloupe", 7),
+        ("Martinique", 10),
+        ("Guyane", 4),
+        ("La Réunion", 11),
+        ("Mayotte", 3),
+    ):
+        assert f"{name} — {count}" in svg  # the insets, with the file's counts (35 in all)
+    assert "ANCT, liste PVD du 27/04/2026" in svg and "Outre-mer en cartouches" in svg
+    # an overseas département has its own press map, like any other
+    reunion = tmp_path / "reunion.svg"
+    assert run("map", "--territoire", "dep:974", "--out", str(reunion), env=env).returncode == 0
+    assert "La Réunion (974) — 11 communes sélectionnées" in reunion.read_text(encoding="utf-8")
+
+
+def test_press_map_of_a_region_refused_on_a_partial_list(build_env, tmp_path):
+    for territory in ("reg:76", "france", "dep:34"):
+        out = run("map", "--territoire", territory, "--out", str(tmp_path / "x.png"), env=build_env)
+        assert (
+            out.returncode == 2 and "Gard et Gers seulement" in out.stderr and "Traceback" not in out.stderr
+        )
+        assert not (tmp_path / "x.png").exists()
