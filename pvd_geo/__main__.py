@@ -258,7 +258,8 @@ def cmd_setup_lists(args: argparse.Namespace, built) -> int:
     from .format import fr_short_date
     from .update import UpdateRefused, outcome, update_selection
 
-    done, failed = [], []
+    done: list[str] = []
+    failed: dict[str, list[str]] = {}
     for programme in ("pvd", "acv", "ort"):
         try:
             got = update_selection(
@@ -270,17 +271,18 @@ def cmd_setup_lists(args: argparse.Namespace, built) -> int:
                 timeout=SETUP_TIMEOUT,
             )
         except (UpdateRefused, ValueError) as exc:
-            failed.append(f"{programme.upper()} ({str(exc)[:120]})")
+            reason = str(exc).split(" : http")[0][:160]  # the address is in the README, not needed here
+            failed.setdefault(reason, []).append(programme.upper())
             continue
         date = fr_short_date(got.info.date) if got.info else None
         done.append(f"{programme.upper()} {outcome(got.result)}" + (f" du {date}" if date else ""))
     if done:
         print("Listes officielles téléchargées : " + ", ".join(done) + " (détail : python -m pvd_geo check).")
     if failed:
+        reasons = " ; ".join(f"{', '.join(names)} : {reason}" for reason, names in failed.items())
         print(
-            "Listes officielles non téléchargées : "
-            + " ; ".join(failed)
-            + " — les listes déjà en usage restent (par défaut : Gard et Gers)."
+            f"Listes officielles non téléchargées ({reasons}) — l'atlas garde les listes déjà en usage "
+            "(par défaut : Gard et Gers)."
         )
     return 0
 
