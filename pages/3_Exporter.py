@@ -26,6 +26,8 @@ fmt = st.radio(
     format_func={"png": "PNG (200 dpi)", "svg": "SVG (texte modifiable)", "pdf": "PDF A4 paysage"}.get,
 )
 ui.download_static_map(atlas, pairs, fmt)
+st.markdown("**France entière** : départements selon leur nombre de PVD, outre-mer en cartouches.")
+ui.download_static_map(atlas, (("france", ""),), fmt)
 
 st.subheader("Graphique")
 level = st.radio(

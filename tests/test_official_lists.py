@@ -337,3 +337,11 @@ def test_press_map_of_a_region_refused_on_a_partial_list(build_env, tmp_path):
             out.returncode == 2 and "Gard et Gers seulement" in out.stderr and "Traceback" not in out.stderr
         )
         assert not (tmp_path / "x.png").exists()
+
+
+def test_export_page_offers_the_national_map_with_the_national_lists(official_env):
+    app = _app("pages/3_Exporter.py", official_env)
+    app.run()
+    assert not app.exception, app.exception
+    assert not app.warning  # Gard + Gers and France are covered by the national lists
+    assert len([b for b in app.button if b.label == "Préparer la carte"]) == 2
