@@ -87,3 +87,42 @@ def test_overseas_departement_view_works_like_any_other(build_env):
     assert "La Réunion (974)" in app.title[0].value
     assert "Gard et Gers seulement" in " ".join(w.value for w in app.warning)
     assert "Sources" in _text(app)
+
+
+def test_ort_table_keeps_signed_rows_only_and_strips_the_departement_prefix():
+    from pvd_geo.sources.anct import read_selection_bytes
+
+    table = (
+        "Commune;Code commune;EPCI;Signée ?;Si signée, date de signature;Date prévisionnelle\n"
+        "30 - Quissac;30210;CC du Piémont Cévenol;Signée;2023-09-26;\n"
+        "30 - Sauve;30311;CC du Piémont Cévenol;Non signée;;2027-01-01\n"
+        "32 - ;32208;;Signée;26/09/2023;\n"
+    )
+    rows = read_selection_bytes(table.encode("utf-8"))
+    assert rows["code_fichier"].tolist() == ["30210", "32208"] and rows.attrs["non_signees"] == 1
+    assert rows["nom_fichier"].tolist() == ["Quissac", ""]
+    assert rows["date_signature"].tolist() == ["2023-09-26", "26/09/2023"]
+
+
+def test_a_national_pvd_list_leaves_the_acv_figures_where_the_acv_list_stops(tmp_path, build_env):
+    """After a national PVD import, the embedded ACV list still covers the Gard and the Gers only:
+    « ACV : 0 » in Bretagne would be false."""
+    import csv
+    import io
+
+    from .conftest import SHARED_DATA
+    from .test_cli import run
+
+    env = {**build_env, "PVD_SELECTION_DIR": str(tmp_path / "listes")}
+    national = SHARED_DATA / "current" / "anct_pvd_communes_2026.csv"
+    out = run("import-selection", str(national), "--couverture", "nationale", "--yes", env=env)
+    assert out.returncode == 0, out.stderr
+    rows = {
+        r["code"]: r
+        for r in csv.DictReader(
+            io.StringIO(run("stats", "--by", "region", "--format", "csv", env=env).stdout)
+        )
+    }
+    bretagne = rows["53"]
+    assert int(bretagne["pvd"]) > 0 and bretagne["couverture_pvd"] == "oui"
+    assert bretagne["acv"] == "" and bretagne["couverture_acv"] == "non"
