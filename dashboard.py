@@ -71,7 +71,7 @@ level = st.radio(
     key="niveau",
     format_func={"departement": "Département", "epci": "EPCI", "region": "Région"}.get,
 )
-table = ui.views.counts(atlas, level, deps)
+table = ui.with_own_counts(atlas, ui.views.counts(atlas, level, deps), level)
 ui.stats_table(table)
 ui.bar_chart(table)
 ui.timeline_section(atlas, deps, name)

@@ -23,9 +23,14 @@ ui.list_changes_section(atlas, None, key="versions", programme=programme)
 st.subheader("Sources et millésimes")
 ui.sources_table(atlas)
 
-st.subheader("Mettre à jour depuis data.gouv.fr")
-ui.update_form()
+st.subheader("Ma liste (dans cette session seulement)")
+ui.own_list_form(atlas)
 
-st.subheader("Importer une liste (CSV)")
-ui.import_form(atlas)
+st.subheader("Administration des listes partagées")
+writer = ui.admin_section()
+if writer is not None:
+    st.subheader("Mettre à jour depuis data.gouv.fr")
+    ui.update_form(writer)
+    st.subheader("Importer une liste partagée (CSV)")
+    ui.import_form(atlas, writer)
 ui.page_footer(atlas)

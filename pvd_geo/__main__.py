@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
 from .atlas import BuildCorrupt, BuildMissing, load_atlas
+from .auth import operator
 from .constants import LEVEL_LABEL, build_dir, cache_dir, selection_dir
 from .format import format_table
 from .selection import REJECTED, RESOLVED
@@ -205,13 +207,24 @@ def cmd_import(args: argparse.Namespace) -> int:
     if kept.empty:
         print("Aucune ligne valide : rien n'est enregistré.", file=sys.stderr)
         return 1
+    from .constants import MIN_KEPT_SHARE
+    from .update import current_size
+
+    current = current_size(_lists(args), args.programme)
+    if current and len(kept) < MIN_KEPT_SHARE * current and not args.force:
+        print(
+            f"La liste importée n'a que {len(kept)} communes valides contre {current} dans la liste en "
+            f"usage : rien n'est enregistré (relancez avec --force si c'est voulu).",
+            file=sys.stderr,
+        )
+        return 1
     info = import_info(args, kept, built["communes"])
     print(f"Couverture : {'France entière' if info.couverture is None else ', '.join(info.couverture)}")
     question = f"Remplacer la liste « {args.programme} » ({target}) par ces {len(kept)} communes ?"
     if not args.yes and not _confirm(question):
         print("Rien n'est enregistré.")
         return 1
-    written, history = save_selection(kept, args.programme, _lists(args), info)
+    written, history = save_selection(kept, args.programme, _lists(args), info, writer=operator())
     print(f"Liste enregistrée : {written} ({len(kept)} communes)")
     if history:
         print(f"Liste précédente conservée : {history}")
@@ -269,6 +282,7 @@ def cmd_setup_lists(args: argparse.Namespace, built) -> int:
                 built["communes"],
                 built["rattachees"],
                 timeout=SETUP_TIMEOUT,
+                writer=operator(),
             )
         except (UpdateRefused, ValueError) as exc:
             reason = str(exc).split(" : http")[0][:160]  # the address is in the README, not needed here
@@ -308,6 +322,7 @@ def cmd_update(args: argparse.Namespace) -> int:
                 built["communes"],
                 built["rattachees"],
                 progress=_download_progress,
+                writer=operator(),
             )
         except UpdateRefused as exc:
             sys.stderr.write("\n")
@@ -327,6 +342,12 @@ def cmd_update(args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m pvd_geo", description="Atlas PVD : données et statistiques")
     p.add_argument("--build", type=Path, default=None, help="dossier des données construites")
+    p.add_argument(
+        "--allow-local",
+        action="store_true",
+        help="autoriser les téléchargements depuis une adresse locale ou privée et en http "
+        "(tests, miroir interne ; équivaut à PVD_ALLOW_LOCAL=1)",
+    )
     p.add_argument(
         "--selections",
         default=None,
@@ -365,6 +386,9 @@ def parser() -> argparse.ArgumentParser:
         "par défaut ceux où elle a des communes (nationale au-delà de la moitié des départements)",
     )
     i.add_argument("--date", help="date de la liste (AAAA-MM-JJ), citée dans les sources des cartes")
+    i.add_argument(
+        "--force", action="store_true", help="accepter une liste qui a perdu plus de la moitié des communes"
+    )
     i.set_defaults(func=cmd_import)
     u = sub.add_parser("update", help="mettre à jour les listes officielles (data.gouv.fr)")
     u.add_argument("--programme", choices=["pvd", "acv", "ort", "all"], default="all")
@@ -385,6 +409,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.allow_local:
+        os.environ["PVD_ALLOW_LOCAL"] = "1"
     try:
         return args.func(args)
     except (BuildMissing, BuildCorrupt, SourceError, SelectionFileError, ValueError) as exc:

@@ -14,14 +14,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
-import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from .constants import cache_dir
+from .files import atomic_write
 
 MAX_FILES = 200  # ≈ 300 KB each for a département view
 
@@ -99,12 +98,8 @@ def save_data(key: str, data: dict) -> None:
     """Store a JSON object atomically (temporary file, then rename); a read-only disk is not an error."""
     directory = folder()
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".carte-", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, ensure_ascii=False)
-        os.chmod(tmp, 0o644)  # readable by every replica of the app
-        os.replace(tmp, directory / f"{key}.json")
+        # readable by every replica of the app (mode 0644)
+        atomic_write(directory / f"{key}.json", json.dumps(data, ensure_ascii=False).encode("utf-8"))
         prune(directory)
     except OSError:
         return
@@ -113,7 +108,7 @@ def save_data(key: str, data: dict) -> None:
 def prune(directory: Path, keep: int = MAX_FILES) -> None:
     """Remove the oldest stored maps beyond ``keep`` and temporary files left by a killed process."""
     files = sorted(directory.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
-    stale = [p for p in directory.glob(".carte-*.tmp") if time.time() - p.stat().st_mtime > 600]
+    stale = [p for p in directory.glob(".*.tmp") if time.time() - p.stat().st_mtime > 600]
     for path in files[keep:] + stale:
         with contextlib.suppress(OSError):  # removed by another replica meanwhile
             path.unlink()

@@ -112,8 +112,16 @@ def update_selection(
     rattachees: pd.DataFrame,
     progress=None,
     timeout: float = 30.0,
+    *,
+    writer: object,
 ) -> UpdateResult:
-    """Download, validate against the communes, check it did not shrink, then save with history."""
+    """Download, validate against the communes, check it did not shrink, then save with history.
+
+    ``writer``: the operator's or an administrator's right (:mod:`pvd_geo.auth`), checked before
+    anything is downloaded."""
+    from .auth import require
+
+    require(writer)
     programme_file(directory, programme)
     rows, source, date = fetch_rows(url, progress, timeout)
     result = join_selection(rows, communes, rattachees, programme)
@@ -135,5 +143,5 @@ def update_selection(
         origine="officielle",
         rapport=result.notable_rows(),
     )
-    written, history = save_selection(kept, programme, directory, info)
+    written, history = save_selection(kept, programme, directory, info, writer=writer)
     return UpdateResult(result, written, history, source, info)

@@ -593,3 +593,20 @@ def list_changes(atlas: Atlas, old, new, departements: list[str] | None = None) 
     if departements is not None:
         table = table[table["departement"].isin(set(departements))].reset_index(drop=True)
     return table
+
+
+def own_counts(atlas: Atlas, table: pd.DataFrame, level: str, own: tuple, label) -> pd.DataFrame:
+    """``table`` (stats of ``level``) with a count column per own list ((name, codes), ...): NA for a
+    territory outside the départements the list covers (inferred as for an import)."""
+    from .coverage import commune_covered, infer_coverage
+
+    com = atlas.communes
+    key = LEVEL_COLUMN[level]
+    out = table.copy()
+    for name, codes in own:
+        mine = com["code"].isin(set(codes))
+        cover = infer_coverage(set(com.loc[mine, "dep"]), set(atlas.departements["code"]))
+        covered = pd.Series(commune_covered(com["dep"], cover), index=com.index).groupby(com[key]).min()
+        counts = mine.groupby(com[key]).sum().astype("Int64").where(covered)
+        out[label(name)] = out["code"].map(counts)
+    return out

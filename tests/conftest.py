@@ -15,6 +15,9 @@ from pvd_geo.build import build
 from pvd_geo.constants import EMBEDDED_DIR
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+# The tests serve their files from 127.0.0.1: the operators' switch that lets downloads reach a
+# local server (the URL guard's own tests turn it off).
+os.environ["PVD_ALLOW_LOCAL"] = "1"
 
 
 @pytest.fixture

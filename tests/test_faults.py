@@ -38,13 +38,13 @@ def stop_here(*args):
 
 if step != "loop":
     setattr(os, step, stop_here)
-    save_selection(rows, "pvd", directory)
+    save_selection(rows, "pvd", directory, writer=operator())
 else:
     print("ready", flush=True)
     small = rows.head(3)
     while True:
-        save_selection(rows, "pvd", directory)
-        save_selection(small, "pvd", directory)
+        save_selection(rows, "pvd", directory, writer=operator())
+        save_selection(small, "pvd", directory, writer=operator())
 """
 
 

@@ -53,7 +53,10 @@ def test_previous_list_goes_to_history(tmp_path, build_env):
     small = tmp_path / "liste.csv"
     small.write_text("code_insee;nom\n30210;Quissac\n32079;Castelnau\n", encoding="cp1252")
     out = run("--selections", str(directory), "import-selection", str(small), "--yes", env=build_env)
-    assert out.returncode == 0, out.stderr
+    assert out.returncode == 1 and "--force" in out.stderr  # 2 communes against 45: refused...
+    assert (directory / "pvd.csv").read_text(encoding="utf-8") == before
+    out = run("--selections", str(directory), "import-selection", str(small), "--yes", "--force", env=build_env)
+    assert out.returncode == 0, out.stderr  # ...unless wanted
     history = list((directory / "historique").glob("pvd-*.csv"))
     assert len(history) == 1 and history[0].read_text(encoding="utf-8") == before
     stats = run("--selections", str(directory), "stats", "--by", "region", "--format", "csv", env=build_env)

@@ -9,6 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from pvd_geo.atlas import read_build
+from pvd_geo.auth import operator
 from pvd_geo.constants import EMBEDDED_DIR
 from pvd_geo.update import UpdateRefused, update_selection
 
@@ -38,7 +39,7 @@ def _serve(http_server, path, body, status=200, content_type="text/csv"):
 
 def test_update_replaces_list_and_keeps_history(http_server, selections, reference):
     url = _serve(http_server, "/pvd.csv", NATIONAL)
-    done = update_selection("pvd", url, selections, *reference)
+    done = update_selection("pvd", url, selections, *reference, writer=operator())
     assert done.result.count("rejetée") == 1 and len(done.result.codes) == 1606
     assert done.history is not None and done.history.exists()
     assert (selections / "pvd.csv").read_text(encoding="utf-8").count("\n") == 1607
@@ -55,7 +56,7 @@ def test_dataset_json_leads_to_its_newest_csv(http_server, selections, reference
         ]
     }
     url = _serve(http_server, "/api/1/datasets/pvd/", json.dumps(dataset).encode())
-    done = update_selection("pvd", url, selections, *reference)
+    done = update_selection("pvd", url, selections, *reference, writer=operator())
     assert done.source == csv_url and len(done.result.codes) == 1606
 
 
@@ -63,7 +64,7 @@ def test_stable_resource_link_redirects_to_the_upload(http_server, selections, r
     """data.gouv.fr's /datasets/r/<id> links answer with a redirect to the newest file."""
     upload = _serve(http_server, "/uploads/liste-pvd-2026.csv", NATIONAL)
     url = _serve(http_server, "/fr/datasets/r/1fa831ec", upload.encode(), status=302)
-    done = update_selection("pvd", url, selections, *reference)
+    done = update_selection("pvd", url, selections, *reference, writer=operator())
     assert len(done.result.codes) == 1606
 
 
@@ -80,7 +81,7 @@ def test_failures_leave_the_list_untouched(http_server, selections, reference, b
     before = (selections / "pvd.csv").read_bytes()
     url = _serve(http_server, "/bad.csv", body, status=status)
     with pytest.raises(UpdateRefused, match=message):
-        update_selection("pvd", url, selections, *reference)
+        update_selection("pvd", url, selections, *reference, writer=operator())
     assert (selections / "pvd.csv").read_bytes() == before
     assert not (selections / "historique").exists()
 
@@ -117,7 +118,11 @@ def test_truncated_or_slow_downloads(selections, reference, handler, message, mo
     try:
         with pytest.raises(UpdateRefused, match=message):
             update_selection(
-                "pvd", f"http://127.0.0.1:{server.server_address[1]}/pvd.csv", selections, *reference
+                "pvd",
+                f"http://127.0.0.1:{server.server_address[1]}/pvd.csv",
+                selections,
+                *reference,
+                writer=operator(),
             )
     finally:
         server.shutdown()

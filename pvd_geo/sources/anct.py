@@ -27,15 +27,64 @@ class SelectionFileError(ValueError):
     """A selection file that cannot be read at all (message in French)."""
 
 
-def _decode(payload: bytes) -> str:
-    if b"\x00" in payload[:4096]:
-        raise SelectionFileError("ce fichier n'est pas un CSV (contenu binaire)")
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return payload.decode(encoding)
-        except UnicodeDecodeError:
+def _utf16(payload: bytes) -> str | None:
+    """UTF-16 text (Excel's « Texte Unicode »): with a BOM, or ASCII with every other byte NUL."""
+    if payload.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    elif len(payload) >= 4 and payload[1:40:2].count(0) >= len(payload[1:40:2]) - 1:
+        encoding = "utf-16-le"
+    elif len(payload) >= 4 and payload[0:40:2].count(0) >= len(payload[0:40:2]) - 1:
+        encoding = "utf-16-be"
+    else:
+        return None
+    try:
+        return payload.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise SelectionFileError(f"fichier UTF-16 illisible (octet {exc.start})") from exc
+
+
+def _mixed_encodings(payload: bytes) -> None:
+    """Refuse a file whose lines are in UTF-8 and in another encoding: saved as one, the others
+    would be garbled without a word."""
+    utf8_line = other_line = None
+    for number, line in enumerate(payload.splitlines(), 1):
+        if line.isascii():
             continue
-    return payload.decode("latin-1")
+        try:
+            line.decode("utf-8")
+            utf8_line = utf8_line or number
+        except UnicodeDecodeError:
+            other_line = other_line or number
+        if utf8_line and other_line:
+            raise SelectionFileError(
+                f"encodages mélangés : ligne {utf8_line} en UTF-8, ligne {other_line} dans un autre encodage "
+                "(Windows-1252 ?) ; enregistrez le fichier en UTF-8"
+            )
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _decode(payload: bytes) -> str:
+    text = _utf16(payload)
+    if text is None:
+        if b"\x00" in payload:
+            raise SelectionFileError("ce fichier n'est pas un CSV (contenu binaire)")
+        _mixed_encodings(payload)
+        for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+            try:
+                text = payload.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+    text = text.lstrip("\ufeff")
+    found = _CONTROL.search(text)
+    if found:
+        line = text.count("\n", 0, found.start()) + 1
+        raise SelectionFileError(
+            f"ligne {line} : ce fichier n'est pas un CSV (caractère de contrôle, contenu binaire)"
+        )
+    return text
 
 
 def _header_key(name: str) -> str:
@@ -83,6 +132,17 @@ def _is_signed(value: str) -> bool:
     return value.strip().lower().startswith(("signée", "signee", "oui"))
 
 
+_SEPARATORS = {",": "« , » (virgule)", ";": "« ; » (point-virgule)", "\t": "tabulation"}
+_IDENTIFIER = re.compile(r"[\w .'’()?-]{1,40}")
+
+
+def _shown_header(cell: str) -> str:
+    """A header cell as shown in a message: only what looks like a column name (a file that is not
+    a CSV, e.g. a system file, does not get its first line echoed)."""
+    cell = cell.strip().strip('"')
+    return f"« {cell} »" if _IDENTIFIER.fullmatch(cell) else "…"
+
+
 def _cell(row: list[str], index: int | None) -> str:
     return row[index].strip() if index is not None and index < len(row) else ""
 
@@ -95,6 +155,11 @@ def read_selection_text(text: str) -> pd.DataFrame:
     try:
         return _read_rows(reader, delimiter)
     except csv.Error as exc:
+        if "field larger" in str(exc):
+            limit = f"{csv.field_size_limit():,}".replace(",", "\u202f")
+            raise SelectionFileError(
+                f"ligne {reader.line_num} : cellule trop longue (plus de {limit} caractères)"
+            ) from exc
         raise SelectionFileError(f"ligne {reader.line_num} : CSV illisible ({exc})") from exc
 
 
@@ -104,9 +169,10 @@ def _read_rows(reader, delimiter: str) -> pd.DataFrame:
         raise SelectionFileError("le fichier est vide")
     code_at = _find_column(header, CODE_HEADERS)
     if code_at is None:
+        shown = ", ".join(_shown_header(h) for h in header[:8])
         raise SelectionFileError(
-            f"ligne {reader.line_num} : colonne du code INSEE introuvable dans l'en-tête "
-            f"({', '.join(h.strip()[:40] for h in header[:8])}, séparateur « {delimiter!r} ») ; "
+            f"ligne {reader.line_num} : colonne du code INSEE introuvable parmi les {len(header)} colonnes "
+            f"de l'en-tête ({shown}) lues avec le séparateur {_SEPARATORS.get(delimiter, delimiter)} ; "
             f"attendu l'une de : {', '.join(CODE_HEADERS)}"
         )
     name_at = _find_column(header, NAME_HEADERS)
@@ -114,9 +180,16 @@ def _read_rows(reader, delimiter: str) -> pd.DataFrame:
     extras["date_signature"] = _find_date(header)
     signed_at = _find_signed(header)
     rows, unsigned = [], 0
+    header_line = reader.line_num
     for row in reader:
         if not any(cell.strip() for cell in row):
             continue
+        if any("\n" in cell for cell in row):  # a quote left open swallowed the next lines
+            first = reader.line_num - max(cell.count("\n") for cell in row)
+            raise SelectionFileError(
+                f"ligne {first} : guillemet non fermé (la cellule s'étend jusqu'à la ligne "
+                f"{reader.line_num}) ; rien n'est importé"
+            )
         if signed_at is not None and not _is_signed(_cell(row, signed_at)):
             unsigned += 1
             continue
@@ -127,28 +200,43 @@ def _read_rows(reader, delimiter: str) -> pd.DataFrame:
         }
         record.update({h: _cell(row, i) for h, i in extras.items()})
         rows.append(record)
+    if not rows and not unsigned:
+        raise SelectionFileError(f"le fichier n'a que son en-tête (ligne {header_line}) : aucune commune")
     columns = ["ligne", "code_fichier", "nom_fichier", *EXTRA_HEADERS]
     frame = pd.DataFrame(rows, columns=columns).astype({"ligne": int})
     frame.attrs["non_signees"] = unsigned  # rows of an ORT table left out (not signed)
     return frame
 
 
+def _too_big(size: int, max_bytes: int) -> SelectionFileError:
+    def octets(n: int) -> str:
+        return f"{n:,}".replace(",", "\u202f") + " octets"
+
+    return SelectionFileError(f"fichier trop volumineux : {octets(size)} (limite {octets(max_bytes)})")
+
+
 def read_selection_bytes(payload: bytes, max_bytes: int = MAX_BYTES) -> pd.DataFrame:
     """Decode and parse a selection file given as bytes (an upload, a download)."""
     if len(payload) > max_bytes:
-        raise SelectionFileError(
-            f"fichier trop volumineux : {len(payload) / 1e6:.1f} Mo (limite {max_bytes / 1e6:.0f} Mo)"
-        )
+        raise _too_big(len(payload), max_bytes)
+    if not payload.strip():
+        raise SelectionFileError("le fichier est vide")
     return read_selection_text(_decode(payload))
 
 
 def read_selection_csv(path: Path, max_bytes: int = MAX_BYTES) -> pd.DataFrame:
     """Read a selection CSV file from disk."""
     path = Path(path)
-    if not path.is_file():
+    if path.is_dir():
+        raise SelectionFileError(f"{path} est un dossier, pas un fichier CSV")
+    if not path.exists():
         raise SelectionFileError(f"fichier introuvable : {path}")
+    if not path.is_file():
+        raise SelectionFileError(f"{path} n'est pas un fichier ordinaire")
     if path.stat().st_size > max_bytes:
-        raise SelectionFileError(
-            f"fichier trop volumineux : {path.stat().st_size / 1e6:.1f} Mo (limite {max_bytes / 1e6:.0f} Mo)"
-        )
-    return read_selection_bytes(path.read_bytes(), max_bytes)
+        raise _too_big(path.stat().st_size, max_bytes)
+    try:
+        payload = path.read_bytes()
+    except OSError as exc:
+        raise SelectionFileError(f"fichier illisible : {path} ({exc.strerror})") from exc
+    return read_selection_bytes(payload, max_bytes)

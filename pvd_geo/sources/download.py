@@ -1,9 +1,21 @@
-"""HTTP downloads of official lists (data.gouv.fr), with size limit, timeout and French errors."""
+"""HTTP downloads of official lists (data.gouv.fr), with size limit, timeout and French errors.
+
+Every download goes through :func:`guard_url`, at the first address and at each redirect: only
+``https``, and never a host that resolves to a loopback, private, link-local, multicast, reserved
+or unspecified address — unless local addresses are allowed explicitly (``allow_local=True``, the
+command line's ``--allow-local`` or ``PVD_ALLOW_LOCAL=1``, which the tests and operators set to
+serve files from 127.0.0.1; it also allows ``http``). No address typed by a reader is ever fetched:
+the web app downloads only the configured official sources.
+"""
 
 from __future__ import annotations
 
 import http.client
+import ipaddress
+import os
+import socket
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,6 +23,66 @@ from dataclasses import dataclass
 
 class DownloadError(RuntimeError):
     """The download failed; the message says why, in French."""
+
+
+class AddressRefused(DownloadError):
+    """An address the atlas must not contact (scheme, local or private host)."""
+
+
+def local_allowed() -> bool:
+    """``PVD_ALLOW_LOCAL=1``: the operator's (or the tests') switch for local servers."""
+    return os.environ.get("PVD_ALLOW_LOCAL", "") == "1"
+
+
+def _resolve(host: str, port: int) -> list[str]:
+    """Addresses of a host (a function of its own: tests fake the resolution)."""
+    return [info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
+
+
+def _forbidden(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return (
+        ip.is_loopback or ip.is_private or ip.is_link_local or ip.is_multicast
+        or ip.is_reserved or ip.is_unspecified or not ip.is_global
+    )  # fmt: skip
+
+
+def guard_url(url: str, allow_local: bool | None = None) -> str:
+    """``url`` if the atlas may download it, else :class:`AddressRefused` saying why (in French)."""
+    allow = local_allowed() if allow_local is None else allow_local
+    parts = urllib.parse.urlsplit(url)
+    schemes = ("https", "http") if allow else ("https",)
+    if parts.scheme not in schemes or not parts.hostname:
+        allowed = "http ou https" if allow else "https"
+        raise AddressRefused(f"adresse refusée ({allowed} seulement) : {url[:200]}")
+    if allow:
+        return url
+    try:
+        addresses = _resolve(parts.hostname, parts.port or 443)
+    except (OSError, UnicodeError) as exc:
+        raise DownloadError(f"téléchargement impossible ({exc}) : {url[:200]}") from exc
+    bad = [a for a in addresses if _forbidden(a)]
+    if bad or not addresses:
+        raise AddressRefused(
+            f"adresse refusée : {parts.hostname} désigne une adresse locale ou privée ({', '.join(bad[:3])})"
+        )
+    return url
+
+
+class _GuardedRedirects(urllib.request.HTTPRedirectHandler):
+    """Each redirect is checked like the first address."""
+
+    max_redirections = 5
+
+    def __init__(self, allow_local: bool | None):
+        super().__init__()
+        self.allow_local = allow_local
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        guard_url(urllib.parse.urljoin(req.full_url, newurl), self.allow_local)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
 @dataclass(frozen=True)
@@ -28,9 +100,10 @@ def download(
     timeout: float = 30.0,
     max_bytes: int = 20_000_000,
     progress: Callable[[int, int | None], None] | None = None,
+    allow_local: bool | None = None,
 ) -> bytes:
-    """Bytes at ``url`` (http/https only), read in chunks; refuses HTML pages and oversized files."""
-    return fetch(url, timeout, max_bytes, progress).payload
+    """Bytes at ``url`` (see :func:`guard_url`), read in chunks; refuses HTML pages and oversized files."""
+    return fetch(url, timeout, max_bytes, progress, allow_local).payload
 
 
 def fetch(
@@ -38,13 +111,14 @@ def fetch(
     timeout: float = 30.0,
     max_bytes: int = 20_000_000,
     progress: Callable[[int, int | None], None] | None = None,
+    allow_local: bool | None = None,
 ) -> Downloaded:
     """Like :func:`download`, with the final address and the ``Last-Modified`` header."""
-    if not url.startswith(("https://", "http://")):
-        raise DownloadError(f"adresse refusée (http ou https seulement) : {url}")
-    request = urllib.request.Request(url, headers={"User-Agent": "atlas-pvd"})  # noqa: S310 (checked)
+    guard_url(url, allow_local)
+    opener = urllib.request.build_opener(_GuardedRedirects(allow_local))
+    request = urllib.request.Request(url, headers={"User-Agent": "atlas-pvd"})  # noqa: S310 (guarded)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (scheme checked)
+        with opener.open(request, timeout=timeout) as response:
             final_url = response.geturl()
             modified = response.headers.get("Last-Modified", "")
             kind = response.headers.get("Content-Type", "")
@@ -62,6 +136,8 @@ def fetch(
                 chunks.append(chunk)
                 if progress:
                     progress(received, total)
+    except AddressRefused:
+        raise
     except urllib.error.HTTPError as exc:
         raise DownloadError(f"le serveur a répondu {exc.code} ({exc.reason}) pour {url}") from exc
     except http.client.IncompleteRead as exc:
@@ -72,6 +148,7 @@ def fetch(
     payload = b"".join(chunks)
     if total is not None and len(payload) < total:
         raise DownloadError(f"fichier tronqué : {len(payload)} octets reçus sur {total} annoncés")
-    if "text/html" in kind or payload.lstrip()[:15].lower().startswith((b"<!doctype", b"<html")):
+    looks_html = "text/html" in kind or payload.lstrip()[:15].lower().startswith((b"<!doctype", b"<html"))
+    if looks_html:
         raise DownloadError(f"une page HTML a été reçue au lieu d'un CSV : {url}")
     return Downloaded(payload, final_url, modified)

@@ -9,13 +9,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
-import tempfile
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
 from ..constants import npm_registry
+from ..files import atomic_write
+from .download import DownloadError, fetch
 
 
 class NpmUnavailable(RuntimeError):
@@ -23,10 +22,11 @@ class NpmUnavailable(RuntimeError):
 
 
 def _get(url: str, timeout: float) -> bytes:
-    if not url.startswith(("https://", "http://")):
-        raise NpmUnavailable(f"adresse refusée : {url}")
-    with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (scheme checked)
-        return response.read()
+    """A registry file, through the guarded download (https, no local host unless allowed)."""
+    try:
+        return fetch(url, timeout=timeout, max_bytes=50_000_000).payload
+    except DownloadError as exc:
+        raise NpmUnavailable(str(exc)) from exc
 
 
 def integrity_ok(payload: bytes, integrity: str) -> bool:
@@ -35,14 +35,6 @@ def integrity_ok(payload: bytes, integrity: str) -> bool:
     if algo not in ("sha512", "sha384", "sha256"):
         return False
     return base64.b64encode(hashlib.new(algo, payload).digest()).decode() == expected
-
-
-def atomic_write(path: Path, payload: bytes) -> None:
-    """Write to a temporary file in the same folder, then rename."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(payload)
-    os.replace(tmp, path)
 
 
 def fetch_tarball(package: str, version: str, cache: Path, timeout: float = 30.0) -> Path:

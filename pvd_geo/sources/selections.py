@@ -8,16 +8,18 @@ which replace the embedded list of the same programme.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import json
 import os
 import re
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pandas as pd
+
+from ..files import atomic_write
 
 HISTORY = "historique"
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
@@ -69,25 +71,6 @@ class ListInfo:
         return cls(**known)
 
 
-def atomic_write(path: Path, payload: bytes, mode: int = 0o644) -> Path:
-    """Write ``payload`` to ``path`` through a temporary file in the same folder, then rename:
-    a reader sees the old file or the new one, never half of it."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
-
-
 def programme_file(directory: Path, programme: str) -> Path:
     """File of a programme; the name is checked (no path ever comes from user input)."""
     if not isinstance(programme, str) or not _NAME.fullmatch(programme):
@@ -113,42 +96,90 @@ def read_info(csv_path: Path) -> ListInfo | None:
 
 
 def _history_copy(target: Path, programme: str) -> Path:
-    """Keep the list being replaced (and its description) in the history, under a unique name."""
+    """Keep the list being replaced (and its description) in the history, under a unique name: the
+    copy is written in full under a temporary name, then linked to a name no other save took (a
+    killed copy leaves no truncated version; two saves in the same instant keep both)."""
     folder = target.parent / HISTORY
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    n = 0
-    while True:  # two saves in the same microsecond still get two files
-        history = folder / f"{programme}-{stamp}{f'-{n}' if n else ''}.csv"
-        try:
-            with history.open("xb"):
-                break
-        except FileExistsError:
-            n += 1
-    atomic_write(history, target.read_bytes())
     info = info_file(target)
-    if info.is_file():
-        atomic_write(info_file(history), info.read_bytes())
+    described = info.read_bytes() if info.is_file() else None
+    payload = target.read_bytes()
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    tmp = atomic_write(folder / f".{programme}-{stamp}.{os.getpid()}.csv.partiel", payload)
+    try:
+        n = 0
+        while True:
+            history = folder / f"{programme}-{stamp}{f'-{n}' if n else ''}.csv"
+            try:
+                os.link(tmp, history)
+                break
+            except FileExistsError:
+                n += 1
+    finally:
+        tmp.unlink(missing_ok=True)
+    if described is not None:
+        atomic_write(info_file(history), described)
     return history
 
 
+_SIREN = re.compile(r"\d{9}")
+_DEP = re.compile(r"\d{2,3}|2[AB]")
+_REG = re.compile(r"\d{2}")
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _clean(column: str, value: object) -> str:
+    """An extra column as saved: codes only when they are codes, dates as ISO dates, labels without
+    control characters and at most 150 characters (nothing raw from a file reaches the lists)."""
+    from ..format import parse_date
+
+    text = "" if value is None or value != value else str(value).strip()
+    if column == "siren_epci":
+        return text if _SIREN.fullmatch(text) else ""
+    if column == "insee_dep":
+        return text.upper() if _DEP.fullmatch(text.upper()) else ""
+    if column == "insee_reg":
+        return text if _REG.fullmatch(text) else ""
+    if column == "date_signature":
+        day = parse_date(text)
+        return day.isoformat() if day else ""
+    return _CONTROLS.sub(" ", text)[:150]
+
+
+def _remove_stale(folder: Path, name: str, age_s: float = 60.0) -> None:
+    """Temporary files of an earlier save killed mid-way (older than ``age_s``)."""
+    import time
+
+    for path in Path(folder).glob(f".{name}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if time.time() - path.stat().st_mtime > age_s:
+                path.unlink()
+
+
 def save_selection(
-    rows: pd.DataFrame, programme: str, directory: Path, info: ListInfo | None = None
+    rows: pd.DataFrame, programme: str, directory: Path, info: ListInfo | None = None, *, writer: object
 ) -> tuple[Path, Path | None]:
     """Write the kept rows as the programme's list, atomically, with its description; the previous
     list goes to history.
 
+    ``writer``: the right to write the shared lists (:mod:`pvd_geo.auth`), checked here, where the
+    lists are written: without it nothing is written (:class:`pvd_geo.auth.WriteDenied`).
     ``rows`` has ``code`` (reference code) and ``nom`` (reference name) plus the file's ANCT columns.
     Returns (file written, history copy or None).
     """
+    from ..auth import require
+
+    require(writer)
     target = programme_file(directory, programme)
     out = pd.DataFrame(
         {
             "insee_com": rows["code"].to_numpy(),
             "lib_com": rows["nom"].to_numpy(),
-            **{c: rows[c].to_numpy() if c in rows else "" for c in SAVED_COLUMNS[2:]},
+            **{c: [_clean(c, v) for v in rows[c]] if c in rows else "" for c in SAVED_COLUMNS[2:]},
         }
     )
+    for name in (target.name, info_file(target).name):
+        _remove_stale(target.parent, name)
     buffer = io.StringIO()
     out.to_csv(buffer, index=False, lineterminator="\n")
     history = _history_copy(target, programme) if target.exists() else None

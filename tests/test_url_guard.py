@@ -1,0 +1,123 @@
+"""No address from anyone but the operator is fetched, and never a local or private one unless the
+operator's switch says so: the URL guard, at the first hop and at each redirect."""
+
+import urllib.request
+
+import pytest
+
+from pvd_geo.sources import download
+from pvd_geo.sources.download import AddressRefused, guard_url
+
+
+@pytest.fixture
+def no_local(monkeypatch):
+    monkeypatch.delenv("PVD_ALLOW_LOCAL", raising=False)
+
+
+@pytest.fixture
+def fake_dns(monkeypatch):
+    table = {
+        "www.data.gouv.fr": ["37.59.183.86"],
+        "intranet.example.fr": ["10.1.2.3"],
+        "meta.example.fr": ["169.254.169.254"],
+        "double.example.fr": ["37.59.183.86", "192.168.1.10"],
+        "v6local.example.fr": ["::1"],
+        "mapped.example.fr": ["::ffff:127.0.0.1"],
+    }
+    # IP literals resolve to themselves, as getaddrinfo does
+    monkeypatch.setattr(download, "_resolve", lambda host, port: table.get(host, [host.strip("[]")]))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://www.data.gouv.fr/x.csv",  # not https
+        "file:///etc/passwd",
+        "ftp://www.data.gouv.fr/x.csv",
+        "https://127.0.0.1/x.csv",
+        "https://[::1]/x.csv",
+        "https://10.0.0.8/x.csv",
+        "https://192.168.0.1/x.csv",
+        "https://172.16.5.4/x.csv",
+        "https://169.254.169.254/latest/meta-data/",
+        "https://224.0.0.1/x.csv",
+        "https://0.0.0.0/x.csv",
+        "https://intranet.example.fr/x.csv",
+        "https://meta.example.fr/x.csv",
+        "https://double.example.fr/x.csv",  # one private address is enough to refuse
+        "https://v6local.example.fr/x.csv",
+        "https://mapped.example.fr/x.csv",
+        "https:///x.csv",
+    ],
+)
+def test_refused(url, no_local, fake_dns):
+    with pytest.raises(AddressRefused) as info:
+        guard_url(url)
+    assert "adresse refusée" in str(info.value)
+
+
+def test_public_https_host_is_accepted(no_local, fake_dns):
+    assert (
+        guard_url("https://www.data.gouv.fr/fr/datasets/r/abc")
+        == "https://www.data.gouv.fr/fr/datasets/r/abc"
+    )
+
+
+def test_the_operators_switch_allows_a_local_server(monkeypatch):
+    monkeypatch.setenv("PVD_ALLOW_LOCAL", "1")
+    assert guard_url("http://127.0.0.1:8000/x.csv")
+    with pytest.raises(AddressRefused):
+        guard_url("file:///etc/passwd")  # the switch never allows other schemes
+    assert guard_url("http://127.0.0.1:8000/x.csv", allow_local=True)
+
+
+def test_a_redirect_to_a_private_address_is_refused(no_local, fake_dns):
+    handler = download._GuardedRedirects(None)
+    request = urllib.request.Request("https://www.data.gouv.fr/fr/datasets/r/abc")
+    for target in (
+        "https://169.254.169.254/latest/",
+        "http://www.data.gouv.fr/x.csv",
+        "https://intranet.example.fr/x",
+    ):
+        with pytest.raises(AddressRefused):
+            handler.redirect_request(request, None, 302, "Found", {}, target)
+    assert (
+        handler.redirect_request(request, None, 302, "Found", {}, "https://www.data.gouv.fr/y.csv")
+        is not None
+    )
+
+
+def test_a_real_local_server_is_refused_without_the_switch(http_server, no_local):
+    http_server.routes["/pvd.csv"] = (200, b"insee_com\n30210\n")
+    with pytest.raises(AddressRefused):
+        download.download(f"{http_server.url}/pvd.csv")
+    assert download.download(f"{http_server.url}/pvd.csv", allow_local=True).startswith(b"insee_com")
+
+
+def test_a_local_redirect_hop_is_checked(http_server, monkeypatch):
+    """Allowed first hop (tests), then a redirect to a metadata address: refused at that hop."""
+    http_server.routes["/r"] = (302, b"http://169.254.169.254/latest/")
+    calls = []
+    real = download.guard_url
+
+    def spy(url, allow_local=None):
+        calls.append(url)
+        if "169.254" in url:
+            return real(url, allow_local=False)
+        return real(url, allow_local=True)
+
+    monkeypatch.setattr(download, "guard_url", spy)
+    with pytest.raises(AddressRefused):
+        download.download(f"{http_server.url}/r")
+    assert calls[-1] == "http://169.254.169.254/latest/"
+
+
+def test_cli_update_refuses_a_local_url_without_allow_local(build_env, tmp_path, http_server):
+    from .test_cli import run
+
+    http_server.routes["/pvd.csv"] = (200, b"insee_com\n30210\n")
+    env = {**build_env, "PVD_SELECTION_DIR": str(tmp_path / "listes")}
+    env.pop("PVD_ALLOW_LOCAL", None)
+    out = run("update", "--programme", "pvd", "--url", f"{http_server.url}/pvd.csv", env=env)
+    assert out.returncode == 1 and "adresse refusée" in out.stderr
+    assert not (tmp_path / "listes" / "pvd.csv").exists()
