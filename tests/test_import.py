@@ -55,7 +55,9 @@ def test_previous_list_goes_to_history(tmp_path, build_env):
     out = run("--selections", str(directory), "import-selection", str(small), "--yes", env=build_env)
     assert out.returncode == 1 and "--force" in out.stderr  # 2 communes against 45: refused...
     assert (directory / "pvd.csv").read_text(encoding="utf-8") == before
-    out = run("--selections", str(directory), "import-selection", str(small), "--yes", "--force", env=build_env)
+    out = run(
+        "--selections", str(directory), "import-selection", str(small), "--yes", "--force", env=build_env
+    )
     assert out.returncode == 0, out.stderr  # ...unless wanted
     history = list((directory / "historique").glob("pvd-*.csv"))
     assert len(history) == 1 and history[0].read_text(encoding="utf-8") == before
