@@ -90,6 +90,7 @@ class AdminConfig:
     oidc: bool = False  # an [auth] section: st.login is available
     emails: frozenset[str] = field(default_factory=frozenset)  # administrators' e-mails (OIDC)
     password_hash: str = ""  # pbkdf2_sha256$iterations$salt$hash (base64)
+    provider: str | None = None  # a named provider of [auth] (e.g. [auth.proconnect]), else the default
 
     @property
     def enabled(self) -> bool:
@@ -111,6 +112,7 @@ def config_from(secrets_map: Mapping | None) -> AdminConfig:
         oidc=isinstance(data.get("auth"), Mapping) and bool(data["auth"]),
         emails=frozenset(str(e).strip().lower() for e in emails if str(e).strip()),
         password_hash=str(admin.get("password_hash") or ""),
+        provider=str(admin["provider"]) if admin.get("provider") else None,
     )
 
 

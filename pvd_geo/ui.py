@@ -827,7 +827,8 @@ def admin_section():
             st.rerun()
         return writer
     if config.uses_oidc:
-        st.button("Se connecter (administrateurs)", key="admin_login", on_click=st.login)
+        args = (config.provider,) if config.provider else ()
+        st.button("Se connecter (administrateurs)", key="admin_login", on_click=st.login, args=args)
         if _logged_in():
             st.warning("Ce compte n'est pas administrateur de l'atlas : lecture seule.")
         return None

@@ -1,0 +1,116 @@
+"""In a real browser: a reader's own list is seen in their session and nowhere else, and the pages
+and their maps work under a strict Content Security Policy with no external origin."""
+
+import pytest
+
+from pvd_geo.constants import EMBEDDED_DIR
+
+from .test_browser import ARGS, CHROMIUM, LOCAL, map_frame, running_app, settle, wait_for_paths
+
+pytestmark = pytest.mark.browser
+CODES = "insee_com\n30210\n32208\n30003"
+CSP = (  # as in deploy/README.md, with the test server's origin for the websocket
+    "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+    "connect-src 'self' ws://127.0.0.1:* http://127.0.0.1:*; frame-src 'self' blob: data:; "
+    "worker-src 'self' blob:; frame-ancestors 'self'; object-src 'none'; base-uri 'self'"
+)
+
+
+@pytest.fixture(scope="module")
+def server(built_dir, tmp_path_factory):
+    import shutil
+
+    lists = tmp_path_factory.mktemp("session") / "listes"
+    shutil.copytree(EMBEDDED_DIR, lists)
+    env = {
+        "PVD_BUILD_DIR": str(built_dir),
+        "PVD_SELECTION_DIR": str(lists),
+        "PVD_CACHE_DIR": str(lists.parent / "c"),
+    }
+    with running_app(env) as url:
+        yield url
+
+
+def _add_own_list(page, server, name):
+    page.goto(f"{server}/Donnees")
+    settle(page)
+    page.get_by_label("Nom de ma liste").fill(name)
+    page.get_by_label("Nom de ma liste").press("Enter")
+    settle(page)
+    area = page.get_by_label("ou collez les codes INSEE", exact=False)
+    area.fill(CODES)
+    area.press("Control+Enter")
+    settle(page)
+    page.get_by_role("button", name="Afficher ma liste sur les cartes").click()
+    settle(page)
+    page.get_by_text(f"Ma liste : {name}", exact=False).first.wait_for(timeout=30_000)
+
+
+def test_own_list_is_seen_in_its_session_only(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        mine = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+        other = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+        try:
+            _add_own_list(mine, server, "Réunion du lundi")
+            mine.get_by_role("link", name="Vue d'ensemble").click()  # same session: in-app navigation
+            settle(mine)
+            wait_for_paths(mine, 800)
+            assert "Ma liste : Réunion du lundi" in map_frame(mine).locator(".pvd-legend").inner_text()
+            other.goto(server)
+            settle(other)
+            wait_for_paths(other, 800)
+            assert "Ma liste" not in map_frame(other).locator(".pvd-legend").inner_text()
+            # a copied link does not carry it: a new tab on the same URL has no own list
+            fresh = mine.context.new_page()
+            fresh.goto(mine.url)
+            settle(fresh)
+            wait_for_paths(fresh, 800)
+            assert "Ma liste" not in map_frame(fresh).locator(".pvd-legend").inner_text()
+        finally:
+            browser.close()
+
+
+def test_pages_and_maps_satisfy_a_strict_content_security_policy(server):
+    """The policy the deployment documents, added to every page response (as the reverse proxy
+    does). Pages fulfilled by the test count as public documents for Chromium's local-network
+    checks, which would block their websocket to 127.0.0.1: those checks are off here."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[*ARGS, "--disable-features=LocalNetworkAccessChecks,PrivateNetworkAccessChecks"],
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            violations, refused = [], []
+            page.on(
+                "console",
+                lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+            )
+
+            def route(route):
+                url = route.request.url
+                if not url.startswith(LOCAL):
+                    refused.append(url)
+                    route.abort()
+                elif url.startswith(server) and "/_stcore/" not in url:
+                    response = route.fetch()
+                    route.fulfill(
+                        response=response, headers={**response.headers, "content-security-policy": CSP}
+                    )
+                else:
+                    route.continue_()
+
+            page.route("**/*", route)
+            for path, shapes in (("/", 800), ("/?perimetre=france", 100), ("/Territoire?dep=30", 300)):
+                page.goto(f"{server}{path}")
+                settle(page)
+                wait_for_paths(page, shapes)
+            assert violations == [] and refused == []
+        finally:
+            browser.close()
