@@ -33,4 +33,6 @@ if writer is not None:
     ui.update_form(writer)
     st.subheader("Importer une liste partagée (CSV)")
     ui.import_form(atlas, writer)
+    st.subheader("Restaurer une version précédente")
+    ui.restore_form(writer, programme)
 ui.page_footer(atlas)

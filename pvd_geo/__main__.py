@@ -339,6 +339,26 @@ def cmd_update(args: argparse.Namespace) -> int:
     return status
 
 
+def cmd_restore(args: argparse.Namespace) -> int:
+    """List a programme's saved versions, or put one back in use."""
+    from .sources.selections import history_versions, restore_version
+
+    versions = history_versions(_lists(args), args.programme)
+    if not args.version:
+        for path in versions:
+            print(path.name)
+        if not versions:
+            print(f"Aucune version précédente de « {args.programme} ».")
+        return 0
+    chosen = next((p for p in versions if p.name == Path(args.version).name), None)
+    if chosen is None:
+        print(f"Erreur : version inconnue : {args.version} (voir la liste sans argument)", file=sys.stderr)
+        return 2
+    written = restore_version(_lists(args), args.programme, chosen, writer=operator())
+    print(f"Version remise en usage : {chosen.name} → {written}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m pvd_geo", description="Atlas PVD : données et statistiques")
     p.add_argument("--build", type=Path, default=None, help="dossier des données construites")
@@ -399,6 +419,10 @@ def parser() -> argparse.ArgumentParser:
         help="mise en place (make run) : délai court, un échec n'arrête rien (code de sortie 0)",
     )
     u.set_defaults(func=cmd_update)
+    r = sub.add_parser("restore", help="remettre en usage une version précédente d'une liste")
+    r.add_argument("--programme", default="pvd")
+    r.add_argument("version", nargs="?", help="nom du fichier de l'historique (sans argument : la liste)")
+    r.set_defaults(func=cmd_restore)
     s = sub.add_parser("stats", help="chiffres par région, département ou EPCI")
     s.add_argument("--by", choices=["region", "departement", "epci"], default="departement")
     s.add_argument("--departement", help="limiter au département (code, ex. 30)")

@@ -965,6 +965,21 @@ def import_form(atlas: Atlas, writer) -> None:
         _reload_atlas()
 
 
+def restore_form(writer, programme: str) -> None:
+    """Put a version of the history back in use (administrators only; checked where it writes)."""
+    from .sources.selections import history_versions, restore_version
+
+    versions = {p.name: p for p in reversed(history_versions(selection_dir(), programme))}
+    if not versions:
+        st.caption("Aucune version précédente de cette liste.")
+        return
+    name = st.selectbox("Version à remettre en usage", list(versions), key="restore_version")
+    if st.button("Restaurer cette version", key="restore_go"):
+        restore_version(selection_dir(), programme, versions[name], writer=writer)
+        st.success(f"Version {md(name)} remise en usage ; la liste remplacée est gardée dans l'historique.")
+        _reload_atlas()
+
+
 # A reader's own lists: in this session's memory only, never on disk, never in a link.
 _OWN = "_pvd_own_lists"
 MAX_OWN_LISTS = 3

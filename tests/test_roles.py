@@ -189,3 +189,58 @@ def test_hostile_names_through_the_session_list(lists):
     assert "<script>" not in text.replace("\\<", "") and "](javascript" not in text
     app.switch_page("dashboard.py").run()
     assert not app.exception, app.exception
+
+
+@pytest.mark.parametrize(
+    "name", list(__import__("tests.test_hostile", fromlist=["HOSTILE"]).HOSTILE.values())
+)
+def test_hostile_list_names_are_escaped_on_every_view_of_the_session_list(lists, name):
+    from .test_hostile import _unescaped
+
+    app = app_for("pages/4_Donnees.py")
+    app.run()
+    _own(app, name[:60])
+    texts = [m.value for m in app.markdown] + [e.value for e in app.error] + [c.value for c in app.caption]
+    app.switch_page("dashboard.py").run()
+    assert not app.exception, app.exception
+    texts += [m.value for m in app.markdown] + [c.value for c in app.caption] + [t.value for t in app.title]
+    for text in texts:
+        assert not _unescaped(str(text)), text
+    columns = list(app.dataframe[0].value.columns)
+    assert any(c.startswith("Ma liste : ") for c in columns)  # shown as data in the table, not markup
+
+
+def test_an_administrator_restores_a_previous_version(lists, built_dir):
+    from pvd_geo.sources.selections import history_versions, restore_version
+
+    built = read_build(built_dir)
+    rows = built["communes"].set_index("code").loc[["30210", "32208"]].reset_index()[["code", "nom"]]
+    save_selection(rows, "pvd", lists, writer=auth.operator())
+    save_selection(rows.head(1), "pvd", lists, writer=auth.operator())
+    old = history_versions(lists, "pvd")[0]
+    with pytest.raises(auth.WriteDenied):
+        restore_version(lists, "pvd", old, writer=None)
+    outside = lists.parent / "ailleurs.csv"
+    outside.write_text("insee_com\n30003\n", encoding="utf-8")
+    with pytest.raises(ValueError):  # only a version of this programme's own history
+        restore_version(lists, "pvd", outside, writer=auth.operator())
+    restore_version(lists, "pvd", old, writer=auth.operator())
+    assert (lists / "pvd.csv").read_bytes() == old.read_bytes()
+    assert len(history_versions(lists, "pvd")) == 2  # the replaced list is kept too
+
+
+def test_cli_restore_lists_and_restores(lists, build_env):
+    from .test_cli import run
+
+    env = {**build_env, "PVD_SELECTION_DIR": str(lists)}
+    path = lists.parent / "deux.csv"
+    path.write_text("insee_com\n30210\n32208\n", encoding="utf-8")
+    assert run("import-selection", str(path), "--yes", "--force", env=env).returncode == 0
+    path.write_text("insee_com\n30210\n", encoding="utf-8")
+    assert run("import-selection", str(path), "--yes", "--force", env=env).returncode == 0
+    listed = run("restore", "--programme", "pvd", env=env).stdout.split()
+    assert len(listed) == 1 and listed[0].startswith("pvd-")
+    out = run("restore", "--programme", "pvd", listed[0], env=env)
+    assert out.returncode == 0, out.stderr
+    assert (lists / "pvd.csv").read_text(encoding="utf-8").count("\n") == 3
+    assert run("restore", "--programme", "pvd", "../../etc/passwd", env=env).returncode == 2

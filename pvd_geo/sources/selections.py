@@ -190,6 +190,27 @@ def save_selection(
     return target, history
 
 
+def restore_version(directory: Path, programme: str, version: Path, *, writer: object) -> Path:
+    """Put a version kept in the programme's history back in use (the current list goes to the
+    history). Only a file of this programme's own history is accepted: the path is checked here."""
+    from ..auth import require
+
+    require(writer)
+    target = programme_file(directory, programme)
+    version = Path(version)
+    allowed = {p.resolve() for p in history_versions(directory, programme)}
+    if version.resolve() not in allowed or version.is_symlink():
+        raise ValueError(f"version inconnue dans l'historique de « {programme} » : {version.name[:80]}")
+    payload = version.read_bytes()
+    described = info_file(version).read_bytes() if info_file(version).is_file() else None
+    if target.exists():
+        _history_copy(target, programme)
+    if described is not None:
+        atomic_write(info_file(target), described)
+    atomic_write(target, payload)
+    return target
+
+
 def _now() -> str:
     return dt.datetime.now().isoformat(timespec="seconds")
 
