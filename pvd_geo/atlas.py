@@ -27,6 +27,7 @@ from .constants import (
     selection_dir as lists_dir,
 )
 from .coverage import Coverage, covers, infer_coverage
+from .errors import InvalidInput, PvdError
 from .selection import SelectionResult, join_selection
 from .sources.anct import read_selection_csv
 from .sources.selections import ListInfo, list_paths, read_info
@@ -35,11 +36,11 @@ from .stats import aggregate, flag_communes, total
 BUILD_COMMAND = "python -m pvd_geo build"
 
 
-class BuildMissing(FileNotFoundError):
+class BuildMissing(PvdError, FileNotFoundError):
     """The geodata build is absent: the message names the command that makes it."""
 
 
-class BuildCorrupt(RuntimeError):
+class BuildCorrupt(PvdError, RuntimeError):
     """The geodata build exists but cannot be read."""
 
 
@@ -91,7 +92,7 @@ class Atlas:
             "region": self.regions,
         }
         if level not in layers:
-            raise ValueError(f"niveau inconnu : {level}")
+            raise InvalidInput(f"niveau inconnu : {level}")
         return layers[level]
 
     def coverage(self, programme: str) -> Coverage:
@@ -123,7 +124,7 @@ class Atlas:
             return table.copy()
         inside = self.communes[self.communes["dep"] == departement]
         if inside.empty:
-            raise ValueError(f"département inconnu : {departement}")
+            raise InvalidInput(f"département inconnu : {departement}")
         codes = set(inside[LEVEL_COLUMN[level]].dropna())
         return table[table["code"].isin(codes)].reset_index(drop=True)
 
@@ -160,7 +161,7 @@ def _read_geoparquet(path: Path, columns: list[str] | None) -> gpd.GeoDataFrame:
     geometries = [c for c in frame.columns if c in geo["columns"]]
     crs = {json.dumps(geo["columns"][c].get("crs"), sort_keys=True) for c in geometries}
     if not geometries or len(crs) != 1:
-        raise ValueError(f"colonnes géométriques inattendues : {geometries}")
+        raise InvalidInput(f"colonnes géométriques inattendues : {geometries}")
     projection = geo["columns"][geometries[0]].get("crs")
     if isinstance(projection, dict) and "id" in projection:
         projection = f"{projection['id']['authority']}:{projection['id']['code']}"

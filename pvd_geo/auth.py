@@ -24,12 +24,14 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from .errors import PvdError
+
 PBKDF2_ITERATIONS = 600_000
 MAX_ATTEMPTS = 5  # wrong passwords per session before a pause
 PAUSE_S = 15 * 60
 
 
-class WriteDenied(PermissionError):
+class WriteDenied(PvdError, PermissionError):
     """A write of the shared lists without an administrator's or the operator's right (French)."""
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .errors import PvdError
+
 # INSEE "type de nom en clair" (TNCC) → article placed before the name.
 TNCC_ARTICLE = {
     "0": "",
@@ -22,7 +24,7 @@ _CODE_RE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
 _DEP_RE = re.compile(r"^(?:\d{2}|2[AB]|97\d)$")
 
 
-class CodeError(ValueError):
+class CodeError(PvdError, ValueError):
     """A value that cannot be an INSEE code."""
 
 

@@ -11,6 +11,7 @@ import shapely
 from .atlas import Atlas
 from .constants import LEVEL_COLUMN
 from .coverage import commune_covered
+from .errors import InvalidInput
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 COMMUNE_COLUMNS = {
@@ -62,7 +63,7 @@ def neutralise(value: object) -> object:
 def to_csv(frame: pd.DataFrame, sep: str = ";") -> bytes:
     """CSV in UTF-8 with BOM (Excel opens accents right), formulas neutralised, geometry dropped."""
     if sep not in (";", ","):
-        raise ValueError("séparateur attendu : « ; » ou « , »")
+        raise InvalidInput("séparateur attendu : « ; » ou « , »")
     plain = pd.DataFrame(frame.drop(columns=[c for c in frame.columns if c.startswith("geometry")]))
     for column in plain.columns:
         if plain[column].dtype == object or pd.api.types.is_string_dtype(plain[column]):

@@ -25,6 +25,7 @@ from matplotlib.patches import FancyArrow, Patch, Rectangle  # noqa: E402
 from matplotlib.transforms import Bbox  # noqa: E402
 
 from .atlas import Atlas  # noqa: E402
+from .errors import InvalidInput, PvdError
 
 # Names are data: a "$" pair must not switch to mathematical typesetting (nor fail to parse)
 matplotlib.rcParams["text.parse_math"] = False
@@ -67,7 +68,7 @@ def parse_territoire(text: str) -> tuple[str, str]:
     if LEVEL_PREFIX.get(prefix) == "france":
         return "france", ""
     if prefix not in LEVEL_PREFIX or not code:
-        raise ValueError(f"territoire invalide : « {text} » (attendu dep:32, reg:76, epci:SIREN ou france)")
+        raise InvalidInput(f"territoire invalide : « {text} » (attendu dep:32, reg:76, epci:SIREN ou france)")
     return LEVEL_PREFIX[prefix], code.strip().upper()
 
 
@@ -97,7 +98,7 @@ def panel(atlas: Atlas, level: str, code: str, source: gpd.GeoSeries | None = No
     column = LEVEL_COLUMN[level]
     layer = atlas.layer(level).set_index("code")
     if code not in layer.index:
-        raise ValueError(f"territoire inconnu : {level} {code}")
+        raise InvalidInput(f"territoire inconnu : {level} {code}")
     com = atlas.communes[atlas.communes[column] == code]
     geometry = (source if source is not None else atlas.source_geometry("commune")).reindex(com["code"])
     epci_with_pvd = set(atlas.communes.loc[atlas.communes["pvd"], "epci"].dropna())
@@ -338,7 +339,7 @@ def _legend(fig) -> None:
     )
 
 
-class CoverageError(ValueError):
+class CoverageError(PvdError, ValueError):
     """An export asked for a territory that the loaded list does not speak for (French message)."""
 
 
@@ -372,7 +373,7 @@ def check_coverage(atlas: Atlas, territories: list[tuple[str, str]], programme: 
 def static_map(atlas: Atlas, territories: list[tuple[str, str]], today: dt.date | None = None):
     """The figure for one or several territories (panels at the same scale)."""
     if not territories:
-        raise ValueError("aucun territoire demandé")
+        raise InvalidInput("aucun territoire demandé")
     if any(level == "france" for level, _ in territories):
         return national_map(atlas, today)
     check_coverage(atlas, territories)
@@ -530,7 +531,7 @@ def timeline_chart(table: pd.DataFrame, title: str, sources: str):
 def save(fig, fmt: str, path: Path | None = None) -> bytes:
     """Render ``fig`` as PNG (200 dpi), SVG or PDF; write it atomically to ``path`` if given."""
     if fmt not in FORMATS:
-        raise ValueError(f"format inconnu : {fmt} (attendu : {', '.join(FORMATS)})")
+        raise InvalidInput(f"format inconnu : {fmt} (attendu : {', '.join(FORMATS)})")
     buffer = io.BytesIO()
     fig.savefig(buffer, format=fmt, dpi=DPI, metadata=_metadata(fmt))
     plt.close(fig)

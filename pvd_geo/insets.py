@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
+from .errors import InvalidInput
+
 # Boxes (centre longitude, centre latitude), stacked in the Atlantic west of Brittany and the
 # Bay of Biscay, north to south, in the order of their INSEE codes.
 OVERSEAS = {
@@ -81,7 +83,7 @@ def departement_of(code: str, level: str) -> str | None:
         return code if code in OVERSEAS else None
     if level == "commune":
         return next((dep for dep in OVERSEAS if code.startswith(dep)), None)
-    raise ValueError(f"niveau inconnu : {level}")
+    raise InvalidInput(f"niveau inconnu : {level}")
 
 
 def move(geometries: np.ndarray, codes: list[str], level: str, insets: list[Inset]) -> np.ndarray:

@@ -50,15 +50,20 @@ class PreparedMap:
             object.__setattr__(self, "digest", hashlib.sha256(self.script.encode()).hexdigest()[:20])
 
 
+def package_hash(directory: Path) -> str:
+    """A hash of every module under ``directory`` (relative names and contents)."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(directory).rglob("*.py")):
+        digest.update(str(path.relative_to(directory)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 @lru_cache(maxsize=1)
 def code_version() -> str:
-    """A hash of every module of the package (names and contents): any change of the code that
-    draws, counts or labels a map gives new keys, so no stored map outlives its code."""
-    here = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for path in sorted(here.rglob("*.py")):
-        digest.update(str(path.relative_to(here)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:16]
+    """The hash of this package (:func:`package_hash`): any change of the code that draws, counts or
+    labels a map — ``ui.py`` and ``constants.py`` included — gives new keys, so no stored map
+    outlives its code."""
+    return package_hash(Path(__file__).resolve().parent)
 
 
 def cache_key(fingerprint: str, kind: str, params: dict) -> str:

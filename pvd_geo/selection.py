@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .codes import CodeError, cle_recherche, normalise_insee
+from .errors import InvalidInput
 
 REPORT_COLUMNS = ["ligne", "code_fichier", "nom_fichier", "code", "nom", "statut", "message"]
 KEPT, RESOLVED, REJECTED = "conservée", "résolue", "rejetée"
@@ -70,7 +71,7 @@ def _normalise(value: str) -> tuple[str | None, str]:
 def _check_columns(frame: pd.DataFrame, columns: list[str], what: str) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise ValueError(f"{what} : colonnes manquantes {missing}")
+        raise InvalidInput(f"{what} : colonnes manquantes {missing}")
 
 
 def join_selection(

@@ -8,6 +8,7 @@ import pandas as pd
 
 from .constants import LEVEL_COLUMN
 from .coverage import Coverage, commune_covered
+from .errors import InvalidInput
 
 STATS_COLUMNS = [
     "code",
@@ -47,7 +48,7 @@ PROGRAMME_COLUMNS = {
 def flag_communes(communes: pd.DataFrame, selections: Mapping[str, Iterable[str]]) -> pd.DataFrame:
     """Return a copy of ``communes`` with one boolean column per programme (``pvd``, ``acv``, ...)."""
     if "code" not in communes.columns:
-        raise ValueError("communes : colonne « code » manquante")
+        raise InvalidInput("communes : colonne « code » manquante")
     out = communes.copy()
     for programme, codes in selections.items():
         out[programme] = out["code"].isin(set(codes))
@@ -72,11 +73,11 @@ def aggregate(
     programme's figures and ``non`` in ``couverture_<programme>``.
     """
     if level not in LEVEL_COLUMN:
-        raise ValueError(f"niveau inconnu : {level} (attendu : {', '.join(LEVEL_COLUMN)})")
+        raise InvalidInput(f"niveau inconnu : {level} (attendu : {', '.join(LEVEL_COLUMN)})")
     key = LEVEL_COLUMN[level]
     missing = [c for c in ("code", "population", "pvd", "acv", "epci", key) if c not in communes.columns]
     if missing:
-        raise ValueError(f"communes : colonnes manquantes {missing}")
+        raise InvalidInput(f"communes : colonnes manquantes {missing}")
     data = communes[communes[key].notna()]
     pop = data["population"].fillna(0)
     ort = data["ort"] if "ort" in data else pd.Series(False, index=data.index)

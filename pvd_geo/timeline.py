@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .errors import InvalidInput
 from .format import MOIS, parse_date
 
 PERIODS = {"trimestre": "Q", "mois": "M"}
@@ -21,9 +22,9 @@ def conventions_by_period(dates: pd.DataFrame, freq: str = "Q") -> pd.DataFrame:
     formats). Returns ``periode`` (label), ``debut`` (ISO date), ``conventions``, ``cumul``, with
     every period between the first and the last (zero where none), plus ``sans_date`` in ``attrs``."""
     if freq not in PERIODS.values():
-        raise ValueError(f"période inconnue : {freq} (attendu : Q ou M)")
+        raise InvalidInput(f"période inconnue : {freq} (attendu : Q ou M)")
     if not {"code", "date_signature"} <= set(dates.columns):
-        raise ValueError("dates : colonnes « code » et « date_signature » attendues")
+        raise InvalidInput("dates : colonnes « code » et « date_signature » attendues")
     parsed = dates.drop_duplicates("code")["date_signature"].map(parse_date)
     known = pd.to_datetime(parsed.dropna())
     columns = ["periode", "debut", "conventions", "cumul"]

@@ -19,13 +19,14 @@ from pathlib import Path
 import pandas as pd
 
 from .constants import MIN_KEPT_SHARE
+from .errors import PvdError
 from .selection import MERGED, REJECTED, RESOLVED, SelectionResult, join_selection
 from .sources.anct import SelectionFileError, read_selection_bytes, read_selection_csv
 from .sources.download import DownloadError, fetch
 from .sources.selections import ListInfo, programme_file, save_selection
 
 
-class UpdateRefused(RuntimeError):
+class UpdateRefused(PvdError, RuntimeError):
     """The update did not happen; the current list is unchanged (message in French)."""
 
 

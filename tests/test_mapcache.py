@@ -119,3 +119,20 @@ def test_after_warm_the_overview_first_screen_needs_no_pandas(build_env, built_d
     out = subprocess.run(run, capture_output=True, text=True, cwd=ROOT, env=env)
     assert out.returncode == 0, out.stderr
     assert "pandas" in out.stdout.split("] ")[0]  # not stored for this data yet: atlas loaded
+
+
+def test_a_change_anywhere_in_the_package_changes_the_map_keys(tmp_path):
+    import shutil
+
+    copy = tmp_path / "pvd_geo"
+    shutil.copytree(ROOT / "pvd_geo", copy, ignore=shutil.ignore_patterns("__pycache__"))
+    before = mapcache.package_hash(copy)
+    assert before == mapcache.code_version()  # the same code, the same key
+    for name in ("ui.py", "constants.py", "sources/anct.py"):
+        path = copy / name
+        original = path.read_bytes()
+        path.write_bytes(original + b"\n# changed\n")
+        assert mapcache.package_hash(copy) != before, name
+        path.write_bytes(original)
+    (copy / "nouveau.py").write_text("X = 1\n", encoding="utf-8")
+    assert mapcache.package_hash(copy) != before

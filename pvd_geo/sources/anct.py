@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import PvdError
+
 MAX_BYTES = 5_000_000  # a national list is ~200 KB
 CODE_HEADERS = ("insee_com", "code_insee", "codgeo", "code_commune_insee", "code_commune", "insee", "code")
 NAME_HEADERS = ("lib_com", "nom_commune", "libgeo", "nom", "commune", "libelle")
@@ -23,7 +25,7 @@ NAME_HEADERS = ("lib_com", "nom_commune", "libgeo", "nom", "commune", "libelle")
 EXTRA_HEADERS = ("insee_dep", "lib_dep", "insee_reg", "lib_reg", "siren_epci", "lib_epci", "date_signature")
 
 
-class SelectionFileError(ValueError):
+class SelectionFileError(PvdError, ValueError):
     """A selection file that cannot be read at all (message in French)."""
 
 

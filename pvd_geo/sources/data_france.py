@@ -19,6 +19,7 @@ import shapely
 
 from ..codes import nom_avec_article
 from ..constants import CRS_WEB
+from ..errors import PvdError
 
 _COMMUNE_COLUMNS = [
     "id",
@@ -42,7 +43,7 @@ _EPCI_PREFIXES = {
 }
 
 
-class SourceError(RuntimeError):
+class SourceError(PvdError, RuntimeError):
     """A source file is missing or unreadable (message in French)."""
 
 

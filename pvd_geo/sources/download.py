@@ -20,8 +20,10 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..errors import PvdError
 
-class DownloadError(RuntimeError):
+
+class DownloadError(PvdError, RuntimeError):
     """The download failed; the message says why, in French."""
 
 

@@ -14,10 +14,11 @@ from pathlib import Path
 import pandas as pd
 
 from ..constants import ETALAB_PACKAGE, ETALAB_VERSION
+from ..errors import PvdError
 from .npm import NpmUnavailable, fetch_tarball
 
 
-class EtalabUnavailable(RuntimeError):
+class EtalabUnavailable(PvdError, RuntimeError):
     """The package could not be downloaded or verified (message in French)."""
 
 

@@ -13,11 +13,12 @@ import urllib.parse
 from pathlib import Path
 
 from ..constants import npm_registry
+from ..errors import PvdError
 from ..files import atomic_write
 from .download import DownloadError, fetch
 
 
-class NpmUnavailable(RuntimeError):
+class NpmUnavailable(PvdError, RuntimeError):
     """A package could not be downloaded or verified (message in French)."""
 
 

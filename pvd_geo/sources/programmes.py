@@ -6,6 +6,7 @@ import tomllib
 from pathlib import Path
 
 from ..constants import GEODATA_DIR
+from ..errors import InvalidInput
 
 PROGRAMMES_FILE = GEODATA_DIR / "programmes_locaux.toml"
 
@@ -17,5 +18,5 @@ def read_programmes(path: Path = PROGRAMMES_FILE) -> dict[str, dict]:
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"{Path(path).name} illisible : {exc}") from exc
+        raise InvalidInput(f"{Path(path).name} illisible : {exc}") from exc
     return {str(code): dict(entry) for code, entry in data.items() if isinstance(entry, dict)}

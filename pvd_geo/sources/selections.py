@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import InvalidInput
 from ..files import atomic_write
 
 HISTORY = "historique"
@@ -74,7 +75,7 @@ class ListInfo:
 def programme_file(directory: Path, programme: str) -> Path:
     """File of a programme; the name is checked (no path ever comes from user input)."""
     if not isinstance(programme, str) or not _NAME.fullmatch(programme):
-        raise ValueError(
+        raise InvalidInput(
             f"nom de programme invalide : « {programme!s:.60} » (lettres minuscules, chiffres, - et _)"
         )
     return Path(directory) / f"{programme}.csv"
@@ -200,7 +201,7 @@ def restore_version(directory: Path, programme: str, version: Path, *, writer: o
     version = Path(version)
     allowed = {p.resolve() for p in history_versions(directory, programme)}
     if version.resolve() not in allowed or version.is_symlink():
-        raise ValueError(f"version inconnue dans l'historique de « {programme} » : {version.name[:80]}")
+        raise InvalidInput(f"version inconnue dans l'historique de « {programme} » : {version.name[:80]}")
     payload = version.read_bytes()
     described = info_file(version).read_bytes() if info_file(version).is_file() else None
     if target.exists():
