@@ -121,3 +121,16 @@ def test_cli_update_refuses_a_local_url_without_allow_local(build_env, tmp_path,
     out = run("update", "--programme", "pvd", "--url", f"{http_server.url}/pvd.csv", env=env)
     assert out.returncode == 1 and "adresse refusée" in out.stderr
     assert not (tmp_path / "listes" / "pvd.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("address", "refused"),
+    [
+        ("10.20.30.40", True), ("172.31.255.1", True), ("192.168.1.1", True), ("100.64.0.1", True),
+        ("127.8.8.8", True), ("169.254.169.254", True), ("239.1.1.1", True), ("255.255.255.255", True),
+        ("fd00::1", True), ("fe80::1", True), ("::ffff:10.0.0.1", True), ("2002:0a00:0001::1", True),
+        ("37.59.183.86", False), ("2001:41d0:8:1::1", False), ("203.0.113.80", False),
+    ],
+)  # fmt: skip
+def test_address_classes(address, refused):
+    assert download._forbidden(address) is refused
