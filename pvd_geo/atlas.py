@@ -17,11 +17,11 @@ import shapely
 from .constants import (
     COMMUNE_COLUMNS,
     EMBEDDED_DIR,
-    LEVEL_COLUMN,
     LEVEL_FILE,
     META_FILE,
     PROGRAMMES,
     build_dir,
+    level_column,
 )
 from .constants import (
     selection_dir as lists_dir,
@@ -125,7 +125,7 @@ class Atlas:
         inside = self.communes[self.communes["dep"] == departement]
         if inside.empty:
             raise InvalidInput(f"département inconnu : {departement}")
-        codes = set(inside[LEVEL_COLUMN[level]].dropna())
+        codes = set(inside[level_column(level)].dropna())
         return table[table["code"].isin(codes)].reset_index(drop=True)
 
 

@@ -33,6 +33,19 @@ CRS_MESURE = "EPSG:2154"
 
 # Aggregation levels → the commune column holding the code of that level.
 LEVEL_COLUMN = {"region": "reg", "departement": "dep", "epci": "epci"}
+
+
+def level_column(level: str) -> str:
+    """The commune column holding the code of an aggregation level; an unknown level is refused
+    with a ``ValueError`` naming it (and the known ones)."""
+    from .errors import InvalidInput
+
+    try:
+        return LEVEL_COLUMN[level]
+    except (KeyError, TypeError):
+        raise InvalidInput(f"niveau inconnu : {level!r} (attendu : {', '.join(LEVEL_COLUMN)})") from None
+
+
 LEVEL_LABEL = {"region": "région", "departement": "département", "epci": "EPCI"}
 LEVEL_FILE = {"commune": "communes", "epci": "epci", "departement": "departements", "region": "regions"}
 
@@ -48,8 +61,6 @@ COMMUNE_COLUMNS = [
     "population",
     "population_millesime",
 ]
-# Columns of the built EPCI / département / région layers.
-TERRITORY_COLUMNS = ["code", "nom"]
 
 # Geometry generalisation per display level, tolerance in degrees (EPSG:4326).
 # "source" keeps the source geometry (commune page); "departement" is for a

@@ -9,7 +9,7 @@ import pandas as pd
 import shapely
 
 from .atlas import Atlas
-from .constants import LEVEL_COLUMN
+from .constants import level_column
 from .coverage import commune_covered
 from .errors import InvalidInput
 
@@ -33,7 +33,7 @@ def territory_communes(atlas: Atlas, territories: list[tuple[str, str]]) -> gpd.
     """Communes of the territories (``("departement", "30")``, ...), with EPCI names, in code order."""
     mask = pd.Series(False, index=atlas.communes.index)
     for level, code in territories:
-        mask |= atlas.communes[LEVEL_COLUMN[level]] == code
+        mask |= atlas.communes[level_column(level)] == code
     com = atlas.communes[mask]
     names = atlas.epci.set_index("code")["nom"]
     com = com.assign(epci_nom=com["epci"].map(names))
@@ -46,7 +46,7 @@ def territory_communes(atlas: Atlas, territories: list[tuple[str, str]]) -> gpd.
 
 def territory_stats(atlas: Atlas, territories: list[tuple[str, str]], level: str) -> pd.DataFrame:
     """Figures of the territories of ``level`` having at least one commune in ``territories``."""
-    column = LEVEL_COLUMN[level]
+    column = level_column(level)
     inside = territory_communes(atlas, territories)["code_insee"]
     codes = set(atlas.communes.loc[atlas.communes["code"].isin(inside), column].dropna())
     table = atlas.stats(level)

@@ -37,7 +37,7 @@ def plain(value: object) -> str:
 
 
 from . import credits  # noqa: E402
-from .constants import CRS_MESURE, LEVEL_COLUMN  # noqa: E402
+from .constants import CRS_MESURE, level_column  # noqa: E402
 from .maps import COLOURS  # noqa: E402
 
 A4_LANDSCAPE = (11.69, 8.27)  # inches
@@ -95,7 +95,7 @@ class Panel:
 
 def panel(atlas: Atlas, level: str, code: str, source: gpd.GeoSeries | None = None) -> Panel:
     """Communes of a territory with their status, on their source geometry in Lambert-93."""
-    column = LEVEL_COLUMN[level]
+    column = level_column(level)
     layer = atlas.layer(level).set_index("code")
     if code not in layer.index:
         raise InvalidInput(f"territoire inconnu : {level} {code}")
@@ -360,7 +360,7 @@ def check_coverage(atlas: Atlas, territories: list[tuple[str, str]], programme: 
         if level == "france":
             deps, name = set(atlas.departements["code"]), "France"
         else:
-            deps = set(atlas.communes.loc[atlas.communes[LEVEL_COLUMN[level]] == code, "dep"])
+            deps = set(atlas.communes.loc[atlas.communes[level_column(level)] == code, "dep"])
             name = atlas.layer(level).set_index("code")["nom"].get(code, code)
         if deps and not atlas.covers(programme, deps):
             note = credits.coverage_note(programme, lists_json(atlas).get(programme))

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from .constants import LEVEL_COLUMN
+from .constants import level_column
 from .coverage import Coverage, commune_covered
 from .errors import InvalidInput
 
@@ -72,9 +72,7 @@ def aggregate(
     list covers (None: all; absent: all): a territory with a commune outside them gets NA for that
     programme's figures and ``non`` in ``couverture_<programme>``.
     """
-    if level not in LEVEL_COLUMN:
-        raise InvalidInput(f"niveau inconnu : {level} (attendu : {', '.join(LEVEL_COLUMN)})")
-    key = LEVEL_COLUMN[level]
+    key = level_column(level)
     missing = [c for c in ("code", "population", "pvd", "acv", "epci", key) if c not in communes.columns]
     if missing:
         raise InvalidInput(f"communes : colonnes manquantes {missing}")

@@ -11,7 +11,7 @@ import shapely
 from . import credits, insets
 from .atlas import Atlas
 from .codes import cle_recherche
-from .constants import LEVEL_COLUMN, PROGRAMMES, SIMPLIFY_TOLERANCE
+from .constants import PROGRAMMES, SIMPLIFY_TOLERANCE, level_column
 from .coverage import coverage_label
 from .format import fr_date
 
@@ -35,7 +35,6 @@ DISPLAY_COLUMNS = {
     "couverture_ort": "Liste ORT couvre",
 }
 LEVELS = ("reg", "dep", "epci", "com")
-LEVEL_NAMES = {"reg": "region", "dep": "departement", "epci": "epci", "com": "commune"}
 
 
 @dataclass(frozen=True)
@@ -92,7 +91,7 @@ def departements_of(atlas: Atlas, territories: list[tuple[str, str]]) -> list[st
     for level, code in territories:
         if level == "france":
             return sorted(atlas.departements["code"])
-        deps |= set(atlas.communes.loc[atlas.communes[LEVEL_COLUMN[level]] == code, "dep"])
+        deps |= set(atlas.communes.loc[atlas.communes[level_column(level)] == code, "dep"])
     return sorted(deps)
 
 
@@ -138,7 +137,7 @@ def scope_name(atlas: Atlas, departements: list[str]) -> str:
 def counts(atlas: Atlas, level: str, departements: list[str]) -> pd.DataFrame:
     """Stats of ``level`` for the territories touching ``departements``, most PVD first."""
     inside = atlas.communes[atlas.communes["dep"].isin(departements)]
-    column = LEVEL_COLUMN[level]
+    column = level_column(level)
     table = atlas.stats(level)
     table = table[table["code"].isin(set(inside[column].dropna()))]
     return table.sort_values(["pvd", "population_pvd"], ascending=False, na_position="last").reset_index(
@@ -601,7 +600,7 @@ def own_counts(atlas: Atlas, table: pd.DataFrame, level: str, own: tuple, label)
     from .coverage import commune_covered, infer_coverage
 
     com = atlas.communes
-    key = LEVEL_COLUMN[level]
+    key = level_column(level)
     out = table.copy()
     for name, codes in own:
         mine = com["code"].isin(set(codes))

@@ -47,3 +47,13 @@ def test_unknown_level_and_missing_columns(flagged):
         aggregate(flagged, "canton")
     with pytest.raises(ValueError, match="colonnes manquantes"):
         aggregate(flagged.drop(columns="population"), "region")
+
+
+def test_an_unknown_level_is_refused_with_its_name_everywhere(flagged):
+    from pvd_geo.constants import level_column
+    from pvd_geo.errors import PvdError
+
+    for call in (lambda: level_column("commune"), lambda: aggregate(flagged, "canton")):
+        with pytest.raises(ValueError, match="niveau inconnu") as info:
+            call()
+        assert isinstance(info.value, PvdError)
