@@ -9,6 +9,7 @@ territories are drawn as panels at the same scale.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import math
 from dataclasses import dataclass
@@ -16,19 +17,42 @@ from pathlib import Path
 
 import geopandas as gpd
 import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.patheffects as pe  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import FancyArrow, Patch, Rectangle  # noqa: E402
 from matplotlib.transforms import Bbox  # noqa: E402
 
 from .atlas import Atlas  # noqa: E402
 from .errors import InvalidInput, PvdError
+from .files import atomic_write  # noqa: E402
 
-# Names are data: a "$" pair must not switch to mathematical typesetting (nor fail to parse)
-matplotlib.rcParams["text.parse_math"] = False
+# Settings of every figure, applied around their drawing and saving (``matplotlib.rc_context``, as
+# matplotlib advises for servers: no process-wide backend or rcParams change, figures made with
+# ``matplotlib.figure.Figure``, not pyplot). Names are data: a "$" pair must not switch to
+# mathematical typesetting; SVG keeps real, searchable text; PDF embeds TrueType fonts.
+RC = {"text.parse_math": False, "svg.fonttype": "none", "pdf.fonttype": 42}
+
+
+def _figure(size: tuple[float, float]) -> Figure:
+    """A figure with its own Agg canvas (text sizes are measured to place labels): no pyplot, no
+    global figure manager."""
+    fig = Figure(figsize=size, dpi=DPI)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def styled(function):
+    """Run a figure function with :data:`RC`."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with matplotlib.rc_context(RC):
+            return function(*args, **kwargs)
+
+    return wrapper
 
 
 def plain(value: object) -> str:
@@ -58,8 +82,6 @@ LEGEND_LABELS = {
     "epci_pvd": "EPCI contenant au moins une Petite ville de demain",
     "acv": "Commune retenue dans le programme Action cœur de ville",
 }
-plt.rcParams["svg.fonttype"] = "none"  # SVG keeps real, searchable text
-plt.rcParams["pdf.fonttype"] = 42
 
 
 def parse_territoire(text: str) -> tuple[str, str]:
@@ -315,7 +337,7 @@ def _legend(fig) -> None:
     handles = [
         Patch(facecolor=COLOURS["pvd"], edgecolor="#555555", label=LEGEND_LABELS["pvd"]),
         Patch(facecolor=COLOURS["epci_pvd"], edgecolor="#555555", label=LEGEND_LABELS["epci_pvd"]),
-        plt.Line2D(
+        Line2D(
             [],
             [],
             marker="o",
@@ -325,7 +347,7 @@ def _legend(fig) -> None:
             markeredgecolor="white",
             label=LEGEND_LABELS["acv"],
         ),
-        plt.Line2D([], [], color=COLOURS["epci"], lw=0.8, label="Limite d'EPCI"),
+        Line2D([], [], color=COLOURS["epci"], lw=0.8, label="Limite d'EPCI"),
     ]
     fig.legend(
         handles=handles,
@@ -370,6 +392,7 @@ def check_coverage(atlas: Atlas, territories: list[tuple[str, str]], programme: 
             )
 
 
+@styled
 def static_map(atlas: Atlas, territories: list[tuple[str, str]], today: dt.date | None = None):
     """The figure for one or several territories (panels at the same scale)."""
     if not territories:
@@ -379,7 +402,7 @@ def static_map(atlas: Atlas, territories: list[tuple[str, str]], today: dt.date 
     check_coverage(atlas, territories)
     source = atlas.source_geometry("commune")
     panels = [panel(atlas, level, code, source) for level, code in territories]
-    fig = plt.figure(figsize=A4_LANDSCAPE, dpi=DPI)
+    fig = _figure(A4_LANDSCAPE)
     total = sum(p.count for p in panels)
     names = " et ".join(p.title.split(" — ")[0] for p in panels)
     fig.text(0.02, 0.955, "Déploiement du programme Petites villes de demain", fontsize=16, fontweight="bold")
@@ -412,6 +435,7 @@ def _classes(top: int) -> list[tuple[int, int]]:
     return [(0, 0)] + [(lo + 1 if lo else 1, hi) for lo, hi in zip(edges, edges[1:], strict=False)]
 
 
+@styled
 def national_map(atlas: Atlas, today: dt.date | None = None):
     """France: départements shaded by their number of PVD, PVD communes as dots, and the overseas
     départements in insets at their own scale (as the ANCT's national maps)."""
@@ -428,7 +452,7 @@ def national_map(atlas: Atlas, today: dt.date | None = None):
     dots = gpd.GeoDataFrame(
         {"dep": pvd["dep"].to_numpy()}, geometry=pvd.representative_point().to_numpy(), crs=pvd.crs
     )
-    fig = plt.figure(figsize=A4_LANDSCAPE, dpi=DPI)
+    fig = _figure(A4_LANDSCAPE)
     total = int(stats["pvd"].sum())
     fig.text(0.02, 0.955, "Déploiement du programme Petites villes de demain", fontsize=16, fontweight="bold")
     fig.text(0.02, 0.915, f"France — {total:,} communes sélectionnées".replace(",", "\u202f"), fontsize=12)
@@ -465,9 +489,7 @@ def national_map(atlas: Atlas, today: dt.date | None = None):
         for i, (lo, hi) in enumerate(classes)
     ]
     handles.append(
-        plt.Line2D(
-            [], [], marker="o", linestyle="", markersize=3, color="#5A1E00", label="Commune sélectionnée"
-        )
+        Line2D([], [], marker="o", linestyle="", markersize=3, color="#5A1E00", label="Commune sélectionnée")
     )
     fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.71, 0.85), fontsize=7, frameon=False,
                title="Communes PVD par département", title_fontsize=9, alignment="left")  # fmt: skip
@@ -476,6 +498,7 @@ def national_map(atlas: Atlas, today: dt.date | None = None):
     return fig
 
 
+@styled
 def bar_chart(table: pd.DataFrame, title: str, sources: str, top: int = 30):
     """Horizontal bars of PVD counts (a stats table: ``nom``, ``pvd``), same style as the maps.
 
@@ -489,7 +512,8 @@ def bar_chart(table: pd.DataFrame, title: str, sources: str, top: int = 30):
         title = f"{title} (territoires couverts par la liste chargée)"
     data = known.sort_values(["pvd", "nom"], ascending=[True, False]).tail(top)
     height = max(3.0, 0.28 * len(data) + 1.5)
-    fig, ax = plt.subplots(figsize=(8.27, height), dpi=DPI)
+    fig = _figure((8.27, height))
+    ax = fig.subplots()
     ax.barh([plain(n) for n in data["nom"]], data["pvd"], color=COLOURS["pvd"])
     for y, value in enumerate(data["pvd"]):
         ax.text(value + 0.1, y, str(int(value)), va="center", fontsize=8)
@@ -501,12 +525,14 @@ def bar_chart(table: pd.DataFrame, title: str, sources: str, top: int = 30):
     return fig
 
 
+@styled
 def timeline_chart(table: pd.DataFrame, title: str, sources: str):
     """Conventions signed per period (``periode``, ``conventions``, ``cumul``): bars and the running
     total, same style as the maps; the number of communes without a date is said under the title."""
     if table.empty:
         raise CoverageError("aucune convention datée dans cette liste : pas de graphique")
-    fig, ax = plt.subplots(figsize=(A4_LANDSCAPE[0], 4.8), dpi=DPI)
+    fig = _figure((A4_LANDSCAPE[0], 4.8))
+    ax = fig.subplots()
     x = range(len(table))
     ax.bar(x, table["conventions"], color=COLOURS["pvd"], label="conventions signées dans la période")
     ax.set_xticks(
@@ -528,19 +554,16 @@ def timeline_chart(table: pd.DataFrame, title: str, sources: str):
     return fig
 
 
+@styled
 def save(fig, fmt: str, path: Path | None = None) -> bytes:
     """Render ``fig`` as PNG (200 dpi), SVG or PDF; write it atomically to ``path`` if given."""
     if fmt not in FORMATS:
         raise InvalidInput(f"format inconnu : {fmt} (attendu : {', '.join(FORMATS)})")
     buffer = io.BytesIO()
     fig.savefig(buffer, format=fmt, dpi=DPI, metadata=_metadata(fmt))
-    plt.close(fig)
     payload = buffer.getvalue()
     if path is not None:
-        path = Path(path)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(payload)
-        tmp.replace(path)
+        atomic_write(Path(path), payload)
     return payload
 
 

@@ -127,3 +127,30 @@ def test_territory_stats_counts_every_epci_touching_the_territory(atlas):
     ]
     assert int(table["pvd"].sum()) + int(in_outside["pvd"].sum()) == 21
     assert table.set_index("code").loc["248400251", "communes"] == 16  # Grand Avignon, all members
+
+
+def test_figures_change_no_global_matplotlib_setting(atlas):
+    """Building and saving a figure leaves matplotlib's process-wide settings alone (a server shares
+    them between sessions): settings apply inside an rc_context only."""
+    import subprocess
+    import sys
+
+    code = (
+        "import matplotlib; before = (matplotlib.get_backend(), dict(matplotlib.rcParams)); "
+        "import pvd_geo.figures as f; import matplotlib.pyplot as plt; "
+        "assert (matplotlib.get_backend(), dict(matplotlib.rcParams)) == before; "
+        "assert matplotlib.rcParams['text.parse_math'] and matplotlib.rcParams['svg.fonttype'] == 'path'; "
+        "assert plt.get_fignums() == []; print('ok')"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env={"MPLBACKEND": "agg"}
+    )
+    assert out.stdout.strip() == "ok", out.stderr
+    table = atlas.stats("departement")
+    svg = figures.save(
+        figures.bar_chart(table[table["code"].isin(["30", "32"])], "Prix : 5 $ et 6 $", "s"), "svg"
+    )
+    import matplotlib
+
+    assert matplotlib.rcParams["svg.fonttype"] == "path"  # unchanged after a figure
+    assert "Prix : 5 $ et 6 $" in svg.decode()  # yet the figure had real text and no mathematics
