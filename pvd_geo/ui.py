@@ -759,7 +759,7 @@ def sources_table(atlas: Atlas) -> None:
         ("Contours des communes", meta.get("contours", "")),
         ("Populations", meta.get("population", "")),
         ("Composition des EPCI", meta.get("epci_composition", "")),
-        ("Listes de sélection", meta.get("selection", "")),
+        *(("Liste en usage", line) for line in views.lists_summary(atlas)),
         ("Données construites le", meta.get("construit_le", "")),
     ]
     st.dataframe(
