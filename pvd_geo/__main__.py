@@ -160,10 +160,11 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def _coverage_lines(atlas) -> list[str]:
     """One line per list: what it covers and its date, and how to load the national list."""
     from . import views
+    from .credits import NATIONAL_COMMAND
 
     lines = [f"Liste chargée : {text}" for text in views.lists_summary(atlas)]
     if any(atlas.coverage(p) is not None for p in ("pvd", "acv", "ort")):
-        lines.append(f"Pour charger les listes nationales : {views.NATIONAL_COMMAND}")
+        lines.append(f"Pour charger les listes nationales : {NATIONAL_COMMAND}")
     return lines
 
 

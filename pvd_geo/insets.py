@@ -74,7 +74,7 @@ def make_insets(bounds: dict[str, tuple[float, float, float, float]]) -> list[In
     return out
 
 
-def departement_of(code: str, level: str) -> str | None:
+def overseas_of(code: str, level: str) -> str | None:
     """The overseas département of a territory code of ``level`` (``region``, ``departement``,
     ``commune``): the régions 01–06 are overseas, the départements 01–06 are not."""
     if level == "region":
@@ -91,7 +91,7 @@ def move(geometries: np.ndarray, codes: list[str], level: str, insets: list[Inse
     by_dep = {i.code: i for i in insets}
     out = np.array(geometries, dtype=object).copy()
     for k, code in enumerate(codes):
-        inset = by_dep.get(departement_of(str(code), level) or "")
+        inset = by_dep.get(overseas_of(str(code), level) or "")
         if inset is not None and out[k] is not None:
             out[k] = shapely.transform(out[k], inset.forward)
     return out

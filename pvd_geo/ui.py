@@ -164,11 +164,11 @@ def coverage_warning(source, departements: list[str], programme: str = "pvd") ->
         return False
     if info is not None and set(departements) <= cover:
         return False
-    st.warning(views_text_warning(lists_of(source), programme))
+    st.warning(coverage_text(lists_of(source), programme))
     return True
 
 
-def views_text_warning(lists: dict[str, dict], programme: str = "pvd") -> str:
+def coverage_text(lists: dict[str, dict], programme: str = "pvd") -> str:
     note = credits.coverage_note(programme, lists.get(programme)) or ""
     return (
         f"{md(note[:1].upper() + note[1:])}. Les chiffres des territoires hors de cette liste ne sont pas "

@@ -15,8 +15,6 @@ from .constants import PROGRAMMES, SIMPLIFY_TOLERANCE, level_column
 from .coverage import coverage_label
 from .format import fr_date
 
-NATIONAL_COMMAND = credits.NATIONAL_COMMAND
-
 DISPLAY_COLUMNS = {
     "code": "Code",
     "nom": "Nom",
@@ -108,16 +106,6 @@ def covered_part(atlas: Atlas, departements: list[str], programme: str = "pvd") 
     """The départements of a scope that the programme's list covers."""
     cover = atlas.coverage(programme)
     return [d for d in departements if cover is None or d in set(cover)]
-
-
-def coverage_warning(atlas_lists: dict[str, dict], programme: str = "pvd") -> str:
-    """The sentence a national or regional view shows when its list is partial."""
-    note = credits.coverage_note(programme, atlas_lists.get(programme))
-    return (
-        f"{(note or '').capitalize()}. Les chiffres des territoires hors de cette liste ne sont pas "
-        f"connus et ne sont pas affichés. Pour charger la liste nationale : `{credits.NATIONAL_COMMAND}`, "
-        f"ou {credits.NATIONAL_BUTTON}."
-    )
 
 
 def scope_name(atlas: Atlas, departements: list[str]) -> str:
