@@ -1145,7 +1145,7 @@ def timeline_section(atlas: Atlas, departements: list[str], name: str) -> None:
     freq = st.radio(
         "Par", ["Q", "M"], horizontal=True, key="chrono_pas", format_func={"Q": "trimestre", "M": "mois"}.get
     )
-    table = views.conventions(atlas, departements, freq)
+    table = _conventions(tuple(departements), freq, atlas.fingerprint)
     missing = table.attrs.get("sans_date", 0)
     title = f"Conventions Petites villes de demain signées — {name}"
     if table.empty:
@@ -1173,6 +1173,23 @@ def timeline_section(atlas: Atlas, departements: list[str], name: str) -> None:
     list_changes_section(atlas, departements, key="chrono")
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def _conventions(departements: tuple, freq: str, fingerprint: str):
+    """Conventions per period of a scope, computed once per data version (not on each rerun)."""
+    return views.conventions(get_atlas(), list(departements), freq)
+
+
+def _file_key(path) -> tuple[str, int, int]:
+    stat = Path(path).stat()
+    return (str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _list_changes(old: tuple, new: tuple, departements: tuple | None):
+    """Two list versions compared (files keyed by path, size and date), once per pair and scope."""
+    return views.list_changes(get_atlas(), old[0], new[0], list(departements) if departements else None)
+
+
 def list_changes_section(
     atlas: Atlas, departements: list[str] | None, key: str, programme: str = "pvd"
 ) -> None:
@@ -1190,7 +1207,9 @@ def list_changes_section(
     old = cols[0].selectbox("Version de départ", labels, index=len(labels) - 1, key=f"{key}_avant")
     new = cols[1].selectbox("Comparée à", labels, index=0, key=f"{key}_apres")
     paths = {v.label: v.path for v in versions}
-    changes = views.list_changes(atlas, paths[old], paths[new], departements)
+    changes = _list_changes(
+        _file_key(paths[old]), _file_key(paths[new]), tuple(departements) if departements else None
+    )
     added = int((changes["changement"] == "ajoutée").sum())
     st.markdown(
         f"**{fr_int(added)} communes entrées**, **{fr_int(len(changes) - added)} sorties** "
