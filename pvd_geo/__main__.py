@@ -286,6 +286,8 @@ def cmd_setup_lists(args: argparse.Namespace, built) -> int:
             )
         except (UpdateRefused, ValueError) as exc:
             reason = str(exc).split(" : http")[0][:160]  # the address is in the README, not needed here
+            if "PVD_ALLOW_LOCAL" in str(exc) and "PVD_ALLOW_LOCAL" not in reason:
+                reason += " ; miroir local : PVD_ALLOW_LOCAL=1"
             failed.setdefault(reason, []).append(programme.upper())
             continue
         date = fr_short_date(got.info.date) if got.info else None

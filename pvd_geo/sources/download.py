@@ -69,7 +69,10 @@ def guard_url(url: str, allow_local: bool | None = None) -> str:
     schemes = ("https", "http") if allow else ("https",)
     if parts.scheme not in schemes or not parts.hostname:
         allowed = "http ou https" if allow else "https"
-        raise AddressRefused(f"adresse refusée ({allowed} seulement) : {url[:200]}")
+        raise AddressRefused(
+            f"adresse refusée ({allowed} seulement) : {url[:200]}"
+            + ("" if allow else " ; pour un miroir local en http : PVD_ALLOW_LOCAL=1 ou --allow-local")
+        )
     if allow:
         return url
     try:
@@ -79,7 +82,8 @@ def guard_url(url: str, allow_local: bool | None = None) -> str:
     bad = [a for a in addresses if _forbidden(a)]
     if bad or not addresses:
         raise AddressRefused(
-            f"adresse refusée : {parts.hostname} désigne une adresse locale ou privée ({', '.join(bad[:3])})"
+            f"adresse refusée : {parts.hostname} désigne une adresse locale ou privée "
+            f"({', '.join(bad[:3])}) ; pour un miroir local : PVD_ALLOW_LOCAL=1 ou --allow-local"
         )
     return url
 
