@@ -42,7 +42,9 @@ def map_sizes(build: Path) -> dict:
         population_label=atlas.meta["population"],
         bounds=sc.bounds,
     )
-    prepared = maps.prepare(fmap)
+    from pvd_geo.ui.mapview import prepare
+
+    prepared = prepare(fmap)
     shipped = sum(len(x.encode()) for x in (prepared.script, prepared.header, prepared.html))
 
     layers = [

@@ -48,7 +48,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_warm(args: argparse.Namespace) -> int:
     import logging
 
-    from .warm import warm
+    from .ui.warm import warm
 
     # the pages run headless: Streamlit's "missing ScriptRunContext" warnings are expected here
     logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(

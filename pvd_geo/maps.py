@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import html
 import json
 import math
@@ -15,7 +14,7 @@ from branca.element import MacroElement, Template
 from folium.template import Template as FoliumTemplate
 
 from .format import fr_int
-from .mapcache import MapAssets, PreparedMap
+from .mapcache import MapAssets
 
 # Okabe–Ito based palette (readable by colour-blind users); PVD and ACV also differ by shape.
 COLOURS = {
@@ -491,28 +490,3 @@ def territories_map(
     _sources_control(fmap, sources)
     MapTools().add_to(fmap)
     return fmap
-
-
-def _links(element, attribute: str) -> list[str]:
-    found = [url for _, url in getattr(element, attribute, [])]
-    for child in getattr(element, "_children", {}).values():
-        found += _links(child, attribute)
-    return list(dict.fromkeys(found))
-
-
-def prepare(fmap: folium.Map) -> PreparedMap:
-    """Render a map the way streamlit-folium does, once; the map itself is left untouched."""
-    import streamlit_folium as sf
-
-    work = copy.deepcopy(fmap)
-    work.get_root().render()
-    work.render()
-    html_part, header = sf._get_html(work), sf._get_header(work)
-    return PreparedMap(
-        script=sf._get_map_string(work),
-        header=header,
-        html=html_part,
-        map_id=sf.get_full_id(work),
-        css_links=_links(work, "default_css"),
-        js_links=_links(work, "default_js"),
-    )

@@ -35,8 +35,9 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(env: dict):
-    """A real `streamlit run dashboard.py` on 127.0.0.1 with ``env``; yields its URL."""
+def running_app(env: dict, options: tuple[str, ...] = ()):
+    """A real `streamlit run dashboard.py` on 127.0.0.1 with ``env`` (and command-line ``options``);
+    yields its URL."""
     assert os.path.exists(CHROMIUM), (
         "Debian's chromium is required (apt-get install chromium; .ci/run does it)"
     )
@@ -44,7 +45,7 @@ def running_app(env: dict):
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port)]
-        + ["--server.address", "127.0.0.1", "--server.headless", "true"],
+        + ["--server.address", "127.0.0.1", "--server.headless", "true", *options],
         cwd=ROOT,
         env={**os.environ, **env},
         stdout=subprocess.DEVNULL,

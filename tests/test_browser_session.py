@@ -114,3 +114,51 @@ def test_pages_and_maps_satisfy_a_strict_content_security_policy(server):
             assert violations == [] and refused == []
         finally:
             browser.close()
+
+
+def test_an_administrator_imports_a_shared_list_and_a_reader_cannot(built_dir, tmp_path):
+    """Two real browsers on a server whose secrets hold an administrator's password hash: the one
+    who logs in imports a list (report first, saved on confirmation); the other sees no write path."""
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    from pvd_geo.auth import hash_password
+
+    lists = tmp_path / "listes"
+    shutil.copytree(EMBEDDED_DIR, lists)
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(f'[admin]\npassword_hash = "{hash_password("mot de passe", iterations=1000)}"\n')
+    upload = tmp_path / "essai.csv"
+    upload.write_text("insee_com;lib_com\n30210;Quissac\n32208;L'Isle-Jourdain\n", encoding="utf-8")
+    env = {
+        "PVD_BUILD_DIR": str(built_dir),
+        "PVD_SELECTION_DIR": str(lists),
+        "PVD_CACHE_DIR": str(tmp_path / "c"),
+    }
+    with running_app(env, ("--secrets.files", str(secrets))) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            admin = browser.new_context().new_page()
+            reader = browser.new_context().new_page()
+            for page in (admin, reader):
+                page.goto(f"{url}/Donnees")
+                settle(page)
+            admin.get_by_label("Mot de passe administrateur").fill("mot de passe")
+            admin.get_by_role("button", name="Se connecter").click()
+            admin.get_by_text("Connecté", exact=False).first.wait_for(timeout=30_000)
+            admin.get_by_role("textbox", name="Nom de la liste", exact=True).fill("essai")
+            admin.get_by_role("textbox", name="Nom de la liste", exact=True).press("Enter")
+            settle(admin)
+            admin.locator("input[type='file']").nth(1).set_input_files(str(upload))
+            admin.get_by_text("essai : 2 conservées", exact=False).first.wait_for(timeout=30_000)
+            admin.get_by_role("button", name="Enregistrer ces 2 communes", exact=False).click()
+            admin.get_by_text("Liste enregistrée", exact=False).first.wait_for(timeout=30_000)
+            assert (lists / "essai.csv").read_text(encoding="utf-8").count("\n") == 3
+            reader.reload()
+            settle(reader)
+            assert reader.get_by_role("button", name="Mettre à jour").count() == 0
+            assert reader.get_by_text("Importer une liste partagée").count() == 0
+            assert reader.get_by_label("Mot de passe administrateur").count() == 1  # only the login form
+        finally:
+            browser.close()

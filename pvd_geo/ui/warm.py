@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from .constants import ROOT
+from ..constants import ROOT
 
 # (page, query parameters): the overview (Gard + Gers) and the national overview.
 DEFAULT_VIEWS = [

@@ -1,0 +1,263 @@
+"""Forms: administrators' login, update, import and restore; a reader's own list."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+from ..constants import PROGRAMMES, selection_dir
+from ..format import fr_int
+
+if TYPE_CHECKING:
+    from ..atlas import Atlas
+
+from .mapview import _reload_atlas
+from .state import _OWN, MAX_OWN_LISTS, MAX_OWN_ROWS, own_column
+from .text import md
+
+
+def admin_config():
+    """Administration settings from ``.streamlit/secrets.toml`` (none: the web app is read-only)."""
+    from .. import auth
+
+    try:
+        data = st.secrets.to_dict()
+    except Exception:  # noqa: BLE001 (no secrets file: Streamlit raises its own error types)
+        data = {}
+    return auth.config_from(data)
+
+
+_WRITER = "_pvd_writer"  # session state: the right the server granted (an object, not widget data)
+
+_ATTEMPTS = "_pvd_attempts"
+
+
+def _logged_in() -> bool:
+    """Is this session logged in with the OpenID Connect provider (``st.login``)?"""
+    return bool(st.user.get("is_logged_in", False))
+
+
+def session_writer():
+    """This session's right to write the shared lists, or None (a reader)."""
+    from .. import auth
+
+    granted = st.session_state.get(_WRITER)
+    if auth.is_writer(granted):
+        return granted
+    config = admin_config()
+    if config.uses_oidc and auth.is_admin_email(config, st.user.get("email"), _logged_in()):
+        granted = auth.grant(f"administrateur {st.user.get('email')}")
+        st.session_state[_WRITER] = granted
+        return granted
+    return None
+
+
+def admin_section():
+    """Who may change the shared lists: login for administrators; readers are told how it works.
+    Returns this session's right to write, or None."""
+    from .. import auth
+
+    config = admin_config()
+    if not config.enabled:
+        st.info(
+            "Lecture seule : aucun administrateur n'est configuré. Les listes partagées se mettent à "
+            "jour sur le serveur, en ligne de commande (`python -m pvd_geo update`)."
+        )
+        return None
+    writer = session_writer()
+    if writer is not None:
+        st.success(f"Connecté : {md(writer.who)}.")
+        if st.button("Se déconnecter", key="admin_logout"):
+            auth.revoke(writer)
+            st.session_state.pop(_WRITER, None)
+            if config.uses_oidc and _logged_in():
+                st.logout()
+            st.rerun()
+        return writer
+    if config.uses_oidc:
+        args = (config.provider,) if config.provider else ()
+        st.button("Se connecter (administrateurs)", key="admin_login", on_click=st.login, args=args)
+        if _logged_in():
+            st.warning("Ce compte n'est pas administrateur de l'atlas : lecture seule.")
+        return None
+    attempts = st.session_state.setdefault(_ATTEMPTS, auth.Attempts())
+    wait = attempts.blocked()
+    if wait:
+        st.error(f"Trop d'essais : réessayez dans {int(wait // 60) + 1} min.")
+        return None
+    with st.form("admin_form"):
+        password = st.text_input("Mot de passe administrateur", type="password", key="admin_password")
+        sent = st.form_submit_button("Se connecter")
+    if sent:
+        if auth.verify_password(password, config.password_hash):
+            st.session_state[_WRITER] = auth.grant("administrateur (mot de passe)")
+            st.rerun()
+        attempts.failed()
+        st.error("Mot de passe refusé.")
+    return None
+
+
+def update_form(writer) -> None:
+    """Download an official list from its configured address (never one typed here), validate it
+    and replace the one in use (or say why not). Administrators only."""
+    from ..atlas import read_build
+    from ..constants import official_list_url
+    from ..update import UpdateRefused, update_selection
+
+    programme = st.selectbox("Liste", ["pvd", "acv", "ort"], key="maj_programme", format_func=PROGRAMMES.get)
+    st.caption(f"Source configurée : {md(official_list_url(programme))}")
+    if not st.button("Mettre à jour", key="maj_go"):
+        return
+    bar = st.progress(0.0, text="Téléchargement…")
+
+    def progress(received: int, total: int | None) -> None:
+        fraction = min(received / total, 1.0) if total else 0.5
+        bar.progress(fraction, text=f"Téléchargement : {received // 1000} Ko")
+
+    built = read_build()
+    try:
+        done = update_selection(
+            programme,
+            official_list_url(programme),
+            selection_dir(),
+            built["communes"],
+            built["rattachees"],
+            progress,
+            writer=writer,
+        )
+    except UpdateRefused as exc:
+        bar.empty()
+        st.error(f"Échec : {md(exc)}. La liste en usage n'a pas changé.")
+        return
+    bar.progress(1.0, text="Terminé")
+    st.success(
+        f"{md(done.result.summary())}. Liste enregistrée ; la précédente est gardée dans l'historique."
+    )
+    _reload_atlas()
+
+
+def _checked_upload(atlas: Atlas, payload: bytes, programme: str):
+    """Read and join an uploaded list, showing the report; the result, or None if refused."""
+    from ..selection import join_selection
+    from ..sources.anct import MAX_BYTES, SelectionFileError, read_selection_bytes
+
+    try:
+        rows = read_selection_bytes(payload, MAX_BYTES)
+    except (SelectionFileError, ValueError) as exc:
+        st.error(f"Fichier refusé : {md(exc)}")
+        return None
+    result = join_selection(rows, atlas.communes, atlas.rattachees, programme)
+    st.markdown(md(result.summary()))
+    st.dataframe(result.report, hide_index=True, width="stretch")
+    if result.kept_rows().empty:
+        st.error("Aucune ligne valide : rien n'est retenu.")
+        return None
+    return result
+
+
+def import_form(atlas: Atlas, writer) -> None:
+    """Upload a CSV that replaces a shared list: the report first, saved on confirmation.
+    Administrators only (the write itself checks ``writer``)."""
+    from ..coverage import infer_coverage
+    from ..sources.selections import ListInfo, programme_file, save_selection
+
+    upload = st.file_uploader(
+        "Fichier CSV (une commune par ligne, colonne du code INSEE)",
+        type=["csv", "txt"],
+        key="import_fichier",
+    )
+    programme = st.text_input(
+        "Nom de la liste",
+        "pvd",
+        key="import_programme",
+        help="pvd remplace la liste PVD, acv la liste ACV ; un autre nom ajoute un programme",
+    )
+    if upload is None:
+        return
+    try:
+        programme_file(selection_dir(), programme)
+    except ValueError as exc:
+        st.error(f"Nom refusé : {md(exc)}")
+        return
+    result = _checked_upload(atlas, upload.getvalue(), programme)
+    if result is None:
+        return
+    kept = result.kept_rows()
+    deps = atlas.communes.set_index("code")["dep"].reindex(kept["code"]).dropna()
+    cover = infer_coverage(set(deps), set(atlas.departements["code"]))
+    st.caption(
+        "Couverture déduite de la liste : "
+        + ("France entière" if cover is None else md(", ".join(cover)))
+        + " (les territoires hors de ces départements n'auront pas de chiffre pour cette liste)."
+    )
+    from ..constants import MIN_KEPT_SHARE
+    from ..update import current_size
+
+    current = current_size(selection_dir(), programme)
+    if current and len(kept) < MIN_KEPT_SHARE * current:
+        st.warning(
+            f"Cette liste n'a que {len(kept)} communes valides contre {current} dans la liste en usage."
+        )
+        if not st.checkbox(
+            "Je confirme remplacer la liste par une liste bien plus courte", key="import_shrink"
+        ):
+            return
+    if st.button(f"Enregistrer ces {len(kept)} communes comme liste « {md(programme)} »", key="import_go"):
+        info = ListInfo(
+            programme, cover, millesime="date non précisée", source=upload.name[:80], origine="importée"
+        )
+        written, history = save_selection(kept, programme, selection_dir(), info, writer=writer)
+        st.success(
+            f"Liste enregistrée ({md(written.name)})" + (" ; la précédente est gardée." if history else ".")
+        )
+        _reload_atlas()
+
+
+def restore_form(writer, programme: str) -> None:
+    """Put a version of the history back in use (administrators only; checked where it writes)."""
+    from ..sources.selections import history_versions, restore_version
+
+    versions = {p.name: p for p in reversed(history_versions(selection_dir(), programme))}
+    if not versions:
+        st.caption("Aucune version précédente de cette liste.")
+        return
+    name = st.selectbox("Version à remettre en usage", list(versions), key="restore_version")
+    if st.button("Restaurer cette version", key="restore_go"):
+        restore_version(selection_dir(), programme, versions[name], writer=writer)
+        st.success(f"Version {md(name)} remise en usage ; la liste remplacée est gardée dans l'historique.")
+        _reload_atlas()
+
+
+def own_list_form(atlas: Atlas) -> None:
+    """A reader's own list: validated like an import, kept in this session only, shown on the maps
+    and in the counts beside the official lists."""
+    lists: dict = st.session_state.setdefault(_OWN, {})
+    st.caption(
+        "Votre liste reste dans cette session du navigateur : elle n'est jamais enregistrée sur le "
+        "serveur, aucune autre personne ne la voit, elle disparaît à la fermeture de la session et un "
+        f"lien copié ne la transmet pas. {MAX_OWN_LISTS} listes au plus, {fr_int(MAX_OWN_ROWS)} lignes "
+        "et 5 Mo chacune."
+    )
+    name = st.text_input("Nom de ma liste", "ma liste", key="own_name", max_chars=60)
+    upload = st.file_uploader("Fichier CSV", type=["csv", "txt"], key="own_file")
+    pasted = st.text_area(
+        "ou collez les codes INSEE (une ligne d'en-tête, puis un code par ligne)", key="own_text"
+    )
+    payload = upload.getvalue() if upload is not None else pasted.encode("utf-8") if pasted.strip() else None
+    if payload is not None:
+        result = _checked_upload(atlas, payload, "ma_liste")
+        if result is not None and len(result.report) > MAX_OWN_ROWS:
+            st.error(f"Liste trop longue : {len(result.report)} lignes (limite {MAX_OWN_ROWS}).")
+        elif result is not None and st.button("Afficher ma liste sur les cartes", key="own_add"):
+            label = " ".join(str(name).split())[:60] or "ma liste"
+            if label not in lists and len(lists) >= MAX_OWN_LISTS:
+                st.error(f"{MAX_OWN_LISTS} listes au plus par session : retirez-en une d'abord.")
+            else:
+                lists[label] = tuple(result.codes)
+    for i, (label, codes) in enumerate(list(lists.items())):
+        cols = st.columns([4, 1])
+        cols[0].markdown(f"**{md(own_column(label))}** : {fr_int(len(codes))} communes")
+        if cols[1].button("Retirer", key=f"own_del_{i}"):
+            del lists[label]
+            st.rerun()

@@ -1,0 +1,295 @@
+"""The map component: prepared maps (memory, then the disk store) drawn with streamlit-folium, clicks
+back to codes."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import streamlit as st
+import streamlit.components.v1 as components
+
+from .. import mapcache
+from ..assets import LEAFLET_CSS, LEAFLET_JS, assets_installed
+from ..constants import LEVEL_LABEL
+
+if TYPE_CHECKING:
+    from ..atlas import Atlas
+
+from .loaders import _atlas, get_atlas, sources_line, views
+from .state import ort_choice, own_column, own_lists_shown, presentation_mode, tiles_choice
+
+
+def map_assets() -> mapcache.MapAssets:
+    """Leaflet served by this app (``/app/static/vendor``), whatever the base URL path."""
+    base = st.get_option("server.baseUrlPath").strip("/")
+    prefix = f"/{base}" if base else ""
+    return mapcache.MapAssets(
+        f"{prefix}/app/static/vendor/{LEAFLET_JS}", f"{prefix}/app/static/vendor/{LEAFLET_CSS}"
+    )
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _communes_map(
+    departements: tuple[str, ...],
+    epci: str | None,
+    tiles: str | None,
+    title: str,
+    fingerprint: str,
+    zoom: float | None = None,
+    ort: bool = False,
+    own: tuple = (),
+):
+    """``own``: a reader's own lists ((name, codes), ...), drawn as dashed outlines; such a map
+    stays in this process's memory and is never written to the disk store."""
+    assets = map_assets()
+
+    def make(atlas: Atlas):
+        from .. import maps  # folium: imported only when a map is not stored yet
+
+        sc = views.scope(atlas, list(departements), epci)
+        communes = sc.communes.assign(
+            **{own_column(name): sc.communes["code"].isin(set(codes)).to_numpy() for name, codes in own}
+        )
+        return prepare(
+            maps.communes_map(
+                communes,
+                sc.epci,
+                sc.departements,
+                sc.background,
+                assets,
+                title=title,
+                sources=sources_line(atlas),
+                population_label=atlas.meta["population"],
+                tiles=tiles,
+                zoom=zoom,
+                bounds=sc.bounds,
+                programmes=[*atlas.selections, *(own_column(name) for name, _ in own)],
+                ort=ort,
+            )
+        )
+
+    if own:
+        return make(get_atlas())
+    params = {"deps": departements, "epci": epci, "tiles": tiles, "title": title, "zoom": zoom, "ort": ort}
+    return _stored(fingerprint, "communes", {**params, "assets": assets.leaflet_js}, make)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _territories_map(level: str, region: str | None, tiles: str | None, title: str, fingerprint: str):
+    assets = map_assets()
+
+    def make(atlas: Atlas):
+        from .. import maps  # folium: imported only when a map is not stored yet
+
+        layer = atlas.layer(level)
+        if region:
+            layer = layer[layer["reg"] == region]
+        stats = atlas.stats(level).set_index("code")
+        layer = layer.assign(pvd=layer["code"].map(stats["pvd"]), acv=layer["code"].map(stats["acv"]))
+        # all France: national generalisation; a région's départements: département generalisation
+        geometry = "geometry_national" if level == "region" or not region else "geometry_departement"
+        com = atlas.communes[atlas.communes["pvd"]]
+        if region:
+            com = com[com["reg"] == region]
+        points = com.set_geometry("geometry_departement").representative_point().to_frame("geometry")
+        found = [] if region else views.national_insets(atlas)  # France: overseas in insets
+        if found:
+            layer = views.with_insets(layer, geometry, level, found)
+            points = views.with_insets(
+                points.assign(code=com["code"].to_numpy()), "geometry", "commune", found
+            )
+        bounds = tuple(layer[geometry].total_bounds) if found else views.main_bounds(layer, geometry)
+        return prepare(
+            maps.territories_map(
+                layer,
+                geometry,
+                points,
+                assets,
+                title=title,
+                sources=sources_line(atlas),
+                level_label=LEVEL_LABEL[level],
+                tiles=tiles,
+                bounds=bounds,
+                insets=insets_frames(found),
+            )
+        )
+
+    params = {"level": level, "region": region, "tiles": tiles, "title": title}
+    return _stored(fingerprint, "territoires", {**params, "assets": assets.leaflet_js}, make)
+
+
+def insets_frames(found) -> list:
+    from ..insets import frames
+
+    return frames(found)
+
+
+def _stored(fingerprint: str, kind: str, params: dict, make) -> mapcache.PreparedMap:
+    """A prepared map of the data ``fingerprint`` from the disk store (a fresh server skips
+    folium and the atlas), else made from the atlas and stored."""
+    key = mapcache.cache_key(fingerprint, kind, params)
+    prepared = mapcache.load(key)
+    if prepared is None:
+        atlas = get_atlas()
+        prepared = make(atlas)
+        if atlas.fingerprint == fingerprint:  # the data did not change meanwhile
+            mapcache.save(key, prepared)
+    return prepared
+
+
+# The streamlit-folium front end, declared here so that drawing a stored map needs neither
+# folium nor streamlit_folium's Python module (both slow to import on a fresh server).
+_FOLIUM_FRONTEND = Path(importlib.util.find_spec("streamlit_folium").origin).parent / "frontend" / "build"
+
+_COMPONENT: list = []
+
+
+def _st_folium():
+    """The component, declared during a page run (Streamlit registers it with the running server
+    only then: a declaration at import time, e.g. by ``pvd_geo.serve``'s preload, would not be)."""
+    if not _COMPONENT:
+        from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+        component = components.declare_component("st_folium", path=str(_FOLIUM_FRONTEND))
+        if get_script_run_ctx() is None:
+            return component
+        _COMPONENT.append(component)
+    return _COMPONENT[0]
+
+
+def show_map(prepared: mapcache.PreparedMap, key: str, height: int = 620) -> tuple[float, float] | None:
+    """Draw a prepared map with the streamlit-folium component; (lat, lng) of a new click, else None.
+
+    The component is called with the map rendered once and cached (``maps.prepare``): a rerun
+    ships the same arguments without re-rendering folium. Only clicks come back (``returned_objects``),
+    so panning and zooming never rerun the script.
+    """
+    if not assets_installed():
+        st.error("Cartes indisponibles : lancez « make setup » (installe Leaflet depuis le registre npm).")
+        return None
+    returned = ["last_object_clicked"]
+    out = _st_folium()(
+        script=prepared.script,
+        header=prepared.header,
+        html=prepared.html,
+        id=prepared.map_id,
+        key=f"{key}-{prepared.digest}",
+        height=height + 200 if presentation_mode() else height,
+        width=None,
+        returned_objects=returned,
+        default={"last_object_clicked": None},
+        zoom=None,
+        center=None,
+        feature_group=None,
+        return_on_hover=False,
+        layer_control=None,
+        pixelated=False,
+        css_links=prepared.css_links,
+        js_links=prepared.js_links,
+        on_change=None,
+        wrap_longitude=False,
+    )
+    clicked = (out or {}).get("last_object_clicked")
+    if not clicked:
+        return None
+    point = (round(clicked["lat"], 6), round(clicked["lng"], 6))
+    seen_key = f"_seen_{key}"
+    if st.session_state.get(seen_key) == point:
+        return None
+    st.session_state[seen_key] = point
+    return point
+
+
+def communes_map(source, departements: list[str], epci: str | None, title: str, key: str):
+    """Communes map of a scope of the data ``source`` (the atlas or a catalogue); returns the code
+    of a clicked commune."""
+    fmap = _communes_map(
+        tuple(departements),
+        epci,
+        tiles_choice(),
+        title,
+        source.fingerprint,
+        ort=ort_choice(),
+        own=own_lists_shown(),
+    )
+    point = show_map(fmap, key)
+    return views.locate(get_atlas(), "commune", *point) if point else None
+
+
+def comparison_map(
+    atlas: Atlas, level: str, code: str, others: list[tuple[str, str]], title: str, key: str
+) -> None:
+    """A territory's communes at the zoom shared by all compared territories (same scale)."""
+    scopes = {pair: views.comparison_scope(atlas, *pair) for pair in others}
+    width = {2: 420, 3: 270, 4: 200}.get(len(others), 200)
+    from .. import maps
+
+    zoom = maps.common_zoom([views.scope(atlas, *s).bounds for s in scopes.values()], width, 440)
+    deps, epci = scopes[(level, code)]
+    fmap = _communes_map(
+        tuple(deps),
+        epci,
+        tiles_choice(),
+        title,
+        atlas.fingerprint,
+        zoom=zoom,
+        ort=ort_choice(),
+        own=own_lists_shown(),
+    )
+    show_map(fmap, key, height=480)
+
+
+def territories_map(source, level: str, region: str | None, title: str, key: str):
+    """Régions or départements shaded by PVD count (``source``: the atlas or a catalogue); returns
+    the code of a clicked territory."""
+    fmap = _territories_map(level, region, tiles_choice(), title, source.fingerprint)
+    point = show_map(fmap, key)
+    return views.locate(get_atlas(), level, *point, national=region is None) if point else None
+
+
+def _reload_atlas() -> None:
+    """After a list changed: the next run reloads the atlas (and the maps built from it)."""
+    _atlas.clear()
+    _communes_map.clear()
+    _territories_map.clear()
+
+
+def level_map(atlas: Atlas, view: views.LevelView, key: str) -> str | None:
+    """The map of a drill-down level; returns the code clicked (territory or commune)."""
+    if view.map_level == "commune":
+        return communes_map(atlas, view.departements, view.epci, view.title, key=key)
+    return territories_map(atlas, view.map_level, view.region, view.title, key=key)
+
+
+def _links(element, attribute: str) -> list[str]:
+    found = [url for _, url in getattr(element, attribute, [])]
+    for child in getattr(element, "_children", {}).values():
+        found += _links(child, attribute)
+    return list(dict.fromkeys(found))
+
+
+def prepare(fmap) -> mapcache.PreparedMap:
+    """Render a folium map the way streamlit-folium does, once; the map itself is left untouched.
+
+    streamlit-folium has no public API for this: its private helpers (``_get_html``, ``_get_header``,
+    ``_get_map_string``) are used here and only here; ``tests/test_layers.py`` fails loudly if they
+    change."""
+    import copy
+
+    import streamlit_folium as sf
+
+    work = copy.deepcopy(fmap)
+    work.get_root().render()
+    work.render()
+    html_part, header = sf._get_html(work), sf._get_header(work)
+    return mapcache.PreparedMap(
+        script=sf._get_map_string(work),
+        header=header,
+        html=html_part,
+        map_id=sf.get_full_id(work),
+        css_links=_links(work, "default_css"),
+        js_links=_links(work, "default_js"),
+    )

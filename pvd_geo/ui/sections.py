@@ -1,0 +1,282 @@
+"""Page sections: the commune page, exports (maps, charts, data), the programme in time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+from ..constants import EMBEDDED_DIR, LEVEL_LABEL, PROGRAMMES, selection_dir
+from ..format import fr_int
+
+if TYPE_CHECKING:
+    from ..atlas import Atlas
+
+from .loaders import get_atlas, sources_line, views
+from .state import own_column, own_lists_shown
+from .text import md
+from .widgets import columns_html
+
+
+def commune_page(p: views.CommuneProfile) -> None:
+    """Name, figures, EPCI, status and dates in each programme, and the local programme."""
+    st.title(md(p.nom))
+    st.markdown(
+        f"**Code INSEE** : {md(p.code)} · **Population** : {fr_int(p.population)} habitants "
+        f"(population municipale, millésime {md(p.population_millesime)})  \n"
+        f"**Département** : {md(p.departement[1])} ({md(p.departement[0])}) · "
+        f"**Région** : {md(p.region[1])}"
+    )
+    st.markdown("\n".join(f"- {line}" for line in programme_lines(p)))
+    if p.epci:
+        st.markdown(f"**EPCI** : {md(p.epci[1])} ({md(p.epci[0])})")
+        st.markdown(
+            "\n".join(
+                f"- autres communes {md(PROGRAMME_IN.get(k, k))} de l'EPCI : "
+                + (", ".join(md(n) for n in names) if names else "aucune")
+                for k, names in p.epci_programmes.items()
+                if p.statuts.get(k) is not None
+            )
+        )
+    local = p.programme_local
+    if not local:
+        st.info(
+            "Pas encore de programme local renseigné pour cette commune (geodata/programmes_locaux.toml)."
+        )
+        return
+    st.subheader("Programme local")
+    if local.get("ort"):
+        st.markdown(md(local["ort"]))
+    if local.get("orientations"):
+        st.markdown(f"**{len(local['orientations'])} orientations stratégiques**")
+        st.markdown("\n".join(f"{i}. {md(o)}" for i, o in enumerate(local["orientations"], 1)))
+    if local.get("actions"):
+        until = f" jusqu'en {md(local['actions_jusqu_en'])}" if local.get("actions_jusqu_en") else ""
+        st.markdown(f"**{md(local['actions'])} actions** inscrites au plan d'actions{until}.")
+    if local.get("projets"):
+        st.markdown("**Principaux projets**")
+        st.markdown("\n".join(f"- {md(x)}" for x in local["projets"]))
+    st.caption(f"Source : {md(local.get('source', 'non précisée'))}")
+
+
+PROGRAMME_IN = {"pvd": "PVD", "acv": "Action cœur de ville", "ort": "avec une ORT signée"}
+
+_WHEN = {"pvd": "convention du", "acv": "convention du", "ort": "signée le"}
+
+
+def programme_lines(p: views.CommuneProfile) -> list[str]:
+    """One line per programme: in it (with its date), not in it, or unknown (list not loaded here)."""
+    lines = []
+    for key, status in p.statuts.items():
+        label = md(PROGRAMMES.get(key, key))
+        if status is None:
+            lines.append(f"**{label}** : inconnu (la liste chargée ne couvre pas ce département)")
+        elif status:
+            date = p.dates.get(key)
+            when = f"{_WHEN.get(key, 'depuis le')} {md(date)}" if date else "date non renseignée"
+            lines.append(f"**{label}** : oui, {when}")
+        else:
+            lines.append(f"**{label}** : non")
+    return lines
+
+
+def _slug(pairs: tuple) -> str:
+    return "_".join(f"{lvl[:3]}{code}" for lvl, code in pairs)
+
+
+@st.cache_data(max_entries=16, show_spinner="Préparation de la carte…")
+def _static_map_bytes(pairs: tuple, fmt: str, build_key: str) -> bytes:
+    from .. import figures
+
+    return figures.save(figures.static_map(get_atlas(), list(pairs)), fmt)
+
+
+def download_static_map(atlas: Atlas, pairs: tuple, fmt: str) -> None:
+    """Prepare on demand (a few seconds), then offer the file."""
+    from ..figures import CoverageError, check_coverage
+
+    try:
+        check_coverage(atlas, list(pairs))
+    except CoverageError as exc:
+        st.warning(f"Carte de presse refusée : {md(exc)}")
+        return
+    key = f"carte_{_slug(pairs)}_{fmt}"
+    if st.button("Préparer la carte", key=f"prep_{key}") or st.session_state.get(key):
+        st.session_state[key] = True
+        data = _static_map_bytes(pairs, fmt, atlas.fingerprint)
+        mime = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}[fmt]
+        st.download_button(
+            f"Télécharger la carte ({fmt.upper()}, {len(data) // 1000} Ko)",
+            data,
+            file_name=f"pvd_{_slug(pairs)}.{fmt}",
+            mime=mime,
+            key=f"dl_{key}",
+            on_click="ignore",
+        )
+        if fmt == "png":
+            st.image(data, width="stretch")
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _chart_bytes(pairs: tuple, level: str, fmt: str, build_key: str) -> bytes:
+    from .. import exports, figures
+
+    atlas = get_atlas()
+    title = f"Communes Petites villes de demain par {LEVEL_LABEL[level]}"
+    table = exports.territory_stats(atlas, list(pairs), level)
+    return figures.save(figures.bar_chart(table, title, sources_line(atlas)), fmt)
+
+
+def download_chart(atlas: Atlas, pairs: tuple, level: str, fmt: str) -> None:
+    """The bar chart, rendered once per choice (cached), offered as a file."""
+    from ..figures import CoverageError
+
+    try:
+        data = _chart_bytes(pairs, level, fmt, atlas.fingerprint)
+    except CoverageError as exc:
+        st.warning(f"Graphique indisponible : {md(exc)}")
+        return
+    st.download_button(
+        f"Télécharger le graphique ({fmt.upper()})",
+        data,
+        file_name=f"pvd_{level}_{_slug(pairs)}.{fmt}",
+        mime="image/png" if fmt == "png" else "image/svg+xml",
+        key=f"dl_chart_{level}_{fmt}",
+        on_click="ignore",
+    )
+
+
+def download_data(atlas: Atlas, pairs: tuple, sep: str) -> None:
+    from .. import exports
+
+    communes = exports.territory_communes(atlas, list(pairs))
+    figures_table = views.compare(atlas, list(pairs)).reset_index(names="indicateur")
+    cols = st.columns(3)
+    cols[0].download_button(
+        "Communes (CSV)",
+        exports.to_csv(communes, sep),
+        file_name=f"communes_{_slug(pairs)}.csv",
+        mime="text/csv",
+        key="dl_csv",
+        on_click="ignore",
+    )
+    cols[1].download_button(
+        "Communes (GeoJSON)",
+        exports.to_geojson(communes),
+        file_name=f"communes_{_slug(pairs)}.geojson",
+        mime="application/geo+json",
+        key="dl_geojson",
+        on_click="ignore",
+    )
+    cols[2].download_button(
+        "Chiffres clés (CSV)",
+        exports.to_csv(figures_table, sep),
+        file_name=f"chiffres_{_slug(pairs)}.csv",
+        mime="text/csv",
+        key="dl_figures",
+        on_click="ignore",
+    )
+
+
+def with_own_counts(atlas: Atlas, table, level: str):
+    """The counts table with one column per own list of this session (missing outside what the
+    list covers, as for the official lists)."""
+    own = own_lists_shown()
+    if not own:
+        return table
+    return views.own_counts(atlas, table, level, own, own_column)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _timeline_bytes(departements: tuple, freq: str, fmt: str, title: str, fingerprint: str) -> bytes:
+    from .. import exports, figures
+
+    atlas = get_atlas()
+    table = views.conventions(atlas, list(departements), freq)
+    if fmt == "csv":
+        return exports.to_csv(table, ";")
+    return figures.save(figures.timeline_chart(table, title, sources_line(atlas)), fmt)
+
+
+def timeline_section(atlas: Atlas, departements: list[str], name: str) -> None:
+    """« Le programme dans le temps »: PVD conventions per quarter or month (chart, PNG/SVG/CSV), and
+    the communes that joined since the oldest version of the list kept here."""
+    st.subheader("Le programme dans le temps")
+    if not atlas.covers("pvd", departements):
+        st.info("Chronologie indisponible : la liste PVD chargée ne couvre pas ce périmètre.")
+        return
+    freq = st.radio(
+        "Par", ["Q", "M"], horizontal=True, key="chrono_pas", format_func={"Q": "trimestre", "M": "mois"}.get
+    )
+    table = _conventions(tuple(departements), freq, atlas.fingerprint)
+    missing = table.attrs.get("sans_date", 0)
+    title = f"Conventions Petites villes de demain signées — {name}"
+    if table.empty:
+        st.info(f"Aucune date de convention dans la liste chargée ({fr_int(missing)} communes sans date).")
+    else:
+        st.html(columns_html(table, f"Conventions signées par {'trimestre' if freq == 'Q' else 'mois'}"))
+        st.caption(
+            f"{fr_int(int(table['conventions'].sum()))} conventions datées"
+            + (f", {fr_int(missing)} communes sans date dans la liste" if missing else "")
+            + ". "
+            + md(sources_line(atlas))
+        )
+        cols = st.columns(3)
+        for col, fmt, mime in zip(
+            cols, ("png", "svg", "csv"), ("image/png", "image/svg+xml", "text/csv"), strict=True
+        ):
+            col.download_button(
+                f"Chronologie ({fmt.upper()})",
+                _timeline_bytes(tuple(departements), freq, fmt, title, atlas.fingerprint),
+                file_name=f"pvd_conventions_{freq}.{fmt}",
+                mime=mime,
+                key=f"dl_chrono_{fmt}",
+                on_click="ignore",
+            )
+    list_changes_section(atlas, departements, key="chrono")
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _conventions(departements: tuple, freq: str, fingerprint: str):
+    """Conventions per period of a scope, computed once per data version (not on each rerun)."""
+    return views.conventions(get_atlas(), list(departements), freq)
+
+
+def _file_key(path) -> tuple[str, int, int]:
+    stat = Path(path).stat()
+    return (str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _list_changes(old: tuple, new: tuple, departements: tuple | None):
+    """Two list versions compared (files keyed by path, size and date), once per pair and scope."""
+    return views.list_changes(get_atlas(), old[0], new[0], list(departements) if departements else None)
+
+
+def list_changes_section(
+    atlas: Atlas, departements: list[str] | None, key: str, programme: str = "pvd"
+) -> None:
+    """Two versions of a programme's list compared (the oldest kept and the one in use by default):
+    communes added and removed."""
+    versions = views.list_versions(programme, selection_dir(), EMBEDDED_DIR)
+    if len(versions) < 2:
+        st.caption(
+            "Une seule version de la liste est disponible ici : les entrées et sorties apparaîtront "
+            "après une mise à jour (les versions remplacées sont gardées dans l'historique)."
+        )
+        return
+    labels = [v.label for v in versions]
+    cols = st.columns(2)
+    old = cols[0].selectbox("Version de départ", labels, index=len(labels) - 1, key=f"{key}_avant")
+    new = cols[1].selectbox("Comparée à", labels, index=0, key=f"{key}_apres")
+    paths = {v.label: v.path for v in versions}
+    changes = _list_changes(
+        _file_key(paths[old]), _file_key(paths[new]), tuple(departements) if departements else None
+    )
+    added = int((changes["changement"] == "ajoutée").sum())
+    st.markdown(
+        f"**{fr_int(added)} communes entrées**, **{fr_int(len(changes) - added)} sorties** "
+        f"entre « {md(old)} » et « {md(new)} »."
+    )
+    st.dataframe(changes, hide_index=True, width="stretch")

@@ -1,0 +1,201 @@
+"""What lives in the URL and in the session: scope, location, presentation mode, navigation, the
+reader's own lists."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+from .. import summary
+
+if TYPE_CHECKING:
+    from ..atlas import Atlas
+
+from .loaders import views
+
+DEFAULT_SCOPE = ["30", "32"]
+
+PAGE_ACCUEIL = "dashboard.py"
+
+PAGE_TERRITOIRE = "pages/1_Territoire.py"
+
+PAGE_COMPARER = "pages/2_Comparer.py"
+
+PAGE_EXPORTER = "pages/3_Exporter.py"
+
+PAGE_DONNEES = "pages/4_Donnees.py"
+
+NAVIGATION = [
+    (PAGE_ACCUEIL, "Vue d'ensemble", ":material/map:"),
+    (PAGE_TERRITOIRE, "Territoires", ":material/travel_explore:"),
+    (PAGE_COMPARER, "Comparer", ":material/compare:"),
+    (PAGE_EXPORTER, "Exporter", ":material/download:"),
+    (PAGE_DONNEES, "Données", ":material/database:"),
+]
+
+PRESENTATION_CSS = """<style>
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"], header[data-testid="stHeader"] {display: none !important;}
+.block-container {max-width: 100% !important; padding: 1rem 2rem !important;}
+html, body, [data-testid="stMarkdownContainer"] p {font-size: 1.35rem !important;}
+h1 {font-size: 3.2rem !important;}
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] p {font-size: 3.6rem !important;
+  overflow: visible !important; text-overflow: clip !important;
+  font-weight: 700 !important; line-height: 1.1 !important;}
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] p {font-size: 1.4rem !important;
+  white-space: normal !important; overflow: visible !important;}
+</style>"""
+
+LANG_FR = "<script>parent.document.documentElement.lang = 'fr';</script>"
+
+
+def presentation_mode() -> bool:
+    """``?mode=presentation``: large type, no sidebar, full-width map (meetings, projectors)."""
+    return st.query_params.get("mode") == "presentation"
+
+
+def sidebar() -> None:
+    """The navigation (French labels), the map background and, in presentation mode, its styles."""
+    if presentation_mode():
+        st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)  # a constant: no data in it
+    for page, label, icon in NAVIGATION:
+        st.sidebar.page_link(page, label=label, icon=icon)
+    st.sidebar.divider()
+    tiles_selector()
+    with st.sidebar:
+        # Streamlit's page says lang="en" and has no option for it: screen readers would read
+        # French with English rules. A zero-height frame of this app (same origin) sets it.
+        st.iframe(LANG_FR, height=1, tab_index=-1, alt="Langue de la page : français")
+
+
+TILES = {"Sans fond (hors ligne)": None, "OpenStreetMap (en ligne)": "osm", "IGN Plan (en ligne)": "ign"}
+
+
+def tiles_selector() -> None:
+    """Background selector in the sidebar (once per page): none by default, works offline; and the
+    ORT overlay (off by default)."""
+    st.sidebar.radio("Fond de carte", list(TILES), key="fond")
+    st.sidebar.toggle("Contours des ORT signées", key="ort", help="Communes couvertes par une ORT signée")
+
+
+def ort_choice() -> bool:
+    return bool(st.session_state.get("ort", False))
+
+
+def tiles_choice() -> str | None:
+    return TILES.get(st.session_state.get("fond", ""))
+
+
+def current_location(atlas: Atlas) -> views.Location:
+    """The drill-down location from the URL (unknown codes dropped)."""
+    return views.resolve(atlas, {k: st.query_params.get(k) for k in views.LEVELS})
+
+
+def go(loc: views.Location) -> None:
+    """Move to ``loc``: the URL changes (shareable link, back button) and the page reruns."""
+    params = loc.params()
+    if presentation_mode():
+        params["mode"] = "presentation"
+    st.query_params.from_dict(params)  # one history entry: the back button goes up a level
+    st.rerun()
+
+
+def open_commune(code: str) -> None:
+    """Go to a commune's page (keeping the presentation mode)."""
+    params = {"com": code, **({"mode": "presentation"} if presentation_mode() else {})}
+    st.switch_page(PAGE_TERRITOIRE, query_params=params)
+
+
+def share_link() -> None:
+    """The link that reproduces this view, with a copy button (« Copier le lien »)."""
+    from urllib.parse import urlencode
+
+    base = (st.context.url or "").split("?")[0]
+    query = urlencode({k: st.query_params.get(k) for k in st.query_params})
+    url = f"{base}?{query}" if query else base
+    with st.popover("Copier le lien de cette vue", icon=":material/link:"):
+        st.code(url, language=None)
+        st.caption("Le bouton à droite du lien le copie. Ajoutez « &mode=presentation » pour une réunion.")
+
+
+def url_list(name: str, default: list[str], allowed: list[str]) -> list[str]:
+    """A list kept in the URL (``?deps=30,32``) so that a copied link reproduces the view."""
+    raw = st.query_params.get(name)
+    values = [v for v in raw.split(",") if v in allowed] if raw else []
+    return values or default
+
+
+def set_url_list(name: str, values: list[str]) -> None:
+    """Write a list to the URL when it changed (no history entry otherwise)."""
+    text = ",".join(values)
+    if st.query_params.get(name) != text:
+        st.query_params[name] = text
+
+
+# A reader's own lists: in this session's memory only, never on disk, never in a link.
+_OWN = "_pvd_own_lists"
+
+MAX_OWN_LISTS = 3
+
+MAX_OWN_ROWS = 40_000
+
+
+def own_column(name: str) -> str:
+    """The column (and legend label) of a reader's own list on the maps and tables."""
+    return f"Ma liste : {name}"
+
+
+def own_lists_shown() -> tuple:
+    """((name, codes), ...) of this session's own lists (hashable, for the map cache)."""
+    return tuple((name, tuple(codes)) for name, codes in st.session_state.get(_OWN, {}).items())
+
+
+SCOPES = {"departements": "Des départements", "region": "Une région", "france": "France entière"}
+
+
+def scope_selector(catalogue: summary.Catalogue) -> tuple[str, list[str], str | None]:
+    """Sidebar scope (kept in the URL): (mode, départements of the scope, région or None)."""
+    current = st.query_params.get("perimetre", "departements")
+    mode = st.sidebar.radio(
+        "Périmètre",
+        list(SCOPES),
+        format_func=SCOPES.get,
+        key="perimetre",
+        index=list(SCOPES).index(current) if current in SCOPES else 0,
+    )
+    set_url_list("perimetre", [mode])
+    region = None
+    if mode == "france":
+        deps = catalogue.departements_of()
+    elif mode == "region":
+        names = catalogue.region_names()
+        region = st.sidebar.selectbox(
+            "Région",
+            list(names),
+            format_func=names.get,
+            key="region",
+            index=list(names).index(url_list("reg", ["76"], list(names))[0]),
+        )
+        set_url_list("reg", [region])
+        deps = catalogue.departements_of(region)
+    else:
+        labels = catalogue.departement_labels()
+        deps = (
+            st.sidebar.multiselect(
+                "Départements",
+                list(labels),
+                default=url_list("deps", DEFAULT_SCOPE, list(labels)),
+                format_func=labels.get,
+                key="scope",
+            )
+            or DEFAULT_SCOPE
+        )
+        set_url_list("deps", deps)
+    return mode, deps, region
+
+
+def open_territory(loc: views.Location) -> None:
+    """Go to the drill-down page at ``loc`` (keeping the presentation mode)."""
+    params = {**loc.params(), **({"mode": "presentation"} if presentation_mode() else {})}
+    st.switch_page(PAGE_TERRITOIRE, query_params=params)

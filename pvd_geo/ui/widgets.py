@@ -1,0 +1,194 @@
+"""Tables, bars, selectors and page furniture (warnings where a list stops, sources, footer)."""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+from .. import credits
+from ..constants import EMBEDDED_DIR, PROGRAMMES, selection_dir
+from ..format import fr_int
+
+if TYPE_CHECKING:
+    from ..atlas import Atlas
+
+from .loaders import lists_of, sources_line, views
+from .state import go, set_url_list, share_link, url_list
+from .text import md
+
+PVD_COLOUR = "#D55E00"  # as on the maps (Okabe–Ito vermilion)
+
+
+def coverage_warning(source, departements: list[str], programme: str = "pvd") -> bool:
+    """When the programme's list does not cover these départements, say so (with how to load the
+    national list) and return True."""
+    info = lists_of(source).get(programme)
+    cover = None if info is None or credits.is_national(info) else set(info.get("couverture", []))
+    if cover is None and info is not None:
+        return False
+    if info is not None and set(departements) <= cover:
+        return False
+    st.warning(coverage_text(lists_of(source), programme))
+    return True
+
+
+def coverage_text(lists: dict[str, dict], programme: str = "pvd") -> str:
+    note = credits.coverage_note(programme, lists.get(programme)) or ""
+    return (
+        f"{md(note[:1].upper() + note[1:])}. Les chiffres des territoires hors de cette liste ne sont pas "
+        f"connus : ils ne sont pas affichés (« – »), et la carte les laisse en gris. Pour charger la liste "
+        f"nationale : `{credits.NATIONAL_COMMAND}`, ou {credits.NATIONAL_BUTTON}."
+    )
+
+
+def comparison_table(table) -> None:
+    """Figures in aligned columns, French number formats."""
+
+    def fmt(value):
+        if value is None or value != value:  # a figure the list does not give
+            return "–"
+        return (
+            f"{value:.1f}".replace(".", ",")
+            if isinstance(value, float) and not value.is_integer()
+            else fr_int(value)
+        )
+
+    st.dataframe(table.style.format(fmt), width="stretch")
+
+
+def breadcrumb(atlas: Atlas, loc: views.Location) -> None:
+    """Clickable path France › région › département › EPCI › commune."""
+    crumbs = views.breadcrumb(atlas, loc)
+    cols = st.columns(len(crumbs) + 1 if len(crumbs) < 5 else len(crumbs))
+    for i, (label, target) in enumerate(crumbs):
+        last = i == len(crumbs) - 1
+        if cols[i].button(("› " if i else "") + md(label), key=f"crumb_{i}", disabled=last, type="tertiary"):
+            go(target)
+
+
+def stats_table(table) -> None:
+    """A sortable table with French number formats (sorting stays numeric)."""
+    shown = views.display_table(table)
+    shares = [c for c in shown.columns if c.endswith("(%)")]
+    text = ["Code", "Nom", *[c for c in shown.columns if c.startswith("Liste ")]]
+    formats = {c: fr_int for c in shown.columns if c not in text and c not in shares}
+    for column in shares:  # one format() call: a second one resets the other columns
+        formats[column] = lambda v: "–" if v is None or v != v else f"{v:.1f}".replace(".", ",")
+    styler = shown.style.format(formats)
+    st.dataframe(styler, hide_index=True, width="stretch")
+
+
+def page_footer(atlas: Atlas) -> None:
+    """Sources with vintages, and the link of the view."""
+    st.caption(md(sources_line(atlas)))
+    share_link()
+
+
+def bar_chart(table, top: int = 25) -> None:
+    """Horizontal bars of PVD counts (the ``top`` first territories), largest first.
+
+    Plain HTML (names escaped, values in French format) rather than a Vega chart: the browser
+    draws it at once, with no chart library to load in each new tab (≈1 s of a tab's start).
+    """
+    st.html(bars_html(table, top))
+
+
+def bars_html(table, top: int = 25) -> str:
+    """The bar chart's HTML: a titled list of (name, bar, value) rows; the bars are decoration."""
+
+    table = table[table["pvd"].notna()]  # territories the list does not cover have no bar
+    rows = table.head(top)[["nom", "pvd"]].sort_values("pvd", ascending=False, kind="stable")
+    peak = max(int(rows["pvd"].max()), 1) if len(rows) else 1
+    items = "".join(
+        f'<li><span class="pvd-bar-name" title="{html.escape(str(name))}">{html.escape(str(name))}</span>'
+        f'<span class="pvd-bar" aria-hidden="true"><span style="width:{100 * int(n) / peak:.1f}%">'
+        f'</span></span><span class="pvd-bar-value">{fr_int(n)}</span></li>'
+        for name, n in zip(rows["nom"], rows["pvd"], strict=True)
+    )
+    shown = f"les {len(rows)} premiers" if len(table) > len(rows) else "tous"
+    return (
+        "<style>.pvd-bars{margin:0;padding:0;list-style:none;font-size:14px}"
+        ".pvd-bars li{display:grid;grid-template-columns:minmax(8em,16em) 1fr 3.5em;gap:8px;"
+        "align-items:center;margin:2px 0}"
+        ".pvd-bar-name{overflow:hidden;text-overflow:ellipsis;white-space:nowrap;text-align:right}"
+        f".pvd-bar{{height:14px}}.pvd-bar span{{display:block;height:100%;background:{PVD_COLOUR}}}"
+        ".pvd-bar-value{font-variant-numeric:tabular-nums}</style>"
+        f'<figure class="pvd-chart" style="margin:0"><figcaption style="font-weight:600;margin-bottom:4px">'
+        f"Communes PVD par territoire ({shown})</figcaption>"
+        f'<ol class="pvd-bars">{items}</ol></figure>'
+    )
+
+
+def programme_name(programme: str) -> str:
+    """« Petites villes de demain » for ``pvd``; a user's list by its (escaped) name."""
+    return PROGRAMMES.get(programme, md(programme))
+
+
+def territory_selector(atlas: Atlas, label: str, key: str, max_selections: int | None = None):
+    """Régions, départements or EPCI to pick (kept in the URL as ``?t=``): ([(level, code)], labels)."""
+    labels = {f"{lvl}:{code}": text for lvl, code, text in views.territory_options(atlas)}
+    chosen = st.multiselect(
+        label,
+        list(labels),
+        default=url_list("t", ["departement:30", "departement:32"], list(labels)),
+        format_func=labels.get,
+        key=key,
+        max_selections=max_selections,
+    )
+    set_url_list("t", chosen)
+    return [tuple(c.split(":", 1)) for c in chosen], labels
+
+
+def lists_in_use(atlas: Atlas) -> None:
+    from ..sources.selections import lists_in_use as table
+
+    info = table(selection_dir(), EMBEDDED_DIR)
+    checks = {k: r.summary() for k, r in atlas.selections.items()}
+    info["validation"] = info["programme"].map(checks).fillna("")
+    st.dataframe(info, hide_index=True, width="stretch")
+
+
+def sources_table(atlas: Atlas) -> None:
+    meta = atlas.meta
+    rows = [
+        ("Contours des communes", meta.get("contours", "")),
+        ("Populations", meta.get("population", "")),
+        ("Composition des EPCI", meta.get("epci_composition", "")),
+        *(("Liste en usage", line) for line in views.lists_summary(atlas)),
+        ("Données construites le", meta.get("construit_le", "")),
+    ]
+    st.dataframe(
+        {"donnée": [r[0] for r in rows], "source et millésime": [r[1] for r in rows]},
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def departements_in_lists(atlas: Atlas):
+    table = atlas.stats("departement")
+    return table[(table["pvd"].fillna(0) > 0) | (table["acv"].fillna(0) > 0)].reset_index(drop=True)
+
+
+def columns_html(table, label: str) -> str:
+    """Vertical bars (``periode``, ``conventions``): escaped labels, French numbers; the bars are
+    decoration, the values are written."""
+    peak = max(int(table["conventions"].max()), 1) if len(table) else 1
+    items = "".join(
+        f'<li title="{html.escape(str(p))} : {fr_int(n)}">'
+        f'<span class="pvd-col-v">{fr_int(n) if n else ""}</span>'
+        f'<span class="pvd-col" style="height:{100 * int(n) / peak:.1f}%"></span>'
+        f'<span class="pvd-col-p">{html.escape(str(p))}</span></li>'
+        for p, n in zip(table["periode"], table["conventions"], strict=True)
+    )
+    return (
+        "<style>.pvd-cols{display:flex;align-items:flex-end;gap:2px;height:180px;margin:0;padding:0;"
+        "list-style:none;overflow-x:auto;font-size:11px}.pvd-cols li{flex:1 0 2.2em;display:flex;"
+        "flex-direction:column;justify-content:flex-end;height:100%;text-align:center}"
+        f".pvd-col{{display:block;background:{PVD_COLOUR};min-height:1px}}"
+        ".pvd-col-p{white-space:nowrap;font-size:10px;writing-mode:vertical-rl;transform:rotate(180deg);"
+        "margin:2px auto 0}.pvd-col-v{font-variant-numeric:tabular-nums}</style>"
+        f'<figure style="margin:0"><figcaption style="font-weight:600;margin-bottom:4px">{html.escape(label)}'
+        f'</figcaption><ol class="pvd-cols">{items}</ol></figure>'
+    )
