@@ -14,7 +14,7 @@ st.set_page_config(page_title="Atlas PVD — vue d'ensemble", page_icon="🗺️
 ui.sidebar()
 catalogue = ui.catalogue()
 mode, deps, region = ui.scope_selector(catalogue)
-figures = ui.scope_figures(catalogue, deps)
+figures = ui.first_screen_figures(catalogue, deps)
 totals, name = figures["totals"], figures["name"]
 
 st.title(f"Petites villes de demain — {ui.md(name)}")
@@ -54,11 +54,11 @@ st.caption(
 )
 title = f"Petites villes de demain — {name}"
 if mode == "departements":  # commune polygons
-    clicked = ui.communes_map(catalogue, deps, None, title, key="carte_accueil")
+    clicked = ui.show_communes_map(catalogue, deps, None, title, key="carte_accueil")
     if clicked:
         ui.open_commune(clicked)
 else:  # France or a région: départements shaded by PVD count, PVD communes as points
-    clicked = ui.territories_map(catalogue, "departement", region, title, key=f"carte_{mode}_{region}")
+    clicked = ui.show_territories_map(catalogue, "departement", region, title, key=f"carte_{mode}_{region}")
     if clicked:
         ui.open_territory(ui.views.Location(dep=clicked))
 
@@ -73,6 +73,6 @@ level = st.radio(
 )
 table = ui.with_own_counts(atlas, ui.views.counts(atlas, level, deps), level)
 ui.stats_table(table)
-ui.bar_chart(table)
+ui.count_bars(table)
 ui.timeline_section(atlas, deps, name)
 ui.page_footer(atlas)

@@ -18,13 +18,13 @@ if query:
         if st.sidebar.button(ui.md(row.libelle), key=f"hit_{row.code}"):
             ui.go(views.Location(com=row.code))
 
-ui.breadcrumb(atlas, loc)
+ui.show_breadcrumb(atlas, loc)
 
 if loc.level == "com":
     profile = views.commune_profile(atlas, loc.com, ui.programmes())
     ui.commune_page(profile)
     if profile.epci:
-        ui.communes_map(atlas, [], profile.epci[0], profile.epci[1], key=f"carte_com_{profile.code}")
+        ui.show_communes_map(atlas, [], profile.epci[0], profile.epci[1], key=f"carte_com_{profile.code}")
 else:
     view = views.level_view(atlas, loc)
     st.title(ui.md(view.title))

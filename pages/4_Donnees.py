@@ -10,7 +10,7 @@ atlas = ui.get_atlas()
 st.title("Données, sources et listes")
 
 st.subheader("Listes en usage")
-ui.lists_in_use(atlas)
+ui.lists_table(atlas)
 st.caption("Départements ayant au moins une commune dans les listes :")
 ui.stats_table(ui.departements_in_lists(atlas))
 

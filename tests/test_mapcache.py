@@ -85,7 +85,7 @@ from pvd_geo import ui
 from pvd_geo.format import fr_int
 catalogue = ui.catalogue()
 deps = ui.DEFAULT_SCOPE
-figures = ui.scope_figures(catalogue, deps)
+figures = ui.first_screen_figures(catalogue, deps)
 prepared = ui._communes_map(tuple(deps), None, None, "Petites villes de demain — " + figures["name"],
                             catalogue.fingerprint)
 heavy = sorted(m for m in ("pandas", "geopandas", "pyarrow", "folium") if m in sys.modules)

@@ -76,7 +76,7 @@ def catalogue() -> summary.Catalogue:
     return made
 
 
-def scope_figures(source, departements: list[str]) -> dict:
+def first_screen_figures(source, departements: list[str]) -> dict:
     """``{"name", "totals"}`` of a scope of the data ``source`` (a catalogue or the atlas)."""
     found = summary.load_figures(source.fingerprint, departements)
     if found is not None:

@@ -203,7 +203,7 @@ def show_map(prepared: mapcache.PreparedMap, key: str, height: int = 620) -> tup
     return point
 
 
-def communes_map(source, departements: list[str], epci: str | None, title: str, key: str):
+def show_communes_map(source, departements: list[str], epci: str | None, title: str, key: str):
     """Communes map of a scope of the data ``source`` (the atlas or a catalogue); returns the code
     of a clicked commune."""
     fmap = _communes_map(
@@ -242,7 +242,7 @@ def comparison_map(
     show_map(fmap, key, height=480)
 
 
-def territories_map(source, level: str, region: str | None, title: str, key: str):
+def show_territories_map(source, level: str, region: str | None, title: str, key: str):
     """Régions or départements shaded by PVD count (``source``: the atlas or a catalogue); returns
     the code of a clicked territory."""
     fmap = _territories_map(level, region, tiles_choice(), title, source.fingerprint)
@@ -260,8 +260,8 @@ def _reload_atlas() -> None:
 def level_map(atlas: Atlas, view: views.LevelView, key: str) -> str | None:
     """The map of a drill-down level; returns the code clicked (territory or commune)."""
     if view.map_level == "commune":
-        return communes_map(atlas, view.departements, view.epci, view.title, key=key)
-    return territories_map(atlas, view.map_level, view.region, view.title, key=key)
+        return show_communes_map(atlas, view.departements, view.epci, view.title, key=key)
+    return show_territories_map(atlas, view.map_level, view.region, view.title, key=key)
 
 
 def _links(element, attribute: str) -> list[str]:

@@ -58,7 +58,7 @@ def comparison_table(table) -> None:
     st.dataframe(table.style.format(fmt), width="stretch")
 
 
-def breadcrumb(atlas: Atlas, loc: views.Location) -> None:
+def show_breadcrumb(atlas: Atlas, loc: views.Location) -> None:
     """Clickable path France › région › département › EPCI › commune."""
     crumbs = views.breadcrumb(atlas, loc)
     cols = st.columns(len(crumbs) + 1 if len(crumbs) < 5 else len(crumbs))
@@ -86,7 +86,7 @@ def page_footer(atlas: Atlas) -> None:
     share_link()
 
 
-def bar_chart(table, top: int = 25) -> None:
+def count_bars(table, top: int = 25) -> None:
     """Horizontal bars of PVD counts (the ``top`` first territories), largest first.
 
     Plain HTML (names escaped, values in French format) rather than a Vega chart: the browser
@@ -141,7 +141,7 @@ def territory_selector(atlas: Atlas, label: str, key: str, max_selections: int |
     return [tuple(c.split(":", 1)) for c in chosen], labels
 
 
-def lists_in_use(atlas: Atlas) -> None:
+def lists_table(atlas: Atlas) -> None:
     from ..sources.selections import lists_in_use as table
 
     info = table(selection_dir(), EMBEDDED_DIR)
