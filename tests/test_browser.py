@@ -92,16 +92,21 @@ def offline_page(width: int = 1400, height: int = 1000):
             browser.close()
 
 
+def app_env(built_dir, folder) -> dict:
+    """The server's environment: the session build, a copy of the embedded lists in ``folder``
+    (nothing the tests do touches geodata/) and a map store of its own."""
+    lists = folder / "listes"
+    shutil.copytree(EMBEDDED_DIR, lists)
+    return {
+        "PVD_BUILD_DIR": str(built_dir),
+        "PVD_SELECTION_DIR": str(lists),
+        "PVD_CACHE_DIR": str(folder / "cache"),
+    }
+
+
 @pytest.fixture(scope="module")
 def server(built_dir, tmp_path_factory):
-    selections = tmp_path_factory.mktemp("browser") / "selections"
-    shutil.copytree(EMBEDDED_DIR, selections)  # uploads in the tests never touch geodata/
-    env = {
-        "PVD_BUILD_DIR": str(built_dir),
-        "PVD_SELECTION_DIR": str(selections),
-        "PVD_CACHE_DIR": str(selections.parent / "cache"),
-    }
-    with running_app(env) as url:
+    with running_app(app_env(built_dir, tmp_path_factory.mktemp("browser"))) as url:
         yield url
 
 

@@ -3,9 +3,7 @@ and their maps work under a strict Content Security Policy with no external orig
 
 import pytest
 
-from pvd_geo.constants import EMBEDDED_DIR
-
-from .test_browser import ARGS, CHROMIUM, LOCAL, map_frame, running_app, settle, wait_for_paths
+from .test_browser import ARGS, CHROMIUM, LOCAL, app_env, map_frame, running_app, settle, wait_for_paths
 
 pytestmark = pytest.mark.browser
 CODES = "insee_com\n30210\n32208\n30003"
@@ -19,16 +17,7 @@ CSP = (  # as in deploy/README.md, with the test server's origin for the websock
 
 @pytest.fixture(scope="module")
 def server(built_dir, tmp_path_factory):
-    import shutil
-
-    lists = tmp_path_factory.mktemp("session") / "listes"
-    shutil.copytree(EMBEDDED_DIR, lists)
-    env = {
-        "PVD_BUILD_DIR": str(built_dir),
-        "PVD_SELECTION_DIR": str(lists),
-        "PVD_CACHE_DIR": str(lists.parent / "c"),
-    }
-    with running_app(env) as url:
+    with running_app(app_env(built_dir, tmp_path_factory.mktemp("session"))) as url:
         yield url
 
 
@@ -119,23 +108,18 @@ def test_pages_and_maps_satisfy_a_strict_content_security_policy(server):
 def test_an_administrator_imports_a_shared_list_and_a_reader_cannot(built_dir, tmp_path):
     """Two real browsers on a server whose secrets hold an administrator's password hash: the one
     who logs in imports a list (report first, saved on confirmation); the other sees no write path."""
-    import shutil
+    from pathlib import Path
 
     from playwright.sync_api import sync_playwright
 
     from pvd_geo.auth import hash_password
 
-    lists = tmp_path / "listes"
-    shutil.copytree(EMBEDDED_DIR, lists)
+    env = app_env(built_dir, tmp_path)
+    lists = Path(env["PVD_SELECTION_DIR"])
     secrets = tmp_path / "secrets.toml"
     secrets.write_text(f'[admin]\npassword_hash = "{hash_password("mot de passe", iterations=1000)}"\n')
     upload = tmp_path / "essai.csv"
     upload.write_text("insee_com;lib_com\n30210;Quissac\n32208;L'Isle-Jourdain\n", encoding="utf-8")
-    env = {
-        "PVD_BUILD_DIR": str(built_dir),
-        "PVD_SELECTION_DIR": str(lists),
-        "PVD_CACHE_DIR": str(tmp_path / "c"),
-    }
     with running_app(env, ("--secrets.files", str(secrets))) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
