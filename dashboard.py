@@ -60,9 +60,14 @@ if mode == "departements":  # commune polygons
 else:  # France or a région: départements shaded by PVD count, PVD communes as points
     clicked = ui.show_territories_map(catalogue, "departement", region, title, key=f"carte_{mode}_{region}")
     if clicked:
-        ui.open_territory(ui.views.Location(dep=clicked))
+        ui.open_territory({"dep": clicked})
 
-atlas = ui.get_atlas()  # the counts need the atlas (loaded once per process and data version)
+# The counts need the atlas and pandas (loaded once per process and data version): imported only
+# now, after the map is drawn (see pvd_geo.ui's docstring).
+from pvd_geo import views  # noqa: E402
+from pvd_geo.ui import sections  # noqa: E402
+
+atlas = ui.get_atlas()
 st.subheader("Comptes par territoire")
 level = st.radio(
     "Niveau",
@@ -71,8 +76,8 @@ level = st.radio(
     key="niveau",
     format_func={"departement": "Département", "epci": "EPCI", "region": "Région"}.get,
 )
-table = ui.with_own_counts(atlas, ui.views.counts(atlas, level, deps), level)
-ui.stats_table(table)
+table = sections.with_own_counts(atlas, ui.shared(views.counts, atlas, level, deps), level)
+sections.stats_table(table)
 ui.count_bars(table)
-ui.timeline_section(atlas, deps, name)
+sections.timeline_section(atlas, deps, name)
 ui.page_footer(atlas)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from pvd_geo import ui, views
+from pvd_geo.ui import sections
 
 st.set_page_config(page_title="Atlas PVD — territoires", page_icon="🧭", layout="wide")
 ui.sidebar()
@@ -18,22 +19,22 @@ if query:
         if st.sidebar.button(ui.md(row.libelle), key=f"hit_{row.code}"):
             ui.go(views.Location(com=row.code))
 
-ui.show_breadcrumb(atlas, loc)
+sections.show_breadcrumb(atlas, loc)
 
 if loc.level == "com":
-    profile = views.commune_profile(atlas, loc.com, ui.programmes())
-    ui.commune_page(profile)
+    profile = ui.shared(views.commune_profile, atlas, loc.com, ui.programmes())
+    sections.commune_page(profile)
     if profile.epci:
         ui.show_communes_map(atlas, [], profile.epci[0], profile.epci[1], key=f"carte_com_{profile.code}")
 else:
-    view = views.level_view(atlas, loc)
+    view = ui.shared(views.level_view, atlas, loc)
     st.title(ui.md(view.title))
-    ui.coverage_warning(atlas, views.location_departements(atlas, loc))
+    ui.coverage_warning(atlas, ui.shared(views.location_departements, atlas, loc))
     choice = st.selectbox(view.child, [None, *view.options], format_func=lambda c: view.options.get(c, "—"))
     if choice:
         ui.go(views.child_location(atlas, loc, choice))
     clicked = ui.level_map(atlas, view, key=f"carte_{loc.level}_{'_'.join(loc.params().values())}")
     if clicked:
         ui.go(views.child_location(atlas, loc, clicked))
-    ui.stats_table(view.table)
+    sections.stats_table(view.table)
 ui.page_footer(atlas)

@@ -3,23 +3,26 @@
 import streamlit as st
 
 from pvd_geo import ui, views
+from pvd_geo.ui import sections
 
 st.set_page_config(page_title="Atlas PVD — comparer", page_icon="⚖️", layout="wide")
 ui.sidebar()
 atlas = ui.get_atlas()
 st.title("Comparer des territoires")
-pairs, labels = ui.territory_selector(
+pairs, labels = sections.territory_selector(
     atlas, "Territoires à comparer (régions, départements, EPCI)", key="comparer", max_selections=4
 )
 if len(pairs) < 2:
     st.info("Choisissez au moins deux territoires.")
     st.stop()
-ui.coverage_warning(atlas, views.departements_of(atlas, pairs))
-ui.comparison_table(views.compare(atlas, pairs))
+ui.coverage_warning(atlas, ui.shared(views.departements_of, atlas, pairs))
+ui.comparison_table(ui.shared(views.compare, atlas, pairs))
 st.caption("Cartes à la même échelle et avec les mêmes couleurs.")
 cols = st.columns(len(pairs))
 for col, (level, code) in zip(cols, pairs, strict=True):
     with col:
         st.markdown(f"**{ui.md(labels[f'{level}:{code}'])}**")
-        ui.comparison_map(atlas, level, code, pairs, labels[f"{level}:{code}"], key=f"cmp_{level}_{code}")
+        sections.comparison_map(
+            atlas, level, code, pairs, labels[f"{level}:{code}"], key=f"cmp_{level}_{code}"
+        )
 ui.page_footer(atlas)

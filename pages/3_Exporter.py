@@ -3,19 +3,20 @@
 import streamlit as st
 
 from pvd_geo import ui, views
+from pvd_geo.ui import sections
 
 st.set_page_config(page_title="Atlas PVD — exporter", page_icon="🖨️", layout="wide")
 ui.sidebar()
 atlas = ui.get_atlas()
 st.title("Exporter cartes, graphiques et données")
-pairs, labels = ui.territory_selector(
+pairs, labels = sections.territory_selector(
     atlas, "Territoires (plusieurs : panneaux côte à côte à la même échelle)", key="export_territoires"
 )
 if not pairs:
     st.info("Choisissez au moins un territoire.")
     st.stop()
 pairs = tuple(pairs)
-ui.coverage_warning(atlas, views.departements_of(atlas, list(pairs)))
+ui.coverage_warning(atlas, ui.shared(views.departements_of, atlas, list(pairs)))
 
 st.subheader("Carte statique")
 fmt = st.radio(
@@ -25,9 +26,9 @@ fmt = st.radio(
     key="export_format",
     format_func={"png": "PNG (200 dpi)", "svg": "SVG (texte modifiable)", "pdf": "PDF A4 paysage"}.get,
 )
-ui.download_static_map(atlas, pairs, fmt)
+sections.download_static_map(atlas, pairs, fmt)
 st.markdown("**France entière** : départements selon leur nombre de PVD, outre-mer en cartouches.")
-ui.download_static_map(atlas, (("france", ""),), fmt)
+sections.download_static_map(atlas, (("france", ""),), fmt)
 
 st.subheader("Graphique")
 level = st.radio(
@@ -38,10 +39,10 @@ level = st.radio(
     format_func={"epci": "EPCI", "departement": "département", "region": "région"}.get,
 )
 chart_fmt = st.radio("Format du graphique", ["png", "svg"], horizontal=True, key="export_chart_format")
-ui.download_chart(atlas, pairs, level, chart_fmt)
+sections.download_chart(atlas, pairs, level, chart_fmt)
 
 st.subheader("Données")
-ui.comparison_table(views.compare(atlas, list(pairs)))
+ui.comparison_table(ui.shared(views.compare, atlas, list(pairs)))
 sep = st.radio(
     "Séparateur CSV",
     [";", ","],
@@ -49,5 +50,5 @@ sep = st.radio(
     key="export_sep",
     format_func={";": "point-virgule (Excel français)", ",": "virgule"}.get,
 )
-ui.download_data(atlas, pairs, sep)
+sections.download_data(atlas, pairs, sep)
 ui.page_footer(atlas)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from pvd_geo import ui
+from pvd_geo.ui import forms, sections
 
 st.set_page_config(page_title="Atlas PVD — données", page_icon="🗂️", layout="wide")
 ui.sidebar()
@@ -12,27 +13,27 @@ st.title("Données, sources et listes")
 st.subheader("Listes en usage")
 ui.lists_table(atlas)
 st.caption("Départements ayant au moins une commune dans les listes :")
-ui.stats_table(ui.departements_in_lists(atlas))
+sections.stats_table(ui.departements_in_lists(atlas))
 
 st.subheader("Comparer deux versions d'une liste")
 programme = st.selectbox(
     "Liste", list(atlas.selections), key="versions_programme", format_func=ui.programme_name
 )
-ui.list_changes_section(atlas, None, key="versions", programme=programme)
+sections.list_changes_section(atlas, None, key="versions", programme=programme)
 
 st.subheader("Sources et millésimes")
-ui.sources_table(atlas)
+sections.sources_table(atlas)
 
 st.subheader("Ma liste (dans cette session seulement)")
-ui.own_list_form(atlas)
+forms.own_list_form(atlas)
 
 st.subheader("Administration des listes partagées")
-writer = ui.admin_section()
+writer = forms.admin_section()
 if writer is not None:
     st.subheader("Mettre à jour depuis data.gouv.fr")
-    ui.update_form(writer)
+    forms.update_form(writer)
     st.subheader("Importer une liste partagée (CSV)")
-    ui.import_form(atlas, writer)
+    forms.import_form(atlas, writer)
     st.subheader("Restaurer une version précédente")
-    ui.restore_form(writer, programme)
+    forms.restore_form(writer, programme)
 ui.page_footer(atlas)

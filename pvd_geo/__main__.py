@@ -175,7 +175,7 @@ def cmd_map(args: argparse.Namespace) -> int:
     out = Path(args.out)
     fmt = (args.format or out.suffix.lstrip(".")).lower()
     atlas = load_atlas(args.build, _lists(args))
-    payload = figures.save(figures.static_map(atlas, territories), fmt, out)
+    payload = figures.encode(figures.static_map(atlas, territories), fmt, out)
     print(f"Carte écrite : {out} ({len(payload) / 1e3:.0f} Ko, {fmt.upper()})")
     return 0
 

@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 import shapely
 
 from .constants import (
+    BUILD_LAYERS,
     COMMUNE_COLUMNS,
     EMBEDDED_DIR,
     LEVEL_FILE,
@@ -46,7 +47,7 @@ class BuildCorrupt(PvdError, RuntimeError):
 
 # Columns loaded with the atlas: the display geometries only (the first one is the active
 # geometry). Source geometries are read on demand by :meth:`Atlas.source_geometry`.
-DISPLAY_COLUMNS = {
+LAYER_COLUMNS = {
     "communes": [*COMMUNE_COLUMNS, "geometry_departement"],
     "epci": ["code", "nom", "type", "deps", "geometry_departement"],
     "departements": ["code", "nom", "reg", "geometry_departement", "geometry_national"],
@@ -189,7 +190,7 @@ def read_build(directory: Path | None = None) -> dict[str, object]:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
     except ValueError as exc:
         raise BuildCorrupt(f"{meta_path} illisible : relancez « {BUILD_COMMAND} ».") from exc
-    names = [*LEVEL_FILE.values(), "rattachees"]
+    names = BUILD_LAYERS
     # reading display columns only promotes the first geometry column to primary: that is wanted
     # (a filter, not catch_warnings: the layers are read in threads)
     warnings.filterwarnings("ignore", message="Multiple non-primary geometry columns", category=UserWarning)
@@ -197,7 +198,7 @@ def read_build(directory: Path | None = None) -> dict[str, object]:
         frames = dict(
             zip(
                 names,
-                pool.map(lambda n: _read_layer(directory / f"{n}.parquet", DISPLAY_COLUMNS.get(n)), names),
+                pool.map(lambda n: _read_layer(directory / f"{n}.parquet", LAYER_COLUMNS.get(n)), names),
             )
         )
     return {"meta": meta, "directory": directory, **frames}

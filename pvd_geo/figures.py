@@ -555,7 +555,7 @@ def timeline_chart(table: pd.DataFrame, title: str, sources: str):
 
 
 @styled
-def save(fig, fmt: str, path: Path | None = None) -> bytes:
+def encode(fig, fmt: str, path: Path | None = None) -> bytes:
     """Render ``fig`` as PNG (200 dpi), SVG or PDF; write it atomically to ``path`` if given."""
     if fmt not in FORMATS:
         raise InvalidInput(f"format inconnu : {fmt} (attendu : {', '.join(FORMATS)})")
@@ -589,11 +589,11 @@ def km_per_inch(ax) -> float:
 
 __all__ = [
     "bar_chart",
+    "encode",
     "km_per_inch",
     "labels",
     "panel",
     "parse_territoire",
     "place_labels",
-    "save",
     "static_map",
 ]

@@ -61,7 +61,7 @@ def package_hash(directory: Path) -> str:
 @lru_cache(maxsize=1)
 def code_version() -> str:
     """The hash of this package (:func:`package_hash`): any change of the code that draws, counts or
-    labels a map — ``ui.py`` and ``constants.py`` included — gives new keys, so no stored map
+    labels a map — the app layer (``ui/``) and ``constants.py`` included — gives new keys, so no stored map
     outlives its code."""
     return package_hash(Path(__file__).resolve().parent)
 

@@ -49,19 +49,17 @@ def _remember(key: str, data: dict) -> None:
     _SEEN[key] = data
 
 
-BUILD_FILES = ("meta.json", "communes.parquet", "epci.parquet", "departements.parquet", "regions.parquet")
-
-
 def data_signature(directory: Path, selections: Path) -> tuple:
     """Names, sizes and dates of the build's files and of the lists (a few stat calls).
 
     Identifies a data version without reading it: a list imported or updated by another process
     (another replica, the command line) or a new build gives a new signature.
     """
-    from .constants import EMBEDDED_DIR
+    from .constants import BUILD_LAYERS, EMBEDDED_DIR, META_FILE
 
     lists = [path for folder in (EMBEDDED_DIR, Path(selections)) for path in sorted(folder.glob("*.[cj]s*"))]
-    files = [Path(directory) / name for name in BUILD_FILES] + lists
+    build = [META_FILE, *(f"{name}.parquet" for name in BUILD_LAYERS)]
+    files = [Path(directory) / name for name in build] + lists
     signature = []
     for path in files:
         try:
@@ -133,7 +131,7 @@ def scope_figures(atlas, departements: list[str]) -> dict:
     """Name and headline figures of a scope (computed from the atlas)."""
     from . import views
 
-    totals = views.overview(atlas, departements).totals
+    totals = atlas.totals(departements)
     return {
         "name": views.scope_name(atlas, departements),
         "totals": {

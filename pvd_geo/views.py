@@ -15,7 +15,7 @@ from .constants import PROGRAMMES, SIMPLIFY_TOLERANCE, level_column
 from .coverage import coverage_label
 from .format import fr_date
 
-DISPLAY_COLUMNS = {
+DISPLAY_HEADERS = {
     "code": "Code",
     "nom": "Nom",
     "pvd": "Communes PVD",
@@ -35,28 +35,13 @@ DISPLAY_COLUMNS = {
 LEVELS = ("reg", "dep", "epci", "com")
 
 
-@dataclass(frozen=True)
-class Overview:
-    """Headline figures and the per-département table of a scope."""
-
-    totals: dict
-    table: pd.DataFrame
-
-
 def display_table(stats: pd.DataFrame) -> pd.DataFrame:
     """A stats table with French headers and the share in percent."""
     out = stats.assign(
         part_population_pvd=(stats["part_population_pvd"] * 100).round(1),
         part_pvd_avec_ort=(stats["part_pvd_avec_ort"] * 100).round(1),
     )
-    return out.rename(columns=DISPLAY_COLUMNS)
-
-
-def overview(atlas: Atlas, departements: list[str]) -> Overview:
-    """Figures of the communes of ``departements`` and one row per département."""
-    stats = atlas.stats("departement")
-    stats = stats[stats["code"].isin(departements)]
-    return Overview(totals=atlas.totals(departements), table=display_table(stats))
+    return out.rename(columns=DISPLAY_HEADERS)
 
 
 def lists_json(atlas: Atlas) -> dict[str, dict]:
@@ -66,11 +51,6 @@ def lists_json(atlas: Atlas) -> dict[str, dict]:
         programme: {**info.to_json(), "couverture_nom": coverage_label(info.couverture, names)}
         for programme, info in atlas.lists.items()
     }
-
-
-def sources_line(atlas: Atlas) -> str:
-    """The sources line of every map and export: lists with their dates and coverage, vintages."""
-    return credits.sources_line(atlas.meta, lists_json(atlas))
 
 
 def lists_summary(atlas: Atlas) -> list[str]:
@@ -166,6 +146,13 @@ def scope(atlas: Atlas, departements: list[str] | None = None, epci: str | None 
     if tolerance > SIMPLIFY_TOLERANCE["departement"]:  # a wide scope: one vertex per pixel at most
         communes, epcis, deps = (_coarser(g, tolerance) for g in (communes, epcis, deps))
     return Scope(communes, epcis, deps, background, (minx, miny, maxx, maxy))
+
+
+def scope_bounds(atlas: Atlas, departements: list[str] | None = None, epci: str | None = None) -> tuple:
+    """The bounds of :func:`scope` without its layers (e.g. the zoom shared by compared maps)."""
+    com = atlas.communes
+    mask = com["epci"] == epci if epci else com["dep"].isin(departements or [])
+    return tuple(com.loc[mask.to_numpy(), "geometry_departement"].total_bounds)
 
 
 def pixel_size(

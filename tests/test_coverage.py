@@ -4,7 +4,7 @@ says where its figures stop (no national or regional count, never a false zero).
 import pandas as pd
 import pytest
 
-from pvd_geo import coverage, exports, figures, views
+from pvd_geo import coverage, credits, exports, figures, views
 
 from .test_app import _text, app_for
 
@@ -66,14 +66,14 @@ def test_exports_leave_unknown_statuses_empty(atlas):
     text = exports.to_csv(communes, ";").decode("utf-8-sig")
     assert ";34;" in text
     table = exports.territory_stats(atlas, [("region", "76")], "departement")
-    fig = figures.bar_chart(table, "t", views.sources_line(atlas))
+    fig = figures.bar_chart(table, "t", credits.sources_line(atlas.meta, views.lists_json(atlas)))
     assert "couverts par la liste chargée" in fig.axes[0].get_title(loc="left")
     with pytest.raises(figures.CoverageError):
         figures.bar_chart(table[table["code"] == "34"], "t", "s")
 
 
 def test_every_source_line_names_the_lists_and_their_coverage(atlas):
-    line = views.sources_line(atlas)
+    line = credits.sources_line(atlas.meta, views.lists_json(atlas))
     assert "ANCT, liste PVD (sélection 2020-2021, extrait Gard et Gers) [Gard et Gers seulement]" in line
     assert "liste ACV" in line and "contours" in line
     assert line in figures.sources_text(atlas)

@@ -86,9 +86,11 @@ from pvd_geo.format import fr_int
 catalogue = ui.catalogue()
 deps = ui.DEFAULT_SCOPE
 figures = ui.first_screen_figures(catalogue, deps)
-prepared = ui._communes_map(tuple(deps), None, None, "Petites villes de demain — " + figures["name"],
+from pvd_geo.ui import mapview
+prepared = mapview._communes_map(tuple(deps), None, None, "Petites villes de demain — " + figures["name"],
                             catalogue.fingerprint)
-heavy = sorted(m for m in ("pandas", "geopandas", "pyarrow", "folium") if m in sys.modules)
+heavy = sorted(m for m in ("pandas", "geopandas", "pyarrow", "folium", "pvd_geo.views", "pvd_geo.atlas",
+                            "pvd_geo.maps") if m in sys.modules)
 print(heavy, figures["name"], figures["totals"]["pvd"], len(catalogue.departements), len(prepared.script))
 """
 

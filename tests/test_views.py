@@ -161,3 +161,9 @@ def test_bar_chart_is_escaped_sorted_and_french(atlas):
     big = table.copy()
     big.loc[big.index[0], "pvd"] = 1234
     assert "1\u202f234" in ui.bars_html(big, top=3)  # French thousands separator
+
+
+def test_scope_bounds_are_the_bounds_of_the_scope(atlas):
+    """The compared maps' shared zoom uses scope_bounds: the frame of scope() without its layers."""
+    for departements, epci in ((["30", "32"], None), (["2A"], None), ([], "200034692")):
+        assert views.scope_bounds(atlas, departements, epci) == views.scope(atlas, departements, epci).bounds

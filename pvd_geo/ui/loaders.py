@@ -3,8 +3,7 @@ sources line."""
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
+import gc
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,28 +19,17 @@ if TYPE_CHECKING:
 from .text import md
 
 
-class _OnFirstUse:
-    """A module imported when first used: the overview's first screen, drawn from the stored
-    summary and map (:mod:`pvd_geo.summary`), must not wait for pandas and geopandas."""
-
-    def __init__(self, name: str):
-        self._name = name
-
-    def __getattr__(self, attribute: str):
-        return getattr(importlib.import_module(self._name), attribute)
-
-
-views = _OnFirstUse("pvd_geo.views")
-
-atlas_module = _OnFirstUse("pvd_geo.atlas")
-
-
 @st.cache_resource(show_spinner="Chargement des données…", max_entries=2)
 def _atlas(directory: str, selections: str, signature: tuple = ()) -> Atlas:
     """``signature`` only keys the cache (:func:`pvd_geo.summary.data_signature`): a list imported or
     updated by another process (another replica, the command line) or a new build is picked up
     at the next page run."""
-    return atlas_module.load_atlas(Path(directory), Path(selections))
+    from ..atlas import load_atlas  # pandas and geopandas: imported when the atlas is first needed
+
+    atlas = load_atlas(Path(directory), Path(selections))
+    gc.collect()
+    gc.freeze()
+    return atlas
 
 
 def cached_atlas() -> Atlas:
@@ -54,12 +42,32 @@ def cached_atlas() -> Atlas:
 def get_atlas() -> Atlas:
     """The read-only atlas, loaded once per process and data version; stops the page with a French
     message if the build is absent or damaged."""
+    from ..atlas import BuildCorrupt, BuildMissing
+
     try:
         return cached_atlas()
-    except (atlas_module.BuildMissing, atlas_module.BuildCorrupt) as exc:
+    except (BuildMissing, BuildCorrupt) as exc:
         st.error(f"{md(exc)}\n\nPour réparer : `make run` (ou `python -m pvd_geo build`).")
         st.stop()
         raise
+
+
+@st.cache_resource(max_entries=4096, show_spinner=False)
+def _shared(key: str, _fn, _atlas, _args):
+    return _fn(_atlas, *_args)
+
+
+def shared(fn, atlas: Atlas, *args):
+    """``fn(atlas, *args)`` computed once per data version and arguments for every session of
+    this process: a reader's rerun does no pandas work that another session already did for the
+    same view. ``fn`` is a function of :mod:`pvd_geo.views` (or any function of the atlas whose
+    arguments have a faithful ``repr``); its result is shared, so callers never modify it (the
+    views return new objects, and the pages only read them).
+
+    This is the per-view cache of the app layer; the others are the atlas itself (:func:`_atlas`),
+    prepared maps (memory, then the disk store: :mod:`.mapview`) and export files
+    (``st.cache_data`` in :mod:`.sections`, copies that may be downloaded)."""
+    return _shared(f"{fn.__module__}.{fn.__qualname__}|{atlas.fingerprint}|{args!r}", fn, atlas, args)
 
 
 def catalogue() -> summary.Catalogue:
@@ -95,10 +103,14 @@ def programmes() -> dict[str, dict]:
 
 def lists_of(source) -> dict[str, dict]:
     """The lists in use as plain data (``source``: the atlas or a catalogue)."""
-    return source.lists if isinstance(source, summary.Catalogue) else views.lists_json(source)
+    if isinstance(source, summary.Catalogue):
+        return source.lists
+    from ..views import lists_json  # ``source`` is the atlas: pandas is loaded already
+
+    return lists_json(source)
 
 
-def sources_line(source) -> str:
+def sources_of(source) -> str:
     """« Sources : ... » naming each list with its date and coverage, and every vintage, for the
     foot of each page and map (``source``: the atlas or a catalogue)."""
     return credits.sources_line(source.meta, lists_of(source))

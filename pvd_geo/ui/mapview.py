@@ -17,8 +17,9 @@ from ..constants import LEVEL_LABEL
 
 if TYPE_CHECKING:
     from ..atlas import Atlas
+    from ..views import LevelView
 
-from .loaders import _atlas, get_atlas, sources_line, views
+from .loaders import _atlas, get_atlas, sources_of
 from .state import ort_choice, own_column, own_lists_shown, presentation_mode, tiles_choice
 
 
@@ -47,7 +48,7 @@ def _communes_map(
     assets = map_assets()
 
     def make(atlas: Atlas):
-        from .. import maps  # folium: imported only when a map is not stored yet
+        from .. import maps, views  # folium, pandas: imported only when a map is not stored yet
 
         sc = views.scope(atlas, list(departements), epci)
         communes = sc.communes.assign(
@@ -61,7 +62,7 @@ def _communes_map(
                 sc.background,
                 assets,
                 title=title,
-                sources=sources_line(atlas),
+                sources=sources_of(atlas),
                 population_label=atlas.meta["population"],
                 tiles=tiles,
                 zoom=zoom,
@@ -82,7 +83,7 @@ def _territories_map(level: str, region: str | None, tiles: str | None, title: s
     assets = map_assets()
 
     def make(atlas: Atlas):
-        from .. import maps  # folium: imported only when a map is not stored yet
+        from .. import maps, views  # folium, pandas: imported only when a map is not stored yet
 
         layer = atlas.layer(level)
         if region:
@@ -109,7 +110,7 @@ def _territories_map(level: str, region: str | None, tiles: str | None, title: s
                 points,
                 assets,
                 title=title,
-                sources=sources_line(atlas),
+                sources=sources_of(atlas),
                 level_label=LEVEL_LABEL[level],
                 tiles=tiles,
                 bounds=bounds,
@@ -216,30 +217,11 @@ def show_communes_map(source, departements: list[str], epci: str | None, title: 
         own=own_lists_shown(),
     )
     point = show_map(fmap, key)
-    return views.locate(get_atlas(), "commune", *point) if point else None
+    if not point:
+        return None
+    from .. import views  # a click: the atlas is needed to find the commune
 
-
-def comparison_map(
-    atlas: Atlas, level: str, code: str, others: list[tuple[str, str]], title: str, key: str
-) -> None:
-    """A territory's communes at the zoom shared by all compared territories (same scale)."""
-    scopes = {pair: views.comparison_scope(atlas, *pair) for pair in others}
-    width = {2: 420, 3: 270, 4: 200}.get(len(others), 200)
-    from .. import maps
-
-    zoom = maps.common_zoom([views.scope(atlas, *s).bounds for s in scopes.values()], width, 440)
-    deps, epci = scopes[(level, code)]
-    fmap = _communes_map(
-        tuple(deps),
-        epci,
-        tiles_choice(),
-        title,
-        atlas.fingerprint,
-        zoom=zoom,
-        ort=ort_choice(),
-        own=own_lists_shown(),
-    )
-    show_map(fmap, key, height=480)
+    return views.locate(get_atlas(), "commune", *point)
 
 
 def show_territories_map(source, level: str, region: str | None, title: str, key: str):
@@ -247,7 +229,11 @@ def show_territories_map(source, level: str, region: str | None, title: str, key
     the code of a clicked territory."""
     fmap = _territories_map(level, region, tiles_choice(), title, source.fingerprint)
     point = show_map(fmap, key)
-    return views.locate(get_atlas(), level, *point, national=region is None) if point else None
+    if not point:
+        return None
+    from .. import views  # a click: the atlas is needed to find the territory
+
+    return views.locate(get_atlas(), level, *point, national=region is None)
 
 
 def _reload_atlas() -> None:
@@ -257,7 +243,7 @@ def _reload_atlas() -> None:
     _territories_map.clear()
 
 
-def level_map(atlas: Atlas, view: views.LevelView, key: str) -> str | None:
+def level_map(atlas: Atlas, view: LevelView, key: str) -> str | None:
     """The map of a drill-down level; returns the code clicked (territory or commune)."""
     if view.map_level == "commune":
         return show_communes_map(atlas, view.departements, view.epci, view.title, key=key)

@@ -1,4 +1,7 @@
-"""Page sections: the commune page, exports (maps, charts, data), the programme in time."""
+"""Page sections: the commune page, the comparison map, exports (maps, charts, data), the programme
+in time. They work on the loaded atlas: this module imports pandas (through :mod:`pvd_geo.views`)
+at the top, so the first screen of the overview does not import it; folium and matplotlib only
+where a map or a figure is drawn."""
 
 from __future__ import annotations
 
@@ -7,14 +10,23 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from ..constants import EMBEDDED_DIR, LEVEL_LABEL, PROGRAMMES, selection_dir
+from .. import views
+from ..constants import (
+    EMBEDDED_DIR,
+    LEVEL_LABEL,
+    PROGRAMME_COMMUNES,
+    PROGRAMME_DATE,
+    PROGRAMMES,
+    selection_dir,
+)
 from ..format import fr_int
 
 if TYPE_CHECKING:
     from ..atlas import Atlas
 
-from .loaders import get_atlas, sources_line, views
-from .state import own_column, own_lists_shown
+from .loaders import get_atlas, shared, sources_of
+from .mapview import _communes_map, show_map
+from .state import go, ort_choice, own_column, own_lists_shown, set_url_list, tiles_choice, url_list
 from .text import md
 from .widgets import columns_html
 
@@ -33,7 +45,7 @@ def commune_page(p: views.CommuneProfile) -> None:
         st.markdown(f"**EPCI** : {md(p.epci[1])} ({md(p.epci[0])})")
         st.markdown(
             "\n".join(
-                f"- autres communes {md(PROGRAMME_IN.get(k, k))} de l'EPCI : "
+                f"- autres communes {md(PROGRAMME_COMMUNES.get(k, k))} de l'EPCI : "
                 + (", ".join(md(n) for n in names) if names else "aucune")
                 for k, names in p.epci_programmes.items()
                 if p.statuts.get(k) is not None
@@ -60,11 +72,6 @@ def commune_page(p: views.CommuneProfile) -> None:
     st.caption(f"Source : {md(local.get('source', 'non précisée'))}")
 
 
-PROGRAMME_IN = {"pvd": "PVD", "acv": "Action cœur de ville", "ort": "avec une ORT signée"}
-
-_WHEN = {"pvd": "convention du", "acv": "convention du", "ort": "signée le"}
-
-
 def programme_lines(p: views.CommuneProfile) -> list[str]:
     """One line per programme: in it (with its date), not in it, or unknown (list not loaded here)."""
     lines = []
@@ -74,7 +81,7 @@ def programme_lines(p: views.CommuneProfile) -> list[str]:
             lines.append(f"**{label}** : inconnu (la liste chargée ne couvre pas ce département)")
         elif status:
             date = p.dates.get(key)
-            when = f"{_WHEN.get(key, 'depuis le')} {md(date)}" if date else "date non renseignée"
+            when = f"{PROGRAMME_DATE.get(key, 'depuis le')} {md(date)}" if date else "date non renseignée"
             lines.append(f"**{label}** : oui, {when}")
         else:
             lines.append(f"**{label}** : non")
@@ -89,7 +96,7 @@ def _slug(pairs: tuple) -> str:
 def _static_map_bytes(pairs: tuple, fmt: str, build_key: str) -> bytes:
     from .. import figures
 
-    return figures.save(figures.static_map(get_atlas(), list(pairs)), fmt)
+    return figures.encode(figures.static_map(get_atlas(), list(pairs)), fmt)
 
 
 def download_static_map(atlas: Atlas, pairs: tuple, fmt: str) -> None:
@@ -125,7 +132,7 @@ def _chart_bytes(pairs: tuple, level: str, fmt: str, build_key: str) -> bytes:
     atlas = get_atlas()
     title = f"Communes Petites villes de demain par {LEVEL_LABEL[level]}"
     table = exports.territory_stats(atlas, list(pairs), level)
-    return figures.save(figures.bar_chart(table, title, sources_line(atlas)), fmt)
+    return figures.encode(figures.bar_chart(table, title, sources_of(atlas)), fmt)
 
 
 def download_chart(atlas: Atlas, pairs: tuple, level: str, fmt: str) -> None:
@@ -196,7 +203,7 @@ def _timeline_bytes(departements: tuple, freq: str, fmt: str, title: str, finger
     table = views.conventions(atlas, list(departements), freq)
     if fmt == "csv":
         return exports.to_csv(table, ";")
-    return figures.save(figures.timeline_chart(table, title, sources_line(atlas)), fmt)
+    return figures.encode(figures.timeline_chart(table, title, sources_of(atlas)), fmt)
 
 
 def timeline_section(atlas: Atlas, departements: list[str], name: str) -> None:
@@ -220,7 +227,7 @@ def timeline_section(atlas: Atlas, departements: list[str], name: str) -> None:
             f"{fr_int(int(table['conventions'].sum()))} conventions datées"
             + (f", {fr_int(missing)} communes sans date dans la liste" if missing else "")
             + ". "
-            + md(sources_line(atlas))
+            + md(sources_of(atlas))
         )
         cols = st.columns(3)
         for col, fmt, mime in zip(
@@ -280,3 +287,79 @@ def list_changes_section(
         f"entre « {md(old)} » et « {md(new)} »."
     )
     st.dataframe(changes, hide_index=True, width="stretch")
+
+
+def comparison_map(
+    atlas: Atlas, level: str, code: str, others: list[tuple[str, str]], title: str, key: str
+) -> None:
+    """A territory's communes at the zoom shared by all compared territories (same scale)."""
+    scopes = {pair: views.comparison_scope(atlas, *pair) for pair in others}
+    width = {2: 420, 3: 270, 4: 200}.get(len(others), 200)
+    from .. import maps  # folium: not needed by the overview's counts (a stored map needs none)
+
+    zoom = maps.common_zoom([shared(views.scope_bounds, atlas, *s) for s in scopes.values()], width, 440)
+    deps, epci = scopes[(level, code)]
+    fmap = _communes_map(
+        tuple(deps),
+        epci,
+        tiles_choice(),
+        title,
+        atlas.fingerprint,
+        zoom=zoom,
+        ort=ort_choice(),
+        own=own_lists_shown(),
+    )
+    show_map(fmap, key, height=480)
+
+
+def show_breadcrumb(atlas: Atlas, loc: views.Location) -> None:
+    """Clickable path France › région › département › EPCI › commune."""
+    crumbs = shared(views.breadcrumb, atlas, loc)
+    cols = st.columns(len(crumbs) + 1 if len(crumbs) < 5 else len(crumbs))
+    for i, (label, target) in enumerate(crumbs):
+        last = i == len(crumbs) - 1
+        if cols[i].button(("› " if i else "") + md(label), key=f"crumb_{i}", disabled=last, type="tertiary"):
+            go(target)
+
+
+def stats_table(table) -> None:
+    """A sortable table with French number formats (sorting stays numeric)."""
+    shown = views.display_table(table)
+    shares = [c for c in shown.columns if c.endswith("(%)")]
+    text = ["Code", "Nom", *[c for c in shown.columns if c.startswith("Liste ")]]
+    formats = {c: fr_int for c in shown.columns if c not in text and c not in shares}
+    for column in shares:  # one format() call: a second one resets the other columns
+        formats[column] = lambda v: "–" if v is None or v != v else f"{v:.1f}".replace(".", ",")
+    styler = shown.style.format(formats)
+    st.dataframe(styler, hide_index=True, width="stretch")
+
+
+def territory_selector(atlas: Atlas, label: str, key: str, max_selections: int | None = None):
+    """Régions, départements or EPCI to pick (kept in the URL as ``?t=``): ([(level, code)], labels)."""
+    labels = {f"{lvl}:{code}": text for lvl, code, text in shared(views.territory_options, atlas)}
+    chosen = st.multiselect(
+        label,
+        list(labels),
+        default=url_list("t", ["departement:30", "departement:32"], list(labels)),
+        format_func=labels.get,
+        key=key,
+        max_selections=max_selections,
+    )
+    set_url_list("t", chosen)
+    return [tuple(c.split(":", 1)) for c in chosen], labels
+
+
+def sources_table(atlas: Atlas) -> None:
+    meta = atlas.meta
+    rows = [
+        ("Contours des communes", meta.get("contours", "")),
+        ("Populations", meta.get("population", "")),
+        ("Composition des EPCI", meta.get("epci_composition", "")),
+        *(("Liste en usage", line) for line in views.lists_summary(atlas)),
+        ("Données construites le", meta.get("construit_le", "")),
+    ]
+    st.dataframe(
+        {"donnée": [r[0] for r in rows], "source et millésime": [r[1] for r in rows]},
+        hide_index=True,
+        width="stretch",
+    )

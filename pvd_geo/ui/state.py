@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from .. import summary
+from .loaders import shared
 
 if TYPE_CHECKING:
     from ..atlas import Atlas
-
-from .loaders import views
+    from ..views import Location
 
 DEFAULT_SCOPE = ["30", "32"]
 
@@ -50,9 +50,17 @@ h1 {font-size: 3.2rem !important;}
 LANG_FR = "<script>parent.document.documentElement.lang = 'fr';</script>"
 
 
+PRESENTATION = {"mode": "presentation"}
+
+
 def presentation_mode() -> bool:
     """``?mode=presentation``: large type, no sidebar, full-width map (meetings, projectors)."""
-    return st.query_params.get("mode") == "presentation"
+    return st.query_params.get("mode") == PRESENTATION["mode"]
+
+
+def keeping_mode(params: dict[str, str]) -> dict[str, str]:
+    """The query parameters of another view, with the presentation mode kept if it is on."""
+    return {**params, **(PRESENTATION if presentation_mode() else {})}
 
 
 def sidebar() -> None:
@@ -87,24 +95,24 @@ def tiles_choice() -> str | None:
     return TILES.get(st.session_state.get("fond", ""))
 
 
-def current_location(atlas: Atlas) -> views.Location:
+def current_location(atlas: Atlas) -> Location:
     """The drill-down location from the URL (unknown codes dropped)."""
-    return views.resolve(atlas, {k: st.query_params.get(k) for k in views.LEVELS})
+    from .. import views  # pandas: only once the atlas is loaded (see the package's docstring)
+
+    return shared(views.resolve, atlas, {k: st.query_params.get(k) for k in views.LEVELS})
 
 
-def go(loc: views.Location) -> None:
+def go(loc: Location) -> None:
     """Move to ``loc``: the URL changes (shareable link, back button) and the page reruns."""
-    params = loc.params()
-    if presentation_mode():
-        params["mode"] = "presentation"
-    st.query_params.from_dict(params)  # one history entry: the back button goes up a level
+    st.query_params.from_dict(
+        keeping_mode(loc.params())
+    )  # one history entry: the back button goes up a level
     st.rerun()
 
 
 def open_commune(code: str) -> None:
     """Go to a commune's page (keeping the presentation mode)."""
-    params = {"com": code, **({"mode": "presentation"} if presentation_mode() else {})}
-    st.switch_page(PAGE_TERRITOIRE, query_params=params)
+    st.switch_page(PAGE_TERRITOIRE, query_params=keeping_mode({"com": code}))
 
 
 def share_link() -> None:
@@ -195,7 +203,7 @@ def scope_selector(catalogue: summary.Catalogue) -> tuple[str, list[str], str | 
     return mode, deps, region
 
 
-def open_territory(loc: views.Location) -> None:
-    """Go to the drill-down page at ``loc`` (keeping the presentation mode)."""
-    params = {**loc.params(), **({"mode": "presentation"} if presentation_mode() else {})}
-    st.switch_page(PAGE_TERRITOIRE, query_params=params)
+def open_territory(codes: dict[str, str]) -> None:
+    """Go to the drill-down page at ``codes`` (``Location.params()``, or e.g. ``{"dep": "30"}``),
+    keeping the presentation mode."""
+    st.switch_page(PAGE_TERRITOIRE, query_params=keeping_mode(codes))

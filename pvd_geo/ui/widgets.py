@@ -1,4 +1,5 @@
-"""Tables, bars, selectors and page furniture (warnings where a list stops, sources, footer)."""
+"""Bars, warnings where a list stops, lists and page furniture (footer): drawn from plain data or a
+catalogue, without pandas (the tables computed from the atlas are in :mod:`.sections`)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from ..format import fr_int
 if TYPE_CHECKING:
     from ..atlas import Atlas
 
-from .loaders import lists_of, sources_line, views
-from .state import go, set_url_list, share_link, url_list
+from .loaders import lists_of, sources_of
+from .state import share_link
 from .text import md
 
 PVD_COLOUR = "#D55E00"  # as on the maps (Okabe–Ito vermilion)
@@ -58,31 +59,9 @@ def comparison_table(table) -> None:
     st.dataframe(table.style.format(fmt), width="stretch")
 
 
-def show_breadcrumb(atlas: Atlas, loc: views.Location) -> None:
-    """Clickable path France › région › département › EPCI › commune."""
-    crumbs = views.breadcrumb(atlas, loc)
-    cols = st.columns(len(crumbs) + 1 if len(crumbs) < 5 else len(crumbs))
-    for i, (label, target) in enumerate(crumbs):
-        last = i == len(crumbs) - 1
-        if cols[i].button(("› " if i else "") + md(label), key=f"crumb_{i}", disabled=last, type="tertiary"):
-            go(target)
-
-
-def stats_table(table) -> None:
-    """A sortable table with French number formats (sorting stays numeric)."""
-    shown = views.display_table(table)
-    shares = [c for c in shown.columns if c.endswith("(%)")]
-    text = ["Code", "Nom", *[c for c in shown.columns if c.startswith("Liste ")]]
-    formats = {c: fr_int for c in shown.columns if c not in text and c not in shares}
-    for column in shares:  # one format() call: a second one resets the other columns
-        formats[column] = lambda v: "–" if v is None or v != v else f"{v:.1f}".replace(".", ",")
-    styler = shown.style.format(formats)
-    st.dataframe(styler, hide_index=True, width="stretch")
-
-
 def page_footer(atlas: Atlas) -> None:
     """Sources with vintages, and the link of the view."""
-    st.caption(md(sources_line(atlas)))
+    st.caption(md(sources_of(atlas)))
     share_link()
 
 
@@ -126,21 +105,6 @@ def programme_name(programme: str) -> str:
     return PROGRAMMES.get(programme, md(programme))
 
 
-def territory_selector(atlas: Atlas, label: str, key: str, max_selections: int | None = None):
-    """Régions, départements or EPCI to pick (kept in the URL as ``?t=``): ([(level, code)], labels)."""
-    labels = {f"{lvl}:{code}": text for lvl, code, text in views.territory_options(atlas)}
-    chosen = st.multiselect(
-        label,
-        list(labels),
-        default=url_list("t", ["departement:30", "departement:32"], list(labels)),
-        format_func=labels.get,
-        key=key,
-        max_selections=max_selections,
-    )
-    set_url_list("t", chosen)
-    return [tuple(c.split(":", 1)) for c in chosen], labels
-
-
 def lists_table(atlas: Atlas) -> None:
     from ..sources.selections import lists_in_use as table
 
@@ -148,22 +112,6 @@ def lists_table(atlas: Atlas) -> None:
     checks = {k: r.summary() for k, r in atlas.selections.items()}
     info["validation"] = info["programme"].map(checks).fillna("")
     st.dataframe(info, hide_index=True, width="stretch")
-
-
-def sources_table(atlas: Atlas) -> None:
-    meta = atlas.meta
-    rows = [
-        ("Contours des communes", meta.get("contours", "")),
-        ("Populations", meta.get("population", "")),
-        ("Composition des EPCI", meta.get("epci_composition", "")),
-        *(("Liste en usage", line) for line in views.lists_summary(atlas)),
-        ("Données construites le", meta.get("construit_le", "")),
-    ]
-    st.dataframe(
-        {"donnée": [r[0] for r in rows], "source et millésime": [r[1] for r in rows]},
-        hide_index=True,
-        width="stretch",
-    )
 
 
 def departements_in_lists(atlas: Atlas):
