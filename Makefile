@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 BUILD  := geodata/build
 
-.PHONY: setup build run test lint format bench bench-load screenshots clean
+.PHONY: setup build prepare run serve test lint format bench bench-load screenshots clean
 
 setup: $(STAMP)
 
@@ -22,13 +22,23 @@ $(BUILD)/meta.json: | $(STAMP)
 build: setup
 	$(PY) -m pvd_geo build
 
-# A missing build is built; a damaged one (check exits 2: unreadable file) is rebuilt.
-run: setup $(BUILD)/meta.json
+# A missing build is built; a damaged one (check exits 2: unreadable file) is rebuilt; the
+# official lists are fetched when online; the default maps are prepared before the first reader.
+prepare: setup $(BUILD)/meta.json
 	@$(PY) -m pvd_geo check > /dev/null 2>&1; if [ $$? -eq 2 ]; then \
 		echo "Données illisibles : reconstruction."; $(PY) -m pvd_geo build; fi
 	@$(PY) -m pvd_geo update --setup
 	-@$(PY) -m pvd_geo warm
+
+run: prepare
 	$(VENV)/bin/streamlit run dashboard.py
+
+# REPLICAS processes of the atlas behind HAProxy (Debian package) on PORT, one cookie per browser:
+# see deploy/README.md.
+REPLICAS ?= 2
+PORT ?= 8500
+serve: prepare
+	$(PY) deploy/serve.py --replicas $(REPLICAS) --port $(PORT) --pin
 
 test: setup
 	$(PY) -m pytest

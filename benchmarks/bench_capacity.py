@@ -1,0 +1,483 @@
+"""Capacity of the atlas, measured at the protocol level: simulated readers speak Streamlit's
+websocket protocol, so that what is measured is the server, not browsers.
+
+    .venv/bin/python benchmarks/bench_capacity.py [--levels 10,25,50,100,200] [--duration 60]
+        [--think 10] [--sequential 1000] [--lists official|embedded] [--url URL --server-pid PID]
+
+How it works:
+- The server (``streamlit run dashboard.py``) is started pinned to core 1 (``taskset -c 1``) and
+  this driver pins itself to core 0, on loopback only. With ``--url`` the driver measures a server
+  started elsewhere (e.g. replicas behind the proxy of ``deploy/``); ``--server-pid`` (repeatable)
+  names the processes whose CPU and memory are read from ``/proc``.
+- Each simulated reader opens its own session (``/_stcore/stream``, subprotocol ``streamlit``; a
+  fresh session id, never shared) and follows a reader's path by query strings, as links and the
+  address bar do: overview → France → a région → a département → an EPCI → a commune page → the
+  comparison of two départements, then again, with an exponential think time (mean ``--think``
+  seconds) between actions. Territories are drawn at random (seeded) from small pools, so that
+  readers share some views and not others.
+- An action is ``BackMsg.rerun_script`` with a ``ClientState`` (query string, page name); its time
+  runs from the message sent to ``script_finished``, plus the HTTP requests a browser makes for the
+  view that no cache answers: the map component's page (``/component/.../index.html``) and the
+  first download of the view (``/media/...``). An error is an exception element, an error alert,
+  a compile error, a page not found, a dropped socket, an HTTP error or a timeout.
+- Before the measured stages, one warm-up pass visits every territory of the pools once (the
+  first drawing of a map is reported apart: it is paid once per process and data version).
+- For each N: p50/p95/p99 per action type, errors, actions per second, the server's CPU per action
+  (``/proc/<pid>/stat``), its RSS and RSS growth per session, and the driver's own CPU (a
+  saturated driver would show here). The knee is the largest N whose p95 over all actions stays
+  ≤ 1 s with no error.
+- ``--sequential`` sessions, one after the other (overview, then closed): RSS every 100, then again
+  after the disconnected-session TTL has passed.
+- The same driver against a one-metric Streamlit page (same server options, same cores) gives the
+  floor: what any Streamlit app costs under the same load.
+
+Appends one JSON line to ``benchmarks/results/capacity.jsonl``. Bounded: every stage stops by
+itself (``--duration``), every action times out (``--timeout``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import ROOT, free_port, save_result, wait_until_up  # noqa: E402
+
+FLOOR_PAGE = """import streamlit as st
+st.metric("Communes", 45)
+"""
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+
+
+# --- the server's CPU and memory, from /proc --------------------------------------------------
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    total = 0.0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime + stime
+    return total
+
+
+def rss_mb(pids: list[int]) -> float:
+    return sum(int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_SIZE for pid in pids) / 2**20
+
+
+# --- one reader's session -----------------------------------------------------------------------
+
+
+class ActionError(Exception):
+    pass
+
+
+@dataclass
+class Result:
+    kind: str
+    seconds: float
+    error: str | None = None
+    cold: bool = False
+
+
+@dataclass
+class Session:
+    """One simulated reader: its own websocket and session."""
+
+    base: str  # http://host:port
+    timeout: float
+    ws: websockets.ClientConnection | None = None
+    extra_http: bool = True
+    cookies: dict = field(default_factory=dict)
+
+    async def open(self) -> None:
+        url = self.base.replace("http://", "ws://", 1) + "/_stcore/stream"
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else None
+        self.ws = await websockets.connect(
+            url,
+            subprotocols=["streamlit", "PLACEHOLDER_AUTH_TOKEN"],
+            max_size=None,
+            open_timeout=self.timeout,
+            additional_headers=headers,
+            compression=None,
+        )
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            await self.ws.close()
+            self.ws = None
+
+    async def run(self, page: str, query: str) -> tuple[list[str], dict]:
+        """Rerun ``page`` with ``query``; returns (HTTP paths a browser would fetch, facts)."""
+        msg = BackMsg()
+        msg.rerun_script.query_string = query
+        msg.rerun_script.page_name = page
+        await self.ws.send(msg.SerializeToString())
+        paths: list[str] = []
+        facts = {"bytes": 0}
+        while True:
+            raw = await self.ws.recv()
+            facts["bytes"] += len(raw)
+            fwd = ForwardMsg()
+            fwd.ParseFromString(raw)
+            kind = fwd.WhichOneof("type")
+            if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
+                element = fwd.delta.new_element
+                which = element.WhichOneof("type")
+                if which == "exception" and not element.exception.is_warning:
+                    raise ActionError(f"exception: {element.exception.message[:120]}")
+                if which == "alert" and element.alert.format == element.alert.ERROR:
+                    raise ActionError(f"error alert: {element.alert.body[:120]}")
+                if which == "component_instance":
+                    paths.append(f"/component/{element.component_instance.component_name}/index.html")
+                url = element.download_button.url if which == "download_button" else ""
+                if url.startswith("/media/") and not any(p.startswith("/media/") for p in paths):
+                    paths.append(url)  # one download per view
+            elif kind == "page_not_found":
+                raise ActionError(f"page not found: {fwd.page_not_found.page_name}")
+            elif kind == "script_finished":
+                status = fwd.script_finished
+                if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
+                    raise ActionError("compile error")
+                if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    continue  # the page reran itself (URL written): wait for the final run
+                return paths, facts
+
+    async def action(self, kind: str, page: str, query: str) -> Result:
+        start = time.perf_counter()
+        try:
+            paths, _ = await asyncio.wait_for(self.run(page, query), self.timeout)
+            if self.extra_http:
+                for path in paths:
+                    await asyncio.wait_for(http_get(self.base, path, self.cookies), self.timeout)
+        except (ActionError, OSError, websockets.WebSocketException) as exc:
+            return Result(kind, time.perf_counter() - start, f"{type(exc).__name__}: {exc}"[:160])
+        except TimeoutError:
+            return Result(kind, time.perf_counter() - start, "timeout")
+        return Result(kind, time.perf_counter() - start)
+
+
+async def http_get(base: str, path: str, cookies: dict | None = None) -> int:
+    """A minimal HTTP/1.1 GET (one connection, read to the end): what a browser fetches for a view.
+    Raises ActionError on a status other than 200."""
+    parts = urlsplit(base)
+    reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
+    cookie = "".join(f"Cookie: {k}={v}\r\n" for k, v in (cookies or {}).items())
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: {parts.netloc}\r\n{cookie}Connection: close\r\n\r\n".encode())
+    await writer.drain()
+    data = await reader.read()
+    writer.close()
+    status = int(data.split(b" ", 2)[1]) if data.startswith(b"HTTP/") else 0
+    if status != 200:
+        raise ActionError(f"HTTP {status} for {path}")
+    return len(data)
+
+
+# --- the reader's path ---------------------------------------------------------------------------
+
+
+def pools(build: Path, size: dict[str, int], seed: int) -> dict[str, list[str]]:
+    """Territories with at least one PVD (of the lists in use), a few of each kind."""
+    import pandas as pd  # only here: the driver's own CPU during the stages stays small
+
+    communes = pd.read_parquet(build / "communes.parquet", columns=["code", "dep", "reg", "epci"])
+    rng = random.Random(seed)
+    pick = lambda values, n: sorted(rng.sample(sorted(set(values)), min(n, len(set(values)))))  # noqa: E731
+    mainland = communes[~communes["dep"].str.startswith("97")]
+    return {
+        "reg": pick(mainland["reg"], size["reg"]),
+        "dep": pick(mainland["dep"], size["dep"]),
+        "epci": pick(mainland["epci"].dropna(), size["epci"]),
+        "com": pick(mainland["code"], size["com"]),
+    }
+
+
+def reader_path(pool: dict[str, list[str]], rng: random.Random) -> list[tuple[str, str, str]]:
+    """(action, page name, query string) of one walk through the atlas."""
+    a, b = rng.sample(pool["dep"], 2)
+    return [
+        ("vue d'ensemble", "", ""),
+        ("France", "", "perimetre=france"),
+        ("région", "Territoire", f"reg={rng.choice(pool['reg'])}"),
+        ("département", "Territoire", f"dep={rng.choice(pool['dep'])}"),
+        ("EPCI", "Territoire", f"epci={rng.choice(pool['epci'])}"),
+        ("commune", "Territoire", f"com={rng.choice(pool['com'])}"),
+        ("comparaison", "Comparer", f"t=departement:{a},departement:{b}"),
+    ]
+
+
+FLOOR_PATH = [("page à un chiffre", "", "")]
+
+
+async def reader(base, pool, seed, think, until, results, timeout, cookies=None):
+    rng = random.Random(seed)
+    await asyncio.sleep(rng.uniform(0, think))  # arrivals spread over one think time
+    session = Session(base, timeout, cookies=dict(cookies or {}))
+    try:
+        await session.open()
+    except (OSError, websockets.WebSocketException, TimeoutError) as exc:
+        results.append(Result("connexion", 0.0, f"{type(exc).__name__}: {exc}"[:160]))
+        return
+    try:
+        while time.monotonic() < until:
+            for kind, page, query in FLOOR_PATH if pool is None else reader_path(pool, rng):
+                if time.monotonic() >= until:
+                    break
+                result = await session.action(kind, page, query)
+                results.append(result)
+                if result.error and session.ws is not None and session.ws.state.name != "OPEN":
+                    return  # dropped socket: this reader is done (counted as an error)
+                await asyncio.sleep(rng.expovariate(1 / think))
+    finally:
+        await session.close()
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))]
+
+
+async def stage(base, pids, pool, n, duration, think, timeout, cookies=None) -> dict:
+    """N concurrent readers for ``duration`` seconds (after one think time of arrivals)."""
+    results: list[Result] = []
+    rss_before = rss_mb(pids)
+    cpu0, drv0, wall0 = cpu_seconds(pids), time.process_time(), time.monotonic()
+    until = wall0 + think + duration
+    await asyncio.gather(
+        *(reader(base, pool, 1000 * n + i, think, until, results, timeout, cookies) for i in range(n))
+    )
+    wall = time.monotonic() - wall0
+    cpu, drv = cpu_seconds(pids) - cpu0, time.process_time() - drv0
+    ok = [r for r in results if not r.error]
+    errors = [r for r in results if r.error]
+    kinds = sorted({r.kind for r in results})
+    per_kind = {
+        k: {
+            "n": len(t := [r.seconds for r in ok if r.kind == k]),
+            "p50": round(percentile(t, 50), 3),
+            "p95": round(percentile(t, 95), 3),
+            "p99": round(percentile(t, 99), 3),
+        }
+        for k in kinds
+    }
+    times = [r.seconds for r in ok]
+    return {
+        "readers": n,
+        "actions": len(results),
+        "errors": len(errors),
+        "error_samples": sorted({e.error for e in errors})[:5],
+        "actions_per_s": round(len(results) / wall, 2),
+        "p50": round(percentile(times, 50), 3),
+        "p95": round(percentile(times, 95), 3),
+        "p99": round(percentile(times, 99), 3),
+        "per_action": per_kind,
+        "server_cpu_per_action_ms": round(1000 * cpu / max(1, len(results)), 1),
+        "server_cpu_share": round(cpu / wall, 2),
+        "driver_cpu_share": round(drv / wall, 2),
+        "rss_mb": round(rss_mb(pids), 1),
+        "rss_per_session_mb": round((rss_mb(pids) - rss_before) / n, 2),
+        "wall_s": round(wall, 1),
+    }
+
+
+async def warm_up(base, pool, timeout) -> dict:
+    """Every territory of the pools once, one session: the first drawing of each view."""
+    session = Session(base, timeout)
+    await session.open()
+    seconds: dict[str, list[float]] = {}
+    errors = []
+    try:
+        steps = [("vue d'ensemble", "", ""), ("France", "", "perimetre=france")]
+        steps += [("région", "Territoire", f"reg={c}") for c in pool["reg"]]
+        steps += [("département", "Territoire", f"dep={c}") for c in pool["dep"]]
+        steps += [("EPCI", "Territoire", f"epci={c}") for c in pool["epci"]]
+        steps += [("commune", "Territoire", f"com={c}") for c in pool["com"]]
+        deps = pool["dep"]
+        steps += [
+            ("comparaison", "Comparer", f"t=departement:{a},departement:{b}")
+            for i, a in enumerate(deps)
+            for b in deps[i + 1 :]
+        ]
+        for kind, page, query in steps:
+            result = await session.action(kind, page, query)
+            seconds.setdefault(kind, []).append(result.seconds)
+            if result.error:
+                errors.append(f"{kind} {query}: {result.error}")
+    finally:
+        await session.close()
+    return {
+        "views": sum(len(v) for v in seconds.values()),
+        "errors": errors[:5],
+        "first_view_s": {k: round(statistics.median(v), 2) for k, v in seconds.items()},
+        "total_s": round(sum(sum(v) for v in seconds.values()), 1),
+    }
+
+
+async def sequential(base, pids, count, timeout, ttl) -> dict:
+    """``count`` sessions one after the other (open, overview, close): RSS every 100, and after
+    the disconnected-session TTL."""
+    samples = [(0, round(rss_mb(pids), 1))]
+    errors = 0
+    for i in range(1, count + 1):
+        session = Session(base, timeout, extra_http=False)
+        try:
+            await session.open()
+            errors += bool((await session.action("vue d'ensemble", "", "")).error)
+        except (OSError, websockets.WebSocketException, TimeoutError):
+            errors += 1
+        finally:
+            await session.close()
+        if i % 100 == 0:
+            samples.append((i, round(rss_mb(pids), 1)))
+    await asyncio.sleep(ttl + 15)
+    after_ttl = round(rss_mb(pids), 1)
+    return {"sessions": count, "errors": errors, "rss_mb_every_100": samples, "rss_mb_after_ttl": after_ttl}
+
+
+# --- servers -------------------------------------------------------------------------------------
+
+SERVER_OPTIONS = ["--server.headless", "true", "--browser.gatherUsageStats", "false"]
+
+
+def start(script: Path, cwd: Path, env: dict, core: int, ttl: int) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    cmd = ["taskset", "-c", str(core), sys.executable, "-m", "streamlit", "run", str(script)]
+    cmd += ["--server.port", str(port), "--server.address", "127.0.0.1", *SERVER_OPTIONS]
+    cmd += ["--server.disconnectedSessionTTL", str(ttl)]
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    wait_until_up(url, timeout=120)
+    return proc, url
+
+
+def official_lists(folder: Path, env: dict) -> None:
+    """The current official lists of ../shared/data/current, imported as an operator would."""
+    current = ROOT.parent / "shared" / "data" / "current"
+    names = {
+        "pvd": "anct_pvd_communes_2026",
+        "acv": "anct_acv_communes_2025",
+        "ort": "ort_communes_signees_2026",
+    }
+    for programme, name in names.items():
+        cmd = [sys.executable, "-m", "pvd_geo", "import-selection", str(current / f"{name}.csv")]
+        cmd += ["--programme", programme, "--couverture", "nationale", "--yes"]
+        subprocess.run(
+            cmd, cwd=ROOT, env={**env, "PVD_SELECTION_DIR": str(folder)}, check=True, capture_output=True
+        )
+
+
+async def measure(args) -> dict:
+    levels = [int(x) for x in args.levels.split(",")]
+    out: dict = {"levels": levels, "think_s": args.think, "duration_s": args.duration, "lists": args.lists}
+    build = Path(os.environ.get("PVD_BUILD_DIR", ROOT / "geodata" / "build"))
+    pool = pools(build, {"reg": 6, "dep": 12, "epci": 20, "com": 40}, seed=7)
+    procs = []
+    try:
+        if args.url:
+            base, pids = args.url.rstrip("/"), args.server_pid
+            out["target"] = base
+        else:
+            tmp = Path(tempfile.mkdtemp(prefix="pvd-capacity-"))
+            env = {
+                **os.environ,
+                "PVD_CACHE_DIR": str(tmp / "cache"),
+                "PVD_SELECTION_DIR": str(tmp / "listes"),
+            }
+            (tmp / "listes").mkdir()
+            if args.lists == "official":
+                official_lists(tmp / "listes", env)
+            else:
+                for path in (ROOT / "geodata" / "selections").iterdir():
+                    shutil.copy(path, tmp / "listes" / path.name)
+            subprocess.run(
+                [sys.executable, "-m", "pvd_geo", "warm"], cwd=ROOT, env=env, check=True, capture_output=True
+            )
+            proc, base = start(ROOT / "dashboard.py", ROOT, env, args.server_core, args.ttl)
+            procs.append(proc)
+            pids = [proc.pid]  # taskset execs the interpreter: same pid
+            out["target"] = f"dashboard.py (one process, core {args.server_core})"
+        out["rss_mb_start"] = round(rss_mb(pids), 1)
+        out["warm_up"] = await warm_up(base, pool, args.timeout)
+        out["rss_mb_after_warm_up"] = round(rss_mb(pids), 1)
+        print("warm-up", json.dumps(out["warm_up"], ensure_ascii=False), flush=True)
+        out["stages"] = []
+        for n in levels:
+            result = await stage(base, pids, pool, n, args.duration, args.think, args.timeout)
+            out["stages"].append(result)
+            print(
+                json.dumps({k: v for k, v in result.items() if k != "per_action"}, ensure_ascii=False),
+                flush=True,
+            )
+        good = [s["readers"] for s in out["stages"] if s["p95"] <= 1.0 and s["errors"] == 0]
+        out["knee"] = max(good) if good else 0
+        if args.sequential:
+            out["sequential"] = await sequential(base, pids, args.sequential, args.timeout, args.ttl)
+            print("sequential", json.dumps(out["sequential"]), flush=True)
+        if not args.url and args.floor:
+            floor_dir = Path(tempfile.mkdtemp(prefix="pvd-floor-"))
+            (floor_dir / "page.py").write_text(FLOOR_PAGE, encoding="utf-8")
+            fproc, fbase = start(
+                floor_dir / "page.py", floor_dir, dict(os.environ), args.server_core, args.ttl
+            )
+            procs.append(fproc)
+            out["floor"] = []
+            for n in levels:
+                result = await stage(fbase, [fproc.pid], None, n, args.floor, args.think, args.timeout)
+                out["floor"].append(result)
+                print("floor", json.dumps({k: v for k, v in result.items() if k != "per_action"}), flush=True)
+    finally:
+        for proc in procs:
+            proc.terminate()
+            proc.wait(timeout=30)
+    return out
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--levels", default="10,25,50,100,200")
+    p.add_argument("--duration", type=float, default=60, help="seconds measured per stage")
+    p.add_argument("--think", type=float, default=10, help="mean think time between actions")
+    p.add_argument("--timeout", type=float, default=60)
+    p.add_argument("--sequential", type=int, default=1000)
+    p.add_argument("--ttl", type=int, default=120, help="server.disconnectedSessionTTL (Streamlit's default)")
+    p.add_argument(
+        "--floor", type=float, default=30, help="seconds per stage on the one-metric page (0: none)"
+    )
+    p.add_argument("--lists", choices=["official", "embedded"], default="official")
+    p.add_argument("--server-core", type=int, default=1)
+    p.add_argument("--driver-core", type=int, default=0)
+    p.add_argument("--url", help="measure a server started elsewhere (e.g. the proxy of deploy/)")
+    p.add_argument("--server-pid", type=int, action="append", default=[], help="with --url: its processes")
+    args = p.parse_args()
+    if args.url and not args.server_pid:
+        p.error("--url demande --server-pid (les processus dont on lit le CPU et la mémoire)")
+    if args.driver_core >= 0:
+        os.sched_setaffinity(0, {args.driver_core})
+    started = time.time()
+    result = asyncio.run(measure(args))
+    result["seconds"] = round(time.time() - started, 1)
+    result["cores"] = os.cpu_count()
+    save_result(result, "capacity")
+    print(json.dumps({k: result[k] for k in ("knee", "seconds")}))
+
+
+if __name__ == "__main__":
+    main()
