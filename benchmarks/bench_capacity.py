@@ -22,10 +22,12 @@ How it works:
   a compile error, a page not found, a dropped socket, an HTTP error or a timeout.
 - Before the measured stages, one warm-up pass visits every territory of the pools once (the
   first drawing of a map is reported apart: it is paid once per process and data version).
-- For each N: p50/p95/p99 per action type, errors, actions per second, the server's CPU per action
-  (``/proc/<pid>/stat``), its RSS and RSS growth per session, and the driver's own CPU (a
-  saturated driver would show here). The knee is the largest N whose p95 over all actions stays
-  ≤ 1 s with no error.
+- For each N: the readers arrive over ``--ramp`` seconds (each opens its page and websocket),
+  then ``--duration`` seconds of steady state are measured: p50/p95/p99 per action type, errors
+  (ramp included), actions per second, the server's CPU per action (``/proc/<pid>/stat``), its RSS
+  and RSS growth per session, and the driver's own CPU (a saturated driver would show here); the
+  ramp's own p95 is reported apart. The knee is the largest N whose steady p95 over all actions
+  stays ≤ 1 s with no error.
 - ``--sequential`` sessions, one after the other (overview, then closed): RSS every 100, then again
   after the disconnected-session TTL has passed.
 - The same driver against a one-metric Streamlit page (same server options, same cores) gives the
@@ -93,7 +95,7 @@ class Result:
     kind: str
     seconds: float
     error: str | None = None
-    cold: bool = False
+    started: float = 0.0  # time.monotonic() when the message was sent
 
 
 @dataclass
@@ -107,6 +109,9 @@ class Session:
     cookies: dict = field(default_factory=dict)
 
     async def open(self) -> None:
+        """The page first, as a browser opens it (a proxy answers with its affinity cookie, sent
+        back with the websocket and every request after it), then the websocket."""
+        await asyncio.wait_for(http_get(self.base, "/", self.cookies), self.timeout)
         url = self.base.replace("http://", "ws://", 1) + "/_stcore/stream"
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else None
         self.ws = await websockets.connect(
@@ -160,30 +165,38 @@ class Session:
                 return paths, facts
 
     async def action(self, kind: str, page: str, query: str) -> Result:
-        start = time.perf_counter()
+        started, start = time.monotonic(), time.perf_counter()
         try:
             paths, _ = await asyncio.wait_for(self.run(page, query), self.timeout)
             if self.extra_http:
                 for path in paths:
                     await asyncio.wait_for(http_get(self.base, path, self.cookies), self.timeout)
         except (ActionError, OSError, websockets.WebSocketException) as exc:
-            return Result(kind, time.perf_counter() - start, f"{type(exc).__name__}: {exc}"[:160])
+            return Result(kind, time.perf_counter() - start, f"{type(exc).__name__}: {exc}"[:160], started)
         except TimeoutError:
-            return Result(kind, time.perf_counter() - start, "timeout")
-        return Result(kind, time.perf_counter() - start)
+            return Result(kind, time.perf_counter() - start, "timeout", started)
+        return Result(kind, time.perf_counter() - start, None, started)
 
 
 async def http_get(base: str, path: str, cookies: dict | None = None) -> int:
     """A minimal HTTP/1.1 GET (one connection, read to the end): what a browser fetches for a view.
-    Raises ActionError on a status other than 200."""
+    Cookies set by the answer (a proxy's affinity cookie) are added to ``cookies``, as a browser
+    keeps them. Raises ActionError on a status other than 200."""
     parts = urlsplit(base)
     reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
-    cookie = "".join(f"Cookie: {k}={v}\r\n" for k, v in (cookies or {}).items())
+    cookie = "Cookie: " + "; ".join(f"{k}={v}" for k, v in cookies.items()) + "\r\n" if cookies else ""
     writer.write(f"GET {path} HTTP/1.1\r\nHost: {parts.netloc}\r\n{cookie}Connection: close\r\n\r\n".encode())
     await writer.drain()
     data = await reader.read()
     writer.close()
-    status = int(data.split(b" ", 2)[1]) if data.startswith(b"HTTP/") else 0
+    head = data.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+    status = int(head[0].split(" ", 2)[1]) if head[0].startswith("HTTP/") else 0
+    if cookies is not None:
+        for line in head[1:]:
+            name, _, value = line.partition(":")
+            if name.strip().lower() == "set-cookie":
+                key, _, rest = value.strip().partition("=")
+                cookies[key] = rest.split(";", 1)[0]
     if status != 200:
         raise ActionError(f"HTTP {status} for {path}")
     return len(data)
@@ -225,14 +238,14 @@ def reader_path(pool: dict[str, list[str]], rng: random.Random) -> list[tuple[st
 FLOOR_PATH = [("page à un chiffre", "", "")]
 
 
-async def reader(base, pool, seed, think, until, results, timeout, cookies=None):
+async def reader(base, pool, seed, think, ramp, until, results, timeout, cookies=None):
     rng = random.Random(seed)
-    await asyncio.sleep(rng.uniform(0, think))  # arrivals spread over one think time
+    await asyncio.sleep(rng.uniform(0, ramp))  # arrivals spread over the ramp
     session = Session(base, timeout, cookies=dict(cookies or {}))
     try:
         await session.open()
-    except (OSError, websockets.WebSocketException, TimeoutError) as exc:
-        results.append(Result("connexion", 0.0, f"{type(exc).__name__}: {exc}"[:160]))
+    except (ActionError, OSError, websockets.WebSocketException, TimeoutError) as exc:
+        results.append(Result("connexion", 0.0, f"{type(exc).__name__}: {exc}"[:160], time.monotonic()))
         return
     try:
         while time.monotonic() < until:
@@ -243,7 +256,7 @@ async def reader(base, pool, seed, think, until, results, timeout, cookies=None)
                 results.append(result)
                 if result.error and session.ws is not None and session.ws.state.name != "OPEN":
                     return  # dropped socket: this reader is done (counted as an error)
-                await asyncio.sleep(rng.expovariate(1 / think))
+                await asyncio.sleep(min(rng.expovariate(1 / think), max(0.0, until - time.monotonic())))
     finally:
         await session.close()
 
@@ -255,20 +268,9 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))]
 
 
-async def stage(base, pids, pool, n, duration, think, timeout, cookies=None) -> dict:
-    """N concurrent readers for ``duration`` seconds (after one think time of arrivals)."""
-    results: list[Result] = []
-    rss_before = rss_mb(pids)
-    cpu0, drv0, wall0 = cpu_seconds(pids), time.process_time(), time.monotonic()
-    until = wall0 + think + duration
-    await asyncio.gather(
-        *(reader(base, pool, 1000 * n + i, think, until, results, timeout, cookies) for i in range(n))
-    )
-    wall = time.monotonic() - wall0
-    cpu, drv = cpu_seconds(pids) - cpu0, time.process_time() - drv0
+def summary(results: list[Result]) -> dict:
     ok = [r for r in results if not r.error]
-    errors = [r for r in results if r.error]
-    kinds = sorted({r.kind for r in results})
+    times = [r.seconds for r in ok]
     per_kind = {
         k: {
             "n": len(t := [r.seconds for r in ok if r.kind == k]),
@@ -276,25 +278,54 @@ async def stage(base, pids, pool, n, duration, think, timeout, cookies=None) -> 
             "p95": round(percentile(t, 95), 3),
             "p99": round(percentile(t, 99), 3),
         }
-        for k in kinds
+        for k in sorted({r.kind for r in results})
     }
-    times = [r.seconds for r in ok]
     return {
-        "readers": n,
         "actions": len(results),
-        "errors": len(errors),
-        "error_samples": sorted({e.error for e in errors})[:5],
-        "actions_per_s": round(len(results) / wall, 2),
+        "errors": len(results) - len(ok),
+        "error_samples": sorted({r.error for r in results if r.error})[:5],
         "p50": round(percentile(times, 50), 3),
         "p95": round(percentile(times, 95), 3),
         "p99": round(percentile(times, 99), 3),
         "per_action": per_kind,
-        "server_cpu_per_action_ms": round(1000 * cpu / max(1, len(results)), 1),
+    }
+
+
+async def stage(base, pids, pool, n, duration, think, ramp, timeout) -> dict:
+    """N readers arriving over ``ramp`` seconds (each opens its session: the page, the websocket),
+    then ``duration`` seconds of steady state. The figures are those of the steady state (actions
+    sent after the ramp; server CPU over the same window); the ramp's are reported apart, and
+    errors count over both."""
+    results: list[Result] = []
+    rss_before = rss_mb(pids)
+    wall0 = time.monotonic()
+    steady_from, until = wall0 + ramp, wall0 + ramp + duration
+    marks = {}
+
+    async def mark():
+        await asyncio.sleep(ramp)
+        marks["cpu"], marks["driver"] = cpu_seconds(pids), time.process_time()
+
+    await asyncio.gather(
+        mark(), *(reader(base, pool, 1000 * n + i, think, ramp, until, results, timeout) for i in range(n))
+    )
+    wall = time.monotonic() - steady_from
+    cpu, drv = cpu_seconds(pids) - marks["cpu"], time.process_time() - marks["driver"]
+    steady = [r for r in results if r.started >= steady_from]
+    ramped = [r for r in results if r.started < steady_from]
+    out = {"readers": n, **summary(steady)}
+    out["errors"] += sum(1 for r in ramped if r.error)
+    out["error_samples"] = sorted({r.error for r in results if r.error})[:5]
+    return {
+        **out,
+        "actions_per_s": round(len(steady) / wall, 2),
+        "server_cpu_per_action_ms": round(1000 * cpu / max(1, len(steady)), 1),
         "server_cpu_share": round(cpu / wall, 2),
         "driver_cpu_share": round(drv / wall, 2),
         "rss_mb": round(rss_mb(pids), 1),
         "rss_per_session_mb": round((rss_mb(pids) - rss_before) / n, 2),
-        "wall_s": round(wall, 1),
+        "steady_s": round(wall, 1),
+        "ramp": {"seconds": ramp, **{k: v for k, v in summary(ramped).items() if k != "per_action"}},
     }
 
 
@@ -341,7 +372,7 @@ async def sequential(base, pids, count, timeout, ttl) -> dict:
         try:
             await session.open()
             errors += bool((await session.action("vue d'ensemble", "", "")).error)
-        except (OSError, websockets.WebSocketException, TimeoutError):
+        except (ActionError, OSError, websockets.WebSocketException, TimeoutError):
             errors += 1
         finally:
             await session.close()
@@ -420,7 +451,7 @@ async def measure(args) -> dict:
         print("warm-up", json.dumps(out["warm_up"], ensure_ascii=False), flush=True)
         out["stages"] = []
         for n in levels:
-            result = await stage(base, pids, pool, n, args.duration, args.think, args.timeout)
+            result = await stage(base, pids, pool, n, args.duration, args.think, args.ramp, args.timeout)
             out["stages"].append(result)
             print(
                 json.dumps({k: v for k, v in result.items() if k != "per_action"}, ensure_ascii=False),
@@ -434,13 +465,17 @@ async def measure(args) -> dict:
         if not args.url and args.floor:
             floor_dir = Path(tempfile.mkdtemp(prefix="pvd-floor-"))
             (floor_dir / "page.py").write_text(FLOOR_PAGE, encoding="utf-8")
+            (floor_dir / ".streamlit").mkdir()  # the atlas's server settings (config.toml)
+            shutil.copy(ROOT / ".streamlit" / "config.toml", floor_dir / ".streamlit" / "config.toml")
             fproc, fbase = start(
                 floor_dir / "page.py", floor_dir, dict(os.environ), args.server_core, args.ttl
             )
             procs.append(fproc)
             out["floor"] = []
             for n in levels:
-                result = await stage(fbase, [fproc.pid], None, n, args.floor, args.think, args.timeout)
+                result = await stage(
+                    fbase, [fproc.pid], None, n, args.floor, args.think, args.ramp, args.timeout
+                )
                 out["floor"].append(result)
                 print("floor", json.dumps({k: v for k, v in result.items() if k != "per_action"}), flush=True)
     finally:
@@ -455,6 +490,7 @@ def main() -> None:
     p.add_argument("--levels", default="10,25,50,100,200")
     p.add_argument("--duration", type=float, default=60, help="seconds measured per stage")
     p.add_argument("--think", type=float, default=10, help="mean think time between actions")
+    p.add_argument("--ramp", type=float, default=30, help="seconds over which the readers arrive")
     p.add_argument("--timeout", type=float, default=60)
     p.add_argument("--sequential", type=int, default=1000)
     p.add_argument("--ttl", type=int, default=120, help="server.disconnectedSessionTTL (Streamlit's default)")

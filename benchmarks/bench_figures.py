@@ -42,7 +42,7 @@ def main() -> None:
         times, size = [], 0
         for _ in range(args.repeat):
             start = time.perf_counter()
-            size = len(figures.save(figures.static_map(atlas, territories), fmt))
+            size = len(figures.encode(figures.static_map(atlas, territories), fmt))
             times.append(time.perf_counter() - start)
         result[f"{name}_s"] = round(statistics.median(times), 2)
         result[f"{name}_kb"] = round(size / 1e3)

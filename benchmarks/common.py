@@ -29,11 +29,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(env: dict, options: tuple[str, ...] = ()) -> tuple[subprocess.Popen, str]:
-    """`streamlit run dashboard.py` on 127.0.0.1 (not waited for: see :func:`wait_until_up`)."""
+def start_server(
+    env: dict, options: tuple[str, ...] = (), core: int | None = None
+) -> tuple[subprocess.Popen, str]:
+    """`streamlit run dashboard.py` on 127.0.0.1 (not waited for: see :func:`wait_until_up`);
+    ``core``: pinned to that core (``taskset``), away from the browsers or the load driver."""
     port = free_port()
+    pin = ["taskset", "-c", str(core)] if core is not None else []
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py"]
+        [*pin, sys.executable, "-m", "streamlit", "run", "dashboard.py"]
         + ["--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true"]
         + list(options),
         cwd=ROOT,

@@ -7,6 +7,10 @@ that neighbours keep sharing their edges. The output directory is replaced atomi
 
 from __future__ import annotations
 
+from . import datastack  # noqa: F401  (first: see datastack.py)
+
+# isort: split
+
 import datetime as dt
 import json
 import shutil

@@ -8,6 +8,10 @@ Pure functions: no file, no Streamlit.
 
 from __future__ import annotations
 
+from . import datastack  # noqa: F401  (first: see datastack.py)
+
+# isort: split
+
 from collections.abc import Iterable, Mapping
 
 import numpy as np

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from . import datastack  # noqa: F401  (first: see datastack.py)
+
+# isort: split
+
 import json
 
 import geopandas as gpd

@@ -8,6 +8,10 @@ territories are drawn as panels at the same scale.
 
 from __future__ import annotations
 
+from . import datastack  # noqa: F401  (first: see datastack.py)
+
+# isort: split
+
 import datetime as dt
 import functools
 import io

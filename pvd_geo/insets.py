@@ -8,6 +8,10 @@ to the real place (the map's clicks find the territory under it).
 
 from __future__ import annotations
 
+from . import datastack  # noqa: F401  (first: see datastack.py)
+
+# isort: split
+
 import math
 from dataclasses import dataclass
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from . import datastack  # noqa: F401  (first: see datastack.py)
+
+# isort: split
+
 from dataclasses import dataclass
 
 import pandas as pd

@@ -3,6 +3,10 @@ versions of a list (communes added, removed). Pure: frames in, frames out."""
 
 from __future__ import annotations
 
+from . import datastack  # noqa: F401  (first: see datastack.py)
+
+# isort: split
+
 import pandas as pd
 
 from .errors import InvalidInput

@@ -8,6 +8,10 @@ file's name (``liste-pvd-com2025-20260427.csv``), else the server's ``Last-Modif
 
 from __future__ import annotations
 
+from . import datastack  # noqa: F401  (first: see datastack.py)
+
+# isort: split
+
 import datetime as dt
 import email.utils
 import json

@@ -176,7 +176,9 @@ def test_two_replicas_behind_haproxy_keep_each_browser_on_one(deployment, tmp_pa
         if replica == victim:  # until the kill, every request of this browser went to one replica
             cut = next(i for i, line in enumerate(mine) if line["server"] != replica)
             # then its open page reconnected by itself to the other replica (lecteur-0 navigated)
-            assert any("/_stcore/stream" in line["request"] and line["server"] == survivor for line in mine[cut:])
+            assert any(
+                "/_stcore/stream" in line["request"] and line["server"] == survivor for line in mine[cut:]
+            )
             mine = mine[:cut]
         if agent == "lecteur-0":
             assert any("/media/" in line["request"] for line in mine)  # the download

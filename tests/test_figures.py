@@ -17,7 +17,7 @@ GOLDEN = Path(__file__).parent / "golden"
 
 @pytest.fixture(scope="module")
 def gers_png(atlas):
-    return figures.save(figures.static_map(atlas, [("departement", "32")]), "png")
+    return figures.encode(figures.static_map(atlas, [("departement", "32")]), "png")
 
 
 def test_png_size_and_dpi(gers_png):
@@ -27,7 +27,7 @@ def test_png_size_and_dpi(gers_png):
 
 
 def test_svg_has_real_text(atlas):
-    svg = figures.save(figures.static_map(atlas, [("departement", "32")]), "svg").decode()
+    svg = figures.encode(figures.static_map(atlas, [("departement", "32")]), "svg").decode()
     assert "Gers (32) — 24 communes sélectionnées" in svg
     for label in figures.LEGEND_LABELS.values():
         assert label.replace("'", "&#39;") in svg or label in svg
@@ -39,7 +39,7 @@ def test_svg_has_real_text(atlas):
 
 
 def test_pdf_is_one_a4_landscape_page(atlas):
-    pdf = figures.save(figures.static_map(atlas, [("departement", "30")]), "pdf")
+    pdf = figures.encode(figures.static_map(atlas, [("departement", "30")]), "pdf")
     assert pdf.startswith(b"%PDF")
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
     box = [float(v) for v in re.search(rb"/MediaBox \[\s*([^\]]*)\]", pdf).group(1).split()]
@@ -92,7 +92,7 @@ def test_golden_gers_map(gers_png):
 
 def test_bar_chart_svg(atlas):
     table = atlas.stats("epci", "32")
-    svg = figures.save(figures.bar_chart(table, "Communes PVD par EPCI", "Sources : test"), "svg").decode()
+    svg = figures.encode(figures.bar_chart(table, "Communes PVD par EPCI", "Sources : test"), "svg").decode()
     assert "Communes PVD par EPCI" in svg and "CC du Grand Armagnac" in svg
 
 
@@ -147,7 +147,7 @@ def test_figures_change_no_global_matplotlib_setting(atlas):
     )
     assert out.stdout.strip() == "ok", out.stderr
     table = atlas.stats("departement")
-    svg = figures.save(
+    svg = figures.encode(
         figures.bar_chart(table[table["code"].isin(["30", "32"])], "Prix : 5 $ et 6 $", "s"), "svg"
     )
     import matplotlib

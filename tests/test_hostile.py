@@ -124,7 +124,7 @@ def test_maps_keep_names_as_text(hostile_atlas):
 
 
 def test_figures_and_exports_keep_names_as_text(hostile_atlas, tmp_path):
-    svg = figures.save(figures.static_map(hostile_atlas, [("departement", "30")]), "svg").decode()
+    svg = figures.encode(figures.static_map(hostile_atlas, [("departement", "30")]), "svg").decode()
     tree = ET.fromstring(svg)  # well-formed XML: names did not break out of their text nodes
     assert not [e for e in tree.iter() if e.tag.endswith(("script", "foreignObject", "image"))]
     assert "Sommières" in svg and "frac" in svg

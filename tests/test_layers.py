@@ -40,3 +40,72 @@ def test_the_private_apis_the_app_layer_relies_on_still_exist():
         p.name for p in (ROOT / "pvd_geo").rglob("*.py") if "sf._get_html" in p.read_text(encoding="utf-8")
     ]
     assert users == ["mapview.py"]
+
+
+DATA_LIBRARIES = {"pandas", "geopandas", "pyarrow", "shapely", "numpy"}
+
+
+def test_every_module_using_the_data_libraries_imports_the_data_stack_first():
+    """pandas and pyarrow import each other: the app imports them late, from several script threads
+    at once, so every module that uses them first imports ``pvd_geo.datastack`` (one thread imports
+    the whole stack, the others wait)."""
+    checked = []
+    for path in sorted((ROOT / "pvd_geo").rglob("*.py")):
+        if path.name == "datastack.py" or "ui" in path.relative_to(ROOT / "pvd_geo").parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        top = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
+        heavy = [
+            i
+            for i, node in enumerate(top)
+            if (isinstance(node, ast.Import) and {a.name.split(".")[0] for a in node.names} & DATA_LIBRARIES)
+            or (
+                isinstance(node, ast.ImportFrom)
+                and node.level == 0
+                and node.module.split(".")[0] in DATA_LIBRARIES
+            )
+        ]
+        if not heavy:
+            continue
+        stack = [
+            i
+            for i, node in enumerate(top)
+            if isinstance(node, ast.ImportFrom)
+            and node.level
+            and any(a.name == "datastack" for a in node.names)
+        ]
+        assert stack and stack[0] < heavy[0], f"{path.relative_to(ROOT)} : importer datastack en premier"
+        checked.append(path.name)
+    assert {"views.py", "atlas.py", "maps.py", "figures.py", "selection.py"} <= set(checked)
+
+
+RACE = """
+import importlib, sys, threading
+names = sys.argv[1:]
+barrier = threading.Barrier(len(names))
+errors = []
+def first_import(name):
+    barrier.wait()
+    try:
+        importlib.import_module(name)
+    except Exception as exc:
+        errors.append(f"{name}: {exc!r}")
+threads = [threading.Thread(target=first_import, args=(n,)) for n in names]
+for t in threads: t.start()
+for t in threads: t.join()
+import pandas, pyarrow, geopandas
+assert pandas.NA is not None and geopandas.GeoDataFrame and pyarrow.Table
+print(errors or "ok")
+"""
+
+
+def test_concurrent_first_imports_from_different_ends_complete():
+    """Several threads of a fresh process import the package's data modules and the libraries from
+    different ends at the same instant, as a fresh replica's first sessions do."""
+    import subprocess
+    import sys
+
+    names = ["pvd_geo.views", "pvd_geo.atlas", "pvd_geo.maps", "pyarrow.parquet", "pvd_geo.figures", "pandas"]
+    for _ in range(3):
+        out = subprocess.run([sys.executable, "-c", RACE, *names], capture_output=True, text=True, cwd=ROOT)
+        assert out.returncode == 0 and out.stdout.strip() == "ok", out.stdout + out.stderr

@@ -9,6 +9,10 @@ Everything else is refused with a French message naming the line.
 
 from __future__ import annotations
 
+from .. import datastack  # noqa: F401  (first: see datastack.py)
+
+# isort: split
+
 import csv
 import io
 import re

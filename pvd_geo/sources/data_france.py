@@ -7,6 +7,10 @@ SIREN codes before it leaves the module.
 
 from __future__ import annotations
 
+from .. import datastack  # noqa: F401  (first: see datastack.py)
+
+# isort: split
+
 import importlib.resources
 import importlib.util
 import lzma

@@ -6,6 +6,10 @@ The tarball is pinned (``ETALAB_VERSION``) and verified (see :mod:`pvd_geo.sourc
 
 from __future__ import annotations
 
+from .. import datastack  # noqa: F401  (first: see datastack.py)
+
+# isort: split
+
 import json
 import tarfile
 from dataclasses import dataclass

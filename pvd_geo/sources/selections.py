@@ -8,6 +8,10 @@ which replace the embedded list of the same programme.
 
 from __future__ import annotations
 
+from .. import datastack  # noqa: F401  (first: see datastack.py)
+
+# isort: split
+
 import contextlib
 import datetime as dt
 import io
