@@ -65,7 +65,7 @@ def map_sizes(build: Path) -> dict:
                 geometry = gdf["geometry_departement"].to_numpy()
             layer = gpd.GeoDataFrame(gdf[keep], geometry=geometry, crs=gdf.crs)
             emap = layer.explore(m=emap, tiles=None) if emap else layer.explore(tiles=None)
-        return len(emap.get_root().render().encode())
+        return len(maps.render(emap).encode())
 
     shown, source = explore(False), explore(True)
     return {

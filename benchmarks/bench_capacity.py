@@ -393,6 +393,7 @@ def start(script: Path, cwd: Path, env: dict, core: int, ttl: int) -> tuple[subp
     cmd = ["taskset", "-c", str(core), sys.executable, "-m", "streamlit", "run", str(script)]
     cmd += ["--server.port", str(port), "--server.address", "127.0.0.1", *SERVER_OPTIONS]
     cmd += ["--server.disconnectedSessionTTL", str(ttl)]
+    env = {"MALLOC_ARENA_MAX": "2", **env}  # as `make run` and deploy/serve.py start the atlas
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     wait_until_up(url, timeout=120)
@@ -495,7 +496,7 @@ def main() -> None:
     p.add_argument("--sequential", type=int, default=1000)
     p.add_argument("--ttl", type=int, default=120, help="server.disconnectedSessionTTL (Streamlit's default)")
     p.add_argument(
-        "--floor", type=float, default=30, help="seconds per stage on the one-metric page (0: none)"
+        "--floor", type=float, default=60, help="seconds per stage on the one-metric page (0: none)"
     )
     p.add_argument("--lists", choices=["official", "embedded"], default="official")
     p.add_argument("--server-core", type=int, default=1)

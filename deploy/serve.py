@@ -120,7 +120,8 @@ def start_replicas(count: int, pin: bool, options: list[str]) -> list[dict]:
         cmd += ["--server.address", "127.0.0.1", "--server.headless", "true", *options]
         if pin:
             cmd = ["taskset", "-c", str(i % cores), *cmd]
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        env = {"MALLOC_ARENA_MAX": "2", **os.environ}  # glibc: lower RSS (README, « Capacité »)
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         replicas.append({"name": f"r{i + 1}", "port": port, "pid": proc.pid, "proc": proc})
     for replica in replicas:
         wait_until_up(f"http://127.0.0.1:{replica['port']}/_stcore/health")

@@ -92,6 +92,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         f"{len(atlas.departements)} départements, {len(atlas.regions)} régions"
     )
     print(f"Population : {meta['population']}")
+    from .build import content_digest
+
+    print(f"Empreinte du contenu de la construction : {content_digest(Path(atlas.directory))}")
     if meta.get("communes_sans_contour"):
         print(f"Communes sans contour : {', '.join(meta['communes_sans_contour'])}")
     for key, label in (

@@ -208,6 +208,30 @@ def _named(table: pd.DataFrame, codes: pd.Index) -> pd.DataFrame:
     return table.reindex(codes).rename_axis("code").reset_index()
 
 
+def content_digest(out_dir: Path) -> str:
+    """A digest of what a build contains — every layer's rows (codes, names, figures, geometries as
+    WKB) and its metadata without the build's date — equal for two builds of the same sources with
+    the same code: replicas on several machines, each with its own build, check they serve the same
+    data (``python -m pvd_geo check`` prints it)."""
+    import hashlib
+
+    import pyarrow.parquet as pq
+
+    digest = hashlib.sha256()
+    meta = json.loads((out_dir / META_FILE).read_text(encoding="utf-8"))
+    meta.pop("construit_le", None)
+    digest.update(json.dumps(meta, sort_keys=True, ensure_ascii=False).encode())
+    for name in sorted(BUILD_LAYERS):
+        table = pq.read_table(out_dir / f"{name}.parquet")
+        digest.update(f"|{name}:{table.num_rows}:{','.join(table.column_names)}".encode())
+        for column in table.column_names:
+            for chunk in table.column(column).chunks:
+                for buffer in chunk.buffers():
+                    if buffer is not None:
+                        digest.update(buffer)
+    return digest.hexdigest()[:16]
+
+
 def recover_build(out_dir: Path) -> bool:
     """Put back the previous build if a process was killed between the two renames of the swap.
 

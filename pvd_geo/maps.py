@@ -6,9 +6,11 @@ from . import datastack  # noqa: F401  (first: see datastack.py)
 
 # isort: split
 
+import contextlib
 import html
 import json
 import math
+import threading
 
 import folium
 import geopandas as gpd
@@ -250,12 +252,32 @@ def common_zoom(bounds: list[tuple[float, float, float, float]], width_px: int, 
     return math.floor(min(zooms) * 4) / 4 - 0.25  # a quarter-step margin around the widest
 
 
-def compact_json() -> None:
-    """Serialise map data without spaces (``[4.1,43.9]``): folium's templates share jinja's
-    default environment, whose ``tojson`` otherwise writes ``", "`` and ``": "``. Idempotent."""
-    for template_class in (Template, FoliumTemplate):
-        policies = template_class("").environment.policies
-        policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}
+_COMPACT = {"sort_keys": True, "separators": (",", ":")}
+_RENDERING = threading.Lock()
+
+
+@contextlib.contextmanager
+def compact_json():
+    """While one of our maps renders: jinja's ``tojson`` without spaces (``[4.1,43.9]``, a tenth of
+    the map's weight). folium's and branca's templates share jinja environments whose policy this
+    is: it is set for the render only and put back afterwards, renders taking turns (a lock), so
+    no other template of the process ever sees it."""
+    environments = {Template("").environment, FoliumTemplate("").environment}
+    with _RENDERING:
+        saved = [(env, env.policies["json.dumps_kwargs"]) for env in environments]
+        try:
+            for env, _ in saved:
+                env.policies["json.dumps_kwargs"] = _COMPACT
+            yield
+        finally:
+            for env, value in saved:
+                env.policies["json.dumps_kwargs"] = value
+
+
+def render(fmap) -> str:
+    """The map's whole HTML page, compact (:func:`compact_json`)."""
+    with compact_json():
+        return fmap.get_root().render()
 
 
 def base_map(
@@ -266,7 +288,6 @@ def base_map(
 ):
     """An empty Leaflet map loading Leaflet from ``assets`` only: fitted to ``bounds``, or centred
     on them at a fixed ``zoom`` (same scale for maps side by side)."""
-    compact_json()
     minx, miny, maxx, maxy = bounds
     fmap = folium.Map(
         location=[(miny + maxy) / 2, (minx + maxx) / 2],

@@ -46,3 +46,19 @@ def test_dissolve_by_key_and_sliver_removal():
     ring = Polygon(box(0, 0, 10, 10).exterior, [box(4, 4, 4.001, 4.001).exterior, box(2, 2, 5, 5).exterior])
     cleaned = remove_slivers(np.asarray([ring], dtype=object))[0]
     assert shapely.get_num_interior_rings(shapely.get_parts(cleaned)).tolist() == [1]  # the real hole stays
+
+
+def test_two_builds_of_the_same_sources_have_the_same_content_digest(built_dir, tmp_path):
+    """Replicas on several machines each build their data: the content digest printed by `check`
+    is how they check they serve the same data (the build's date is left out, nothing else)."""
+    from pvd_geo.build import build, content_digest
+
+    again = tmp_path / "build"
+    build(again, cache=None)
+    assert (again / "meta.json").read_bytes() != (built_dir / "meta.json").read_bytes()  # another date
+    assert content_digest(again) == content_digest(built_dir)
+    # a change of the content changes it
+    epci = pd.read_parquet(again / "epci.parquet")
+    epci.loc[0, "nom"] = epci.loc[0, "nom"] + " "
+    epci.to_parquet(again / "epci.parquet", index=False)
+    assert content_digest(again) != content_digest(built_dir)

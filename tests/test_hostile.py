@@ -114,7 +114,7 @@ def test_maps_keep_names_as_text(hostile_atlas):
         bounds=sc.bounds,
         programmes=list(hostile_atlas.selections),
     )
-    page = fmap.get_root().render()
+    page = maps.render(fmap)
     for raw in ("<img src=x", "<script>window", "</script><script>", "<svg onload"):
         assert raw not in page
     assert any(f in page for f in ("&lt;img src=x", "\\u0026lt;img src=x", "\\u003cimg src=x"))

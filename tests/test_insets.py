@@ -66,7 +66,7 @@ def test_national_web_map_draws_the_insets(atlas):
         title="France", sources="s", level_label="département", insets=insets.frames(found),
         bounds=tuple(layer["geometry_national"].total_bounds),
     )  # fmt: skip
-    page = fmap.get_root().render().replace("\\u00e9", "é").replace("\\u003c", "<").replace("\\u003e", ">")
+    page = maps.render(fmap).replace("\\u00e9", "é").replace("\\u003c", "<").replace("\\u003e", ">")
     for name in ("Guadeloupe", "Martinique", "Guyane", "La Réunion", "Mayotte"):
         assert name in page.split("pvd-legend")[0] and "pvd-inset" in page, name
     assert "L.marker" not in page  # no default icon to fetch

@@ -300,7 +300,7 @@ def test_ort_overlay_is_off_by_default_and_drawn_as_an_outline(official, built_d
             sc.communes, sc.epci, sc.departements, sc.background, maps.MapAssets("a.js", "a.css"),
             title="t", sources="s", population_label="p", programmes=list(atlas.selections), **kwargs,
         )  # fmt: skip
-        return fmap.get_root().render().replace("\\u00e9", "é")
+        return maps.render(fmap).replace("\\u00e9", "é")
 
     off, on = page(), page(ort=True)
     assert "ORT signée" not in off and "ORT signée" in on

@@ -74,7 +74,7 @@ def overview_html(atlas):
         sources="Sources : test",
         population_label="p",
     )
-    return fmap.get_root().render()
+    return maps.render(fmap)
 
 
 def test_map_has_no_cdn_and_has_legend_sources_tooltips(overview_html):
@@ -92,7 +92,7 @@ def test_hostile_names_are_escaped(atlas):
     communes = sc.communes.copy()
     communes.loc[communes["code"] == "32107", "nom"] = hostile
     fmap = _map(sc, communes)
-    page = fmap.get_root().render()
+    page = maps.render(fmap)
     # strings travel JSON-encoded in the script: once decoded, the name is text, never a tag
     assert hostile not in page
     assert "\\u003cimg" not in page
@@ -104,15 +104,15 @@ def test_a_deep_copied_map_keeps_its_legend(atlas):
 
     sc = views.scope(atlas, ["30"])
     fmap = _map(sc)
-    page = copy.deepcopy(fmap).get_root().render()
+    page = maps.render(copy.deepcopy(fmap))
     assert "pvd-legend" in page and "pvd-sources" in page and "pvd-label" in page
 
 
 def test_departement_map_names_its_pvd_communes_at_the_zoom_it_opens_with(atlas):
     """One département: names shown at the fitted zoom, even below the label zoom (narrow maps);
     two départements: names only from the label zoom on."""
-    one = _map(views.scope(atlas, ["30"])).get_root().render()
-    two = _map(views.scope(atlas, ["30", "32"])).get_root().render()
+    one = maps.render(_map(views.scope(atlas, ["30"])))
+    two = maps.render(_map(views.scope(atlas, ["30", "32"])))
     assert "threshold = Math.min(threshold, map.getZoom()" in one
     assert "Math.min(threshold" not in two and "pvd-label" in two
 
@@ -126,7 +126,7 @@ def test_other_named_selections_get_their_own_style(atlas):
     sc = views.scope(atlas, ["30"])
     communes = sc.communes.assign(mon_programme=sc.communes["code"].isin(["30210", "30263"]))
     fmap = _map(sc, communes, programmes=["pvd", "mon_programme"])
-    page = fmap.get_root().render()
+    page = maps.render(fmap)
     assert maps.EXTRA_COLOURS[0] in page and "dashArray" in page
     assert "mon_programme" in page.replace("\\u00ab", "«")
 

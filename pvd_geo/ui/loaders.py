@@ -3,7 +3,10 @@ sources line."""
 
 from __future__ import annotations
 
+import ctypes
 import gc
+import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,11 +46,35 @@ def cached_atlas() -> Atlas:
     return _atlas(str(directory), str(lists), summary.data_signature(directory, lists))
 
 
+TRIM_EVERY_S = 30
+
+
+@st.cache_resource(show_spinner=False)
+def _memory_trimmer() -> threading.Thread | None:
+    """Give freed memory back to the system every ``TRIM_EVERY_S`` seconds (glibc's
+    ``malloc_trim``): sessions end, their memory is freed but glibc keeps it, and the server's RSS
+    stays at its peak. One daemon thread per process; nothing on other C libraries."""
+    try:
+        trim = ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+    def loop() -> None:
+        while True:
+            time.sleep(TRIM_EVERY_S)
+            trim(0)
+
+    thread = threading.Thread(target=loop, name="pvd-malloc-trim", daemon=True)
+    thread.start()
+    return thread
+
+
 def get_atlas() -> Atlas:
     """The read-only atlas, loaded once per process and data version; stops the page with a French
     message if the build is absent or damaged."""
     from ..atlas import BuildCorrupt, BuildMissing
 
+    _memory_trimmer()
     try:
         return cached_atlas()
     except (BuildMissing, BuildCorrupt) as exc:

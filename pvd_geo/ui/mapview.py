@@ -267,10 +267,13 @@ def prepare(fmap) -> mapcache.PreparedMap:
 
     import streamlit_folium as sf
 
+    from ..maps import compact_json
+
     work = copy.deepcopy(fmap)
-    work.get_root().render()
-    work.render()
-    html_part, header = sf._get_html(work), sf._get_header(work)
+    with compact_json():  # our maps' data without spaces, for this render only
+        work.get_root().render()
+        work.render()
+        html_part, header = sf._get_html(work), sf._get_header(work)
     return mapcache.PreparedMap(
         script=sf._get_map_string(work),
         header=header,
