@@ -295,7 +295,7 @@ def search_communes(atlas: Atlas, query: str, limit: int = 20) -> pd.DataFrame:
     key = cle_recherche(query)
     if len(key) < 2:
         return pd.DataFrame(columns=["code", "nom", "departement", "libelle"])
-    keys = _search_keys(atlas)
+    keys = atlas.search_keys()
     hits = keys[keys.str.contains(key, regex=False)]
     exact = hits == key
     order = pd.concat([hits[exact], hits[~exact]]).index[:limit]
@@ -304,15 +304,6 @@ def search_communes(atlas: Atlas, query: str, limit: int = 20) -> pd.DataFrame:
     out = com.assign(departement=com["dep"].map(deps))
     out["libelle"] = out["nom"] + " (" + out["departement"] + ", " + out["code"] + ")"
     return out[["code", "nom", "departement", "libelle"]].reset_index(drop=True)
-
-
-_KEYS: dict[int, pd.Series] = {}
-
-
-def _search_keys(atlas: Atlas) -> pd.Series:
-    if id(atlas) not in _KEYS:
-        _KEYS[id(atlas)] = atlas.communes["nom"].map(cle_recherche)
-    return _KEYS[id(atlas)]
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from ..format import fr_int
 if TYPE_CHECKING:
     from ..atlas import Atlas
 
-from .loaders import get_atlas, shared, sources_of
+from .loaders import shared, sources_of
 from .mapview import _communes_map, show_map
 from .state import go, ort_choice, own_column, own_lists_shown, set_url_list, tiles_choice, url_list
 from .text import md
@@ -92,11 +92,15 @@ def _slug(pairs: tuple) -> str:
     return "_".join(f"{lvl[:3]}{code}" for lvl, code in pairs)
 
 
+# Export files: st.cache_data (each download gets its own copy), keyed by the data's fingerprint and
+# the choices; the atlas itself is passed unhashed (``_atlas``, Streamlit's convention).
+
+
 @st.cache_data(max_entries=16, show_spinner="Préparation de la carte…")
-def _static_map_bytes(pairs: tuple, fmt: str, build_key: str) -> bytes:
+def _static_map_bytes(_atlas: Atlas, fingerprint: str, pairs: tuple, fmt: str) -> bytes:
     from .. import figures
 
-    return figures.encode(figures.static_map(get_atlas(), list(pairs)), fmt)
+    return figures.encode(figures.static_map(_atlas, list(pairs)), fmt)
 
 
 def download_static_map(atlas: Atlas, pairs: tuple, fmt: str) -> None:
@@ -111,7 +115,7 @@ def download_static_map(atlas: Atlas, pairs: tuple, fmt: str) -> None:
     key = f"carte_{_slug(pairs)}_{fmt}"
     if st.button("Préparer la carte", key=f"prep_{key}") or st.session_state.get(key):
         st.session_state[key] = True
-        data = _static_map_bytes(pairs, fmt, atlas.fingerprint)
+        data = _static_map_bytes(atlas, atlas.fingerprint, pairs, fmt)
         mime = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}[fmt]
         st.download_button(
             f"Télécharger la carte ({fmt.upper()}, {len(data) // 1000} Ko)",
@@ -126,10 +130,10 @@ def download_static_map(atlas: Atlas, pairs: tuple, fmt: str) -> None:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _chart_bytes(pairs: tuple, level: str, fmt: str, build_key: str) -> bytes:
+def _chart_bytes(_atlas: Atlas, fingerprint: str, pairs: tuple, level: str, fmt: str) -> bytes:
     from .. import exports, figures
 
-    atlas = get_atlas()
+    atlas = _atlas
     title = f"Communes Petites villes de demain par {LEVEL_LABEL[level]}"
     table = exports.territory_stats(atlas, list(pairs), level)
     return figures.encode(figures.bar_chart(table, title, sources_of(atlas)), fmt)
@@ -140,7 +144,7 @@ def download_chart(atlas: Atlas, pairs: tuple, level: str, fmt: str) -> None:
     from ..figures import CoverageError
 
     try:
-        data = _chart_bytes(pairs, level, fmt, atlas.fingerprint)
+        data = _chart_bytes(atlas, atlas.fingerprint, pairs, level, fmt)
     except CoverageError as exc:
         st.warning(f"Graphique indisponible : {md(exc)}")
         return
@@ -196,10 +200,12 @@ def with_own_counts(atlas: Atlas, table, level: str):
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _timeline_bytes(departements: tuple, freq: str, fmt: str, title: str, fingerprint: str) -> bytes:
+def _timeline_bytes(
+    _atlas: Atlas, fingerprint: str, departements: tuple, freq: str, fmt: str, title: str
+) -> bytes:
     from .. import exports, figures
 
-    atlas = get_atlas()
+    atlas = _atlas
     table = views.conventions(atlas, list(departements), freq)
     if fmt == "csv":
         return exports.to_csv(table, ";")
@@ -216,7 +222,7 @@ def timeline_section(atlas: Atlas, departements: list[str], name: str) -> None:
     freq = st.radio(
         "Par", ["Q", "M"], horizontal=True, key="chrono_pas", format_func={"Q": "trimestre", "M": "mois"}.get
     )
-    table = _conventions(tuple(departements), freq, atlas.fingerprint)
+    table = shared(views.conventions, atlas, list(departements), freq)
     missing = table.attrs.get("sans_date", 0)
     title = f"Conventions Petites villes de demain signées — {name}"
     if table.empty:
@@ -235,7 +241,7 @@ def timeline_section(atlas: Atlas, departements: list[str], name: str) -> None:
         ):
             col.download_button(
                 f"Chronologie ({fmt.upper()})",
-                _timeline_bytes(tuple(departements), freq, fmt, title, atlas.fingerprint),
+                _timeline_bytes(atlas, atlas.fingerprint, tuple(departements), freq, fmt, title),
                 file_name=f"pvd_conventions_{freq}.{fmt}",
                 mime=mime,
                 key=f"dl_chrono_{fmt}",
@@ -244,21 +250,15 @@ def timeline_section(atlas: Atlas, departements: list[str], name: str) -> None:
     list_changes_section(atlas, departements, key="chrono")
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _conventions(departements: tuple, freq: str, fingerprint: str):
-    """Conventions per period of a scope, computed once per data version (not on each rerun)."""
-    return views.conventions(get_atlas(), list(departements), freq)
-
-
 def _file_key(path) -> tuple[str, int, int]:
     stat = Path(path).stat()
     return (str(path), stat.st_size, stat.st_mtime_ns)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _list_changes(old: tuple, new: tuple, departements: tuple | None):
+def _list_changes(_atlas: Atlas, fingerprint: str, old: tuple, new: tuple, departements: tuple | None):
     """Two list versions compared (files keyed by path, size and date), once per pair and scope."""
-    return views.list_changes(get_atlas(), old[0], new[0], list(departements) if departements else None)
+    return views.list_changes(_atlas, old[0], new[0], list(departements) if departements else None)
 
 
 def list_changes_section(
@@ -279,7 +279,11 @@ def list_changes_section(
     new = cols[1].selectbox("Comparée à", labels, index=0, key=f"{key}_apres")
     paths = {v.label: v.path for v in versions}
     changes = _list_changes(
-        _file_key(paths[old]), _file_key(paths[new]), tuple(departements) if departements else None
+        atlas,
+        atlas.fingerprint,
+        _file_key(paths[old]),
+        _file_key(paths[new]),
+        tuple(departements) if departements else None,
     )
     added = int((changes["changement"] == "ajoutée").sum())
     st.markdown(
