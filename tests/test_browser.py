@@ -66,6 +66,25 @@ def running_app(env: dict, options: tuple[str, ...] = ()):
         proc.wait(timeout=20)
 
 
+def offline_context(browser, **options):
+    """A browser context where every request off 127.0.0.1 is refused, and its page (the refused
+    addresses listed in ``page.refused``); ``options``: viewport, user agent…"""
+    context = browser.new_context(**options)
+    refused: list[str] = []
+
+    def offline(route):
+        if route.request.url.startswith(LOCAL):
+            route.continue_()
+        else:
+            refused.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", offline)
+    page = context.new_page()
+    page.refused = refused
+    return context, page
+
+
 @contextlib.contextmanager
 def offline_page(width: int = 1400, height: int = 1000):
     """A Chromium page where every request off 127.0.0.1 is refused (listed in ``page.refused``)."""
@@ -73,19 +92,7 @@ def offline_page(width: int = 1400, height: int = 1000):
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": width, "height": height})
-        refused: list[str] = []
-
-        def offline(route):
-            if route.request.url.startswith(LOCAL):
-                route.continue_()
-            else:
-                refused.append(route.request.url)
-                route.abort()
-
-        context.route("**/*", offline)
-        page = context.new_page()
-        page.refused = refused
+        _, page = offline_context(browser, viewport={"width": width, "height": height})
         try:
             yield page
         finally:

@@ -18,7 +18,7 @@ import pytest
 
 from pvd_geo.constants import ROOT
 
-from .test_browser import ARGS, CHROMIUM, LOCAL, _free_port, app_env, settle, wait_for_paths
+from .test_browser import ARGS, CHROMIUM, _free_port, app_env, offline_context, settle, wait_for_paths
 
 pytestmark = pytest.mark.browser
 HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
@@ -86,20 +86,7 @@ def _log_lines(path: Path) -> list[dict]:
 
 
 def _new_page(browser, agent: str):
-    context = browser.new_context(user_agent=agent, viewport={"width": 1400, "height": 1000})
-    refused = []
-
-    def offline(route):
-        if route.request.url.startswith(LOCAL):
-            route.continue_()
-        else:
-            refused.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", offline)
-    page = context.new_page()
-    page.refused = refused
-    return context, page
+    return offline_context(browser, user_agent=agent, viewport={"width": 1400, "height": 1000})
 
 
 def _replica_of(context) -> str:

@@ -162,32 +162,32 @@ def download_data(atlas: Atlas, pairs: tuple, sep: str) -> None:
     from .. import exports
 
     communes = exports.territory_communes(atlas, list(pairs))
-    figures_table = views.compare(atlas, list(pairs)).reset_index(names="indicateur")
-    cols = st.columns(3)
-    cols[0].download_button(
-        "Communes (CSV)",
-        exports.to_csv(communes, sep),
-        file_name=f"communes_{_slug(pairs)}.csv",
-        mime="text/csv",
-        key="dl_csv",
-        on_click="ignore",
-    )
-    cols[1].download_button(
-        "Communes (GeoJSON)",
-        exports.to_geojson(communes),
-        file_name=f"communes_{_slug(pairs)}.geojson",
-        mime="application/geo+json",
-        key="dl_geojson",
-        on_click="ignore",
-    )
-    cols[2].download_button(
-        "Chiffres clés (CSV)",
-        exports.to_csv(figures_table, sep),
-        file_name=f"chiffres_{_slug(pairs)}.csv",
-        mime="text/csv",
-        key="dl_figures",
-        on_click="ignore",
-    )
+    figures_table = shared(views.compare, atlas, list(pairs)).reset_index(names="indicateur")
+    files = [
+        (
+            "Communes (CSV)",
+            exports.to_csv(communes, sep),
+            f"communes_{_slug(pairs)}.csv",
+            "text/csv",
+            "dl_csv",
+        ),
+        (
+            "Communes (GeoJSON)",
+            exports.to_geojson(communes),
+            f"communes_{_slug(pairs)}.geojson",
+            "application/geo+json",
+            "dl_geojson",
+        ),
+        (
+            "Chiffres clés (CSV)",
+            exports.to_csv(figures_table, sep),
+            f"chiffres_{_slug(pairs)}.csv",
+            "text/csv",
+            "dl_figures",
+        ),
+    ]
+    for col, (label, data, name, mime, key) in zip(st.columns(3), files, strict=True):
+        col.download_button(label, data, file_name=name, mime=mime, key=key, on_click="ignore")
 
 
 def with_own_counts(atlas: Atlas, table, level: str):
