@@ -222,14 +222,19 @@ def test_back_button_goes_up_a_level(page, server):
     page.locator("h1", has_text="Gard (30)").first.wait_for(timeout=30_000)
 
 
-def test_export_page_downloads_files(page, server, tmp_path):
-    page.goto(f"{server}/Exporter")
+def download_communes_csv(page, url: str, folder) -> bytes:
+    """The export page's « Communes (CSV) » file, downloaded as a reader does."""
+    page.goto(f"{url}/Exporter")
     settle(page)
     with page.expect_download() as info:
         page.get_by_role("button", name="Communes (CSV)").click()
-    csv = tmp_path / "c.csv"
+    csv = folder / "c.csv"
     info.value.save_as(csv)
-    data = csv.read_bytes()
+    return csv.read_bytes()
+
+
+def test_export_page_downloads_files(page, server, tmp_path):
+    data = download_communes_csv(page, server, tmp_path)
     assert data.startswith("\ufeff".encode()) and b"code_insee;nom;" in data and b"Quissac" in data
     page.get_by_role("button", name="Préparer la carte").click()
     ready = page.get_by_role("button", name=re.compile("Télécharger la carte"))

@@ -18,7 +18,16 @@ import pytest
 
 from pvd_geo.constants import ROOT
 
-from .test_browser import ARGS, CHROMIUM, _free_port, app_env, offline_context, settle, wait_for_paths
+from .test_browser import (
+    ARGS,
+    CHROMIUM,
+    _free_port,
+    app_env,
+    download_communes_csv,
+    offline_context,
+    settle,
+    wait_for_paths,
+)
 
 pytestmark = pytest.mark.browser
 HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
@@ -112,13 +121,8 @@ def test_two_replicas_behind_haproxy_keep_each_browser_on_one(deployment, tmp_pa
 
             # a download and an upload through the proxy, in one browser
             context, page = pages["lecteur-0"]
-            page.goto(f"{url}/Exporter")
-            settle(page)
-            with page.expect_download() as info:
-                page.get_by_role("button", name="Communes (CSV)").click()
-            csv = tmp_path / "c.csv"
-            info.value.save_as(csv)
-            assert b"code_insee;nom;" in csv.read_bytes() and b"Quissac" in csv.read_bytes()
+            data = download_communes_csv(page, url, tmp_path)
+            assert b"code_insee;nom;" in data and b"Quissac" in data
             upload = tmp_path / "maliste.csv"
             upload.write_text("code_insee;nom\n30210;Quissac\n32107;Condom\n", encoding="utf-8")
             page.goto(f"{url}/Donnees")
