@@ -26,7 +26,7 @@ def map_sizes(build: Path) -> dict:
     """Bytes of the Gard + Gers map as st_folium ships it, and explore() for the same layers."""
     import geopandas as gpd
 
-    from pvd_geo import maps, views
+    from pvd_geo import assets, maps, views
     from pvd_geo.atlas import load_atlas
 
     atlas = load_atlas(build)
@@ -36,7 +36,7 @@ def map_sizes(build: Path) -> dict:
         sc.epci,
         sc.departements,
         sc.background,
-        maps.MapAssets("/app/static/vendor/leaflet/leaflet.js", "/app/static/vendor/leaflet/leaflet.css"),
+        maps.MapAssets(*assets.map_urls("/app/static/vendor/")),
         title="Gard et Gers",
         sources="Sources",
         population_label=atlas.meta["population"],

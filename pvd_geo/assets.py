@@ -1,33 +1,74 @@
 """Front-end assets served by the app itself (Streamlit static serving), so maps work offline.
 
-Leaflet comes from the npm registry at set-up (``python -m pvd_geo assets``, run by
-``make setup``), verified and unpacked into ``static/vendor/`` (git-ignored).
+Leaflet and topojson-client come from the npm registry at set-up (``python -m pvd_geo assets``,
+run by ``make setup``), verified and unpacked into ``static/vendor/`` (git-ignored). The atlas's
+own map script and style (``pvd_geo/web/``) are copied beside them (:func:`sync_own`); the static
+site (``publish``) copies the same files.
 """
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import tarfile
 import tempfile
 from pathlib import Path
 
 from .constants import ROOT, cache_dir
+from .files import atomic_write
 from .sources.npm import fetch_tarball
 
 STATIC_DIR = ROOT / "static"
 VENDOR_DIR = STATIC_DIR / "vendor"
 # package, version, files to keep from the tarball (paths under package/)
 PACKAGES = {
-    "leaflet": ("1.9.4", ["dist/leaflet.js", "dist/leaflet.css", "dist/images/"]),
+    "leaflet": ("1.9.4", ["dist/leaflet.js", "dist/leaflet.css", "dist/images/", "LICENSE"]),
+    "topojson-client": ("3.1.0", ["dist/topojson-client.min.js", "LICENSE"]),
 }
-# Files the maps need, relative to VENDOR_DIR.
-LEAFLET_JS = "leaflet/leaflet.js"
-LEAFLET_CSS = "leaflet/leaflet.css"
+OWN_DIR = Path(__file__).resolve().parent / "web"  # atlasmap.js, atlasmap.css
+# Files the maps need, relative to VENDOR_DIR, in loading order.
+MAP_JS = ("leaflet/leaflet.js", "topojson-client/topojson-client.min.js", "atlas/atlasmap.js")
+MAP_CSS = ("leaflet/leaflet.css", "atlas/atlasmap.css")
 
 
 def assets_installed(vendor: Path = VENDOR_DIR) -> bool:
     """True when every file the maps load is present."""
-    return all((vendor / f).is_file() for f in (LEAFLET_JS, LEAFLET_CSS))
+    return all((vendor / f).is_file() for f in MAP_JS + MAP_CSS)
+
+
+def own_version() -> str:
+    """A hash of the atlas's own map files: added to their address (``?v=``), so that a browser
+    never keeps a copy older than the server's."""
+    digest = hashlib.sha256()
+    for path in sorted(OWN_DIR.iterdir()):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+def sync_own(vendor: Path = VENDOR_DIR) -> None:
+    """Copy the atlas's own map files beside the vendored packages when they differ (a code
+    update takes effect without a new set-up); a read-only disk keeps the copy it has."""
+    target = vendor / "atlas"
+    for path in OWN_DIR.iterdir():
+        dest = target / path.name
+        data = path.read_bytes()
+        if dest.is_file() and dest.read_bytes() == data:
+            continue
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+            atomic_write(dest, data)
+        except OSError:
+            continue
+
+
+def map_urls(prefix: str, version: str | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(scripts, styles) of a map under ``prefix`` (the vendor folder's address, with its ``/``)."""
+    version = version or own_version()
+
+    def url(name: str) -> str:
+        return f"{prefix}{name}?v={version}" if name.startswith("atlas/") else f"{prefix}{name}"
+
+    return tuple(url(n) for n in MAP_JS), tuple(url(n) for n in MAP_CSS)
 
 
 def _extract(tarball: Path, keep: list[str], dest: Path) -> None:
@@ -63,4 +104,5 @@ def install_assets(vendor: Path = VENDOR_DIR, cache: Path | None = None) -> list
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
         installed.append(f"{package}@{version}")
+    sync_own(vendor)
     return installed

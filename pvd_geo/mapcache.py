@@ -27,10 +27,11 @@ MAX_FILES = 200  # ≈ 300 KB each for a département view
 
 @dataclass(frozen=True)
 class MapAssets:
-    """Where the browser loads Leaflet from (the app's own static files)."""
+    """Where the browser loads a map's scripts and styles from (the atlas's own files, in order:
+    Leaflet, topojson-client, atlasmap)."""
 
-    leaflet_js: str
-    leaflet_css: str
+    js: tuple[str, ...]
+    css: tuple[str, ...]
 
 
 @dataclass(frozen=True)

@@ -126,6 +126,31 @@ class Scope:
     departements: gpd.GeoDataFrame
     background: gpd.GeoDataFrame
     bounds: tuple[float, float, float, float]
+    panels: list[insets.Panel] = field(default_factory=list)  # distant groups side by side
+
+
+def scope_panels(atlas: Atlas, departements: list[str]) -> list[insets.Panel]:
+    """Panels of a scope of départements lying in distant groups (the Gard and the Gers); none
+    for neighbours. Clicks on such a map are taken back with :func:`insets.panel_to_real`."""
+    if len(departements) < 2:
+        return []
+    com = atlas.communes[atlas.communes["dep"].isin(departements).to_numpy()]
+    bounds = {
+        str(dep): tuple(float(v) for v in part["geometry_departement"].total_bounds)
+        for dep, part in com.groupby("dep")
+    }
+    names = atlas.departements.set_index("code")["nom"].astype(str).to_dict()
+    return insets.make_panels(bounds, names)
+
+
+def _moved(gdf: gpd.GeoDataFrame, deps: list[str], panels: list[insets.Panel]) -> gpd.GeoDataFrame:
+    by_dep = {code: p for p in panels for code in p.codes}
+    geoms = gdf["geometry_departement"].to_numpy().copy()
+    for k, dep in enumerate(deps):
+        panel = by_dep.get(dep)
+        if panel is not None and geoms[k] is not None:
+            geoms[k] = shapely.transform(geoms[k], panel.forward)
+    return gdf.assign(geometry_departement=gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs))
 
 
 def scope(atlas: Atlas, departements: list[str] | None = None, epci: str | None = None) -> Scope:
@@ -147,13 +172,43 @@ def scope(atlas: Atlas, departements: list[str] | None = None, epci: str | None 
     background = background.assign(geometry_departement=background["geometry_national"])
     tolerance = 2 * pixel_size((minx, miny, maxx, maxy))  # a vertex every other pixel at most
     background = _coarser(background, max(2 * tolerance, 2 * SIMPLIFY_TOLERANCE["national"]))
+    panels = [] if epci else scope_panels(atlas, list(departements or []))
+    if panels:  # distant groups side by side: each panel shows its own surroundings
+        tolerance = 2 * pixel_size(_union([p.box for p in panels]))
+        pieces = []
+        for panel in panels:
+            box = shapely.box(*panel.frame)
+            near = dep_all[dep_all["geometry_national"].intersects(box)]
+            clipped = shapely.intersection(near["geometry_national"].to_numpy(), box)
+            pieces.append(
+                near.assign(geometry_departement=gpd.GeoSeries(clipped, index=near.index, crs=near.crs))
+                .pipe(_coarser, max(2 * tolerance, 2 * SIMPLIFY_TOLERANCE["national"]))
+                .pipe(_moved, [panel.codes[0]] * len(near), [panel])
+            )
+        background = pd.concat(pieces)
     if tolerance > SIMPLIFY_TOLERANCE["departement"]:  # a wide scope: one vertex per pixel at most
         communes, epcis, deps = (_coarser(g, tolerance) for g in (communes, epcis, deps))
+    if panels:
+        communes = _moved(communes, communes["dep"].astype(str).tolist(), panels)
+        deps = _moved(deps, deps["code"].astype(str).tolist(), panels)
+        return Scope(communes, epcis, deps, background, _union([p.box for p in panels]), panels)
     return Scope(communes, epcis, deps, background, (minx, miny, maxx, maxy))
+
+
+def _union(boxes: list[tuple]) -> tuple[float, float, float, float]:
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
 
 
 def scope_bounds(atlas: Atlas, departements: list[str] | None = None, epci: str | None = None) -> tuple:
     """The bounds of :func:`scope` without its layers (e.g. the zoom shared by compared maps)."""
+    panels = [] if epci else scope_panels(atlas, list(departements or []))
+    if panels:
+        return _union([p.box for p in panels])
     com = atlas.communes
     mask = com["epci"] == epci if epci else com["dep"].isin(departements or [])
     return tuple(com.loc[mask.to_numpy(), "geometry_departement"].total_bounds)
@@ -211,11 +266,21 @@ def with_insets(
     return layer.assign(**{geometry: gpd.GeoSeries(moved, index=layer.index, crs=layer.crs)})
 
 
-def locate(atlas: Atlas, level: str, lat: float, lng: float, national: bool = False) -> str | None:
+def locate(
+    atlas: Atlas,
+    level: str,
+    lat: float,
+    lng: float,
+    national: bool = False,
+    panels: list[insets.Panel] | None = None,
+) -> str | None:
     """Code of the territory of ``level`` (commune, epci, departement, region) under a point; on a
-    national map (``national``), a point in an overseas inset is taken back to its real place."""
+    national map (``national``), a point in an overseas inset is taken back to its real place, and
+    on a map with ``panels``, a point in a panel."""
     if national:
         lat, lng = insets.to_real(lat, lng, national_insets(atlas))
+    if panels:
+        lat, lng = insets.panel_to_real(lat, lng, panels)
     layer = atlas.layer(level)
     point = shapely.Point(lng, lat)
     hits = layer.sindex.query(point, predicate="intersects")

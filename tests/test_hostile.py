@@ -116,11 +116,11 @@ def test_maps_keep_names_as_text(hostile_atlas):
     )
     page = maps.render(fmap)
     for raw in ("<img src=x", "<script>window", "</script><script>", "<svg onload"):
-        assert raw not in page
-    assert any(f in page for f in ("&lt;img src=x", "\\u0026lt;img src=x", "\\u003cimg src=x"))
+        assert raw not in page  # names travel JSON-escaped (\\u003c): none closes the script
+    names = maps.spec_of(page)["rows"]["n"]  # decoded: the names are intact text for textContent
+    assert any(n.startswith("<img src=x") for n in names), names[:5]
     # branca renders scripts twice as Jinja templates: braces in a name must not be evaluated
-    assert "49 Bellegarde" not in page
-    assert "\\u0026#123;\\u0026#123; 7*7 \\u0026#125;\\u0026#125; Bellegarde" in page
+    assert "49 Bellegarde" not in page and "{{ 7*7 }} Bellegarde" in names
 
 
 def test_figures_and_exports_keep_names_as_text(hostile_atlas, tmp_path):

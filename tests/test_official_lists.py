@@ -297,15 +297,22 @@ def test_ort_overlay_is_off_by_default_and_drawn_as_an_outline(official, built_d
 
     def page(**kwargs) -> str:
         fmap = maps.communes_map(
-            sc.communes, sc.epci, sc.departements, sc.background, maps.MapAssets("a.js", "a.css"),
+            sc.communes, sc.epci, sc.departements, sc.background, maps.MapAssets(("a.js",), ("a.css",)),
             title="t", sources="s", population_label="p", programmes=list(atlas.selections), **kwargs,
         )  # fmt: skip
-        return maps.render(fmap).replace("\\u00e9", "é")
+        return maps.spec_of(maps.render(fmap))
 
     off, on = page(), page(ort=True)
-    assert "ORT signée" not in off and "ORT signée" in on
-    assert f'"color": "{maps.ORT_COLOUR}", "dashArray": "2 3"' in on
-    assert on.count('"c": "30210"') == off.count('"c": "30210"')  # the overlay adds no clickable copy
+    labels = [i["label"] for i in on["legend"]["items"]]
+    assert (
+        off["ort"] is None
+        and on["ort"] == [maps.webmap.ORT, maps.ORT_COLOUR]
+        and "ORT signée (contour pointillé)" in labels
+    )
+    rows = on["rows"]
+    signed = {c for c, s in zip(rows["c"], rows["s"], strict=True) if s & maps.webmap.ORT}
+    assert signed == set(sc.communes.loc[sc.communes["ort"], "code"])
+    assert on["rows"]["c"] == off["rows"]["c"]  # the overlay adds no clickable copy
 
 
 def test_press_map_of_france_with_insets_and_dated_sources(official, tmp_path):

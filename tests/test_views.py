@@ -1,11 +1,12 @@
 """View models and folium maps on the real data: search, URL state, comparison, escaped HTML."""
 
-import html
 import re
 
+import numpy as np
 import pytest
+import shapely
 
-from pvd_geo import maps, views
+from pvd_geo import assets, maps, topo, views
 
 
 def test_search_ignores_case_accents_hyphens_article(atlas):
@@ -53,7 +54,7 @@ def _map(sc, communes=None, **kwargs):
         sc.epci,
         sc.departements,
         sc.background,
-        maps.MapAssets("a.js", "a.css"),
+        maps.MapAssets(("a.js",), ("a.css",)),
         title="t",
         sources="s",
         population_label="p",
@@ -69,21 +70,67 @@ def overview_html(atlas):
         sc.epci,
         sc.departements,
         sc.background,
-        maps.MapAssets("/app/static/vendor/leaflet/leaflet.js", "/app/static/vendor/leaflet/leaflet.css"),
+        maps.MapAssets(*assets.map_urls("/app/static/vendor/")),
         title="Gard et Gers",
         sources="Sources : test",
         population_label="p",
+        bounds=sc.bounds,
+        panels=[(p.name, p.box) for p in sc.panels],
     )
     return maps.render(fmap)
 
 
 def test_map_has_no_cdn_and_has_legend_sources_tooltips(overview_html):
-    assert "cdn." not in overview_html and "code.jquery.com" not in overview_html
-    assert "/app/static/vendor/leaflet/leaflet.js" in overview_html
-    legend = overview_html.replace("\\u00e9", "é")  # the legend travels JSON-escaped in the script
-    assert "Commune sélectionnée" in legend and "Sources : test" in overview_html
-    assert "Le Grau-du-Roi" in overview_html and "Quissac" in overview_html
-    assert len(overview_html) < 700_000  # measured in benchmarks; a guard against a regression in size
+    assert (
+        "cdn." not in overview_html
+        and "code.jquery.com" not in overview_html
+        and "https://" not in overview_html
+    )
+    for name in assets.MAP_JS + assets.MAP_CSS:  # Leaflet, topojson-client, the atlas's map script
+        assert f"/app/static/vendor/{name}" in overview_html
+    spec = maps.spec_of(overview_html)
+    assert spec["legend"]["items"][0]["label"].startswith("Commune sélectionnée")
+    assert spec["sources"] == "Sources : test"
+    assert {"Le Grau-du-Roi", "Quissac"} <= set(spec["rows"]["n"])
+    assert len(overview_html.encode()) < 150_000  # issue 15's target for the Gard and the Gers
+
+
+def test_topology_gives_back_every_ring(atlas):
+    """The TopoJSON of a département: each commune's rings, decoded from the shared arcs (as text),
+    are its rings on the grid; borders shared by two communes are stored once."""
+    sc = views.scope(atlas, ["30"])
+    geoms = list(shapely.set_precision(sc.communes["geometry_departement"].to_numpy(), 1e-3))
+    full = topo.topology({"communes": (geoms, [{}] * len(geoms))})
+    compact = topo.compact(full)
+    assert [topo.decode_arc(a) for a in compact["arcs"]] == full["arcs"]
+    decoded = topo.decode_rings(full, "communes")
+    for geom, rings in zip(geoms, decoded, strict=True):
+        for polygon, back in zip(topo._rings(geom, 1000), rings, strict=True):
+            for ring, again in zip(polygon, back, strict=True):
+                again = again[:-1]
+                starts = np.flatnonzero((again == ring[0]).all(axis=1))
+                assert any((np.roll(again, -k, axis=0) == ring).all() for k in starts)
+    points = sum(len(r) for g in geoms for p in topo._rings(g, 1000) for r in p)
+    assert sum(len(a) for a in full["arcs"]) < 0.8 * points  # shared borders once
+
+
+def test_distant_departements_are_panels_side_by_side(atlas):
+    sc = views.scope(atlas, ["30", "32"])
+    assert [p.codes for p in sc.panels] == [("32",), ("30",)]  # west to east
+    gers, gard = (p.box for p in sc.panels)
+    assert gers[2] < gard[0]  # side by side, not overlapping
+    width = sc.bounds[2] - sc.bounds[0]
+    real = atlas.communes.loc[atlas.communes["dep"].isin(["30", "32"]), "geometry_departement"].total_bounds
+    assert width < 0.75 * (real[2] - real[0])  # the empty land between is gone
+    assert views.scope_bounds(atlas, ["30", "32"]) == sc.bounds
+    for panel in sc.panels:  # each panel shows its whole département
+        moved = sc.communes[sc.communes["dep"] == panel.codes[0]]["geometry_departement"]
+        assert shapely.box(*panel.box).contains(shapely.box(*moved.total_bounds))
+    # a click in a panel finds the real commune: Nîmes's own point, moved into the Gard's panel
+    nimes = atlas.communes.set_index("code").loc["30189", "geometry_departement"].representative_point()
+    x, y = sc.panels[1].forward(np.array([[nimes.x, nimes.y]]))[0]
+    assert views.locate(atlas, "commune", y, x, panels=sc.panels) == "30189"
+    assert views.scope(atlas, ["30", "34"]).panels == []  # neighbours: one map
 
 
 def test_hostile_names_are_escaped(atlas):
@@ -93,10 +140,9 @@ def test_hostile_names_are_escaped(atlas):
     communes.loc[communes["code"] == "32107", "nom"] = hostile
     fmap = _map(sc, communes)
     page = maps.render(fmap)
-    # strings travel JSON-encoded in the script: once decoded, the name is text, never a tag
-    assert hostile not in page
-    assert "\\u003cimg" not in page
-    assert html.escape(hostile).replace("&", "\\u0026") in page
+    # strings travel JSON-encoded in the script (\\u003c); decoded, the name is text (textContent)
+    assert hostile not in page and "\\u003cimg" in page
+    assert hostile in maps.spec_of(page)["rows"]["n"]
 
 
 def test_a_deep_copied_map_keeps_its_legend(atlas):
@@ -105,30 +151,35 @@ def test_a_deep_copied_map_keeps_its_legend(atlas):
     sc = views.scope(atlas, ["30"])
     fmap = _map(sc)
     page = maps.render(copy.deepcopy(fmap))
-    assert "pvd-legend" in page and "pvd-sources" in page and "pvd-label" in page
+    assert maps.spec_of(page)["legend"]["title"] == "t" and "pvdAtlas.draw" in page
 
 
 def test_departement_map_names_its_pvd_communes_at_the_zoom_it_opens_with(atlas):
     """One département: names shown at the fitted zoom, even below the label zoom (narrow maps);
     two départements: names only from the label zoom on."""
-    one = maps.render(_map(views.scope(atlas, ["30"])))
-    two = maps.render(_map(views.scope(atlas, ["30", "32"])))
-    assert "threshold = Math.min(threshold, map.getZoom()" in one
-    assert "Math.min(threshold" not in two and "pvd-label" in two
+    one = maps.spec_of(maps.render(_map(views.scope(atlas, ["30"]))))
+    two = maps.spec_of(maps.render(_map(views.scope(atlas, ["30", "32"]))))
+    assert one["labels"]["atFit"] and not two["labels"]["atFit"]
+    assert two["labels"]["min"] == maps.webmap.LABEL_MIN_ZOOM
 
 
-def test_map_has_fullscreen_and_print_buttons(overview_html):
-    assert "Plein \\u00e9cran" in overview_html or "Plein écran" in overview_html
-    assert "window.print()" in overview_html and "requestFullscreen" in overview_html
+def test_map_script_has_fullscreen_and_print_buttons():
+    script = (assets.OWN_DIR / "atlasmap.js").read_text(encoding="utf-8")
+    assert "Plein écran" in script and "global.print()" in script and "requestFullscreen" in script
+    assert "innerHTML" not in script  # names go in as text
 
 
 def test_other_named_selections_get_their_own_style(atlas):
     sc = views.scope(atlas, ["30"])
     communes = sc.communes.assign(mon_programme=sc.communes["code"].isin(["30210", "30263"]))
     fmap = _map(sc, communes, programmes=["pvd", "mon_programme"])
-    page = maps.render(fmap)
-    assert maps.EXTRA_COLOURS[0] in page and "dashArray" in page
-    assert "mon_programme" in page.replace("\\u00ab", "«")
+    spec = maps.spec_of(maps.render(fmap))
+    assert spec["extras"] == [[maps.webmap.EXTRA_BIT, maps.EXTRA_COLOURS[0]]]
+    assert spec["legend"]["items"][-1]["label"] == "Programme « mon_programme »"
+    flagged = [
+        c for c, s in zip(spec["rows"]["c"], spec["rows"]["s"], strict=True) if s & maps.webmap.EXTRA_BIT
+    ]
+    assert sorted(flagged) == ["30210", "30263"]
 
 
 def test_level_views_and_children(atlas):

@@ -12,7 +12,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from .. import mapcache
-from ..assets import LEAFLET_CSS, LEAFLET_JS, assets_installed
+from ..assets import assets_installed, map_urls, sync_own
 from ..constants import LEVEL_LABEL
 
 if TYPE_CHECKING:
@@ -22,14 +22,19 @@ if TYPE_CHECKING:
 from .loaders import _atlas, get_atlas, sources_of
 from .state import ort_choice, own_column, own_lists_shown, presentation_mode, tiles_choice
 
+_SYNCED: list[bool] = []
+
 
 def map_assets() -> mapcache.MapAssets:
-    """Leaflet served by this app (``/app/static/vendor``), whatever the base URL path."""
+    """Leaflet, topojson-client and the atlas's map script served by this app
+    (``/app/static/vendor``), whatever the base URL path."""
+    if not _SYNCED:
+        sync_own()
+        _SYNCED.append(True)
     base = st.get_option("server.baseUrlPath").strip("/")
     prefix = f"/{base}" if base else ""
-    return mapcache.MapAssets(
-        f"{prefix}/app/static/vendor/{LEAFLET_JS}", f"{prefix}/app/static/vendor/{LEAFLET_CSS}"
-    )
+    js, css = map_urls(f"{prefix}/app/static/vendor/")
+    return mapcache.MapAssets(js, css)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -69,13 +74,15 @@ def _communes_map(
                 bounds=sc.bounds,
                 programmes=[*atlas.selections, *(own_column(name) for name, _ in own)],
                 ort=ort,
+                panels=[(p.name, p.box) for p in sc.panels],
+                outline="epci" if epci else "departement",
             )
         )
 
     if own:
         return make(get_atlas())
     params = {"deps": departements, "epci": epci, "tiles": tiles, "title": title, "zoom": zoom, "ort": ort}
-    return _stored(fingerprint, "communes", {**params, "assets": assets.leaflet_js}, make)
+    return _stored(fingerprint, "communes", {**params, "assets": assets.js}, make)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -119,7 +126,7 @@ def _territories_map(level: str, region: str | None, tiles: str | None, title: s
         )
 
     params = {"level": level, "region": region, "tiles": tiles, "title": title}
-    return _stored(fingerprint, "territoires", {**params, "assets": assets.leaflet_js}, make)
+    return _stored(fingerprint, "territoires", {**params, "assets": assets.js}, make)
 
 
 def insets_frames(found) -> list:
@@ -221,7 +228,9 @@ def show_communes_map(source, departements: list[str], epci: str | None, title: 
         return None
     from .. import views  # a click: the atlas is needed to find the commune
 
-    return views.locate(get_atlas(), "commune", *point)
+    atlas = get_atlas()
+    panels = [] if epci else views.scope_panels(atlas, departements)
+    return views.locate(atlas, "commune", *point, panels=panels)
 
 
 def show_territories_map(source, level: str, region: str | None, title: str, key: str):

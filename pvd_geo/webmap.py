@@ -1,0 +1,208 @@
+"""What a web map draws, as one compact JSON object read by ``atlasmap.js`` (``pvd_geo/web/``).
+
+The same object drives the dashboard's maps (inside a folium/streamlit-folium shell) and the pages
+of the static site (``publish``): geometry as quantized TopoJSON (:mod:`pvd_geo.topo`), one short
+record per feature (code, name, population, EPCI, status bits), legend, sources and framing. The
+browser builds tooltips, labels and outlines from it — names go in as text (``textContent``),
+never as HTML. EPCI and département outlines are not shipped: the browser derives them from the
+communes' shared borders (``topojson.mesh``).
+"""
+
+from __future__ import annotations
+
+from . import datastack  # noqa: F401  (first: see datastack.py)
+
+# isort: split
+
+import json
+import re
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from . import topo
+
+DECIMALS = 3  # ≈ 100 m: below a pixel at département zoom
+# Okabe–Ito based palette (readable by colour-blind users); PVD and ACV also differ by shape.
+COLOURS = {
+    "pvd": "#D55E00",
+    "acv": "#0072B2",
+    "epci_pvd": "#F7D9BF",
+    "commune": "#9A9A9A",
+    "fond": "#ECECEC",
+    "epci": "#4D4D4D",
+    "departement": "#1A1A1A",
+}
+ORT_COLOUR = "#1a1a1a"  # the ORT overlay: a dark dotted outline (shape, not colour, tells it)
+EXTRA_COLOURS = ["#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#000000"]
+UNCOVERED = "#eeeeee"  # territories the loaded list does not speak for
+LEGEND = [
+    ("pvd", "Commune sélectionnée (Petites villes de demain)", "square"),
+    ("acv", "Commune Action cœur de ville", "circle"),
+    ("epci_pvd", "EPCI contenant au moins une Petite ville de demain", "square"),
+]
+LABEL_MIN_ZOOM = 8.5
+# status bits of a commune (``s``)
+PVD, ACV, ORT = 1, 2, 4
+EXTRA_BIT = 8  # the first other list; the next ones 16, 32…
+
+
+def dumps(spec: dict) -> str:
+    """JSON safe inside a ``<script>`` element and through branca's second Jinja render: ``<``,
+    ``>``, ``&`` and ``'`` escaped as ``\\u00XX``; a ``{`` followed by ``{ % #`` (only possible
+    inside a string) escaped too, so no name can open a template tag."""
+    text = json.dumps(spec, ensure_ascii=False, separators=(",", ":"))
+    for char in "<>&'":
+        text = text.replace(char, f"\\u{ord(char):04x}")
+    return re.sub(r"\{(?=[{%#])", r"\\u007b", text)
+
+
+def _round(geoms: np.ndarray, decimals: int = DECIMALS) -> np.ndarray:
+    return shapely.set_precision(np.asarray(geoms, dtype=object), 10.0**-decimals)
+
+
+def legend(title: str, extras: list[str] | None = None, ort: bool = False) -> dict:
+    """The legend of a communes map: items (fill colour, shape, label)."""
+    items = [{"fill": COLOURS[key], "shape": shape, "label": label} for key, label, shape in LEGEND]
+    if ort:
+        items.append({"line": ORT_COLOUR, "dash": "dotted", "label": "ORT signée (contour pointillé)"})
+    items += [
+        {"line": colour, "dash": "dashed", "label": f"Programme « {name} »"}
+        for colour, name in zip(EXTRA_COLOURS, extras or [], strict=False)
+    ]
+    return {"title": title, "items": items}
+
+
+def _fit(bounds) -> list[list[float]]:
+    minx, miny, maxx, maxy = (float(v) for v in bounds)
+    return [[round(miny, 4), round(minx, 4)], [round(maxy, 4), round(maxx, 4)]]
+
+
+def communes_spec(
+    communes: gpd.GeoDataFrame,
+    background: gpd.GeoDataFrame,
+    *,
+    title: str,
+    sources: str,
+    population_label: str,
+    epci: gpd.GeoDataFrame | None = None,
+    bounds=None,
+    zoom: float | None = None,
+    programmes: list[str] | None = None,
+    ort: bool = False,
+    panels: list[tuple[str, tuple]] | None = None,
+    link: str | None = None,
+    outline: str = "departement",
+) -> dict:
+    """A communes map: polygons with PVD/ACV styles, EPCI shading and outlines, labels, legend.
+
+    ``communes`` needs ``geometry_departement`` and ``code, nom, dep, epci, epci_nom, pvd, acv,
+    population``; ``epci``: the EPCIs with their ``pvd`` count (those with a PVD are shaded, even when
+    their PVD lies outside the map); ``programmes``: other boolean columns drawn as dashed outlines;
+    ``background`` (départements, ``geometry_departement``) is drawn in light grey; ``panels``: (name, box) of
+    territories drawn side by side; ``link``: the address of a commune's page (``{c}``: its code)."""
+    extras = [p for p in (programmes or []) if p in communes.columns and p not in ("pvd", "acv", "ort")]
+    members = communes[["epci", "epci_nom"]].dropna().drop_duplicates("epci").sort_values("epci_nom")
+    epci_index = {code: i for i, code in enumerate(members["epci"])}
+    with_pvd = set(epci.loc[epci["pvd"] > 0, "code"]) if epci is not None else set()
+    deps = sorted(set(communes["dep"]))
+    status = communes["pvd"].to_numpy(dtype=int) * PVD + communes["acv"].to_numpy(dtype=int) * ACV
+    if ort and "ort" in communes.columns:
+        status = status + communes["ort"].to_numpy(dtype=bool).astype(int) * ORT
+    for k, name in enumerate(extras):
+        status = status + communes[name].to_numpy(dtype=bool).astype(int) * (EXTRA_BIT << k)
+    geoms = _round(communes["geometry_departement"].to_numpy())
+    shown = communes["pvd"].to_numpy(dtype=bool) | communes["acv"].to_numpy(dtype=bool)
+    anchors = communes["geometry_departement"].representative_point()
+    rows = {
+        "c": communes["code"].astype(str).tolist(),
+        "n": communes["nom"].astype(str).tolist(),
+        "h": [int(v) if v == v else None for v in communes["population"]],
+        "e": [epci_index.get(code, -1) for code in communes["epci"]],
+        "d": [deps.index(d) for d in communes["dep"]],
+        "s": status.astype(int).tolist(),
+        "p": [
+            [round(pt.y, 4), round(pt.x, 4)] if show else 0 for pt, show in zip(anchors, shown, strict=True)
+        ],
+    }
+    fond = _round(background["geometry_departement"].to_numpy(), 2)
+    topology = topo.topology(
+        {"communes": (list(geoms), [{}] * len(geoms)), "fond": (list(fond), [{}] * len(fond))}, DECIMALS
+    )
+    return {
+        "kind": "communes",
+        "topo": topo.compact(topology),
+        "rows": rows,
+        "epci": members["epci_nom"].astype(str).tolist(),
+        "epciPvd": sorted(i for code, i in epci_index.items() if code in with_pvd),
+        "population": population_label,
+        "legend": legend(title, extras, ort),
+        "sources": sources,
+        "colours": COLOURS,
+        "extras": [[EXTRA_BIT << k, colour] for k, colour in enumerate(EXTRA_COLOURS[: len(extras)])],
+        "ort": [ORT, ORT_COLOUR] if ort else None,
+        "fit": _fit(bounds if bounds is not None else communes["geometry_departement"].total_bounds),
+        "zoom": zoom,
+        "labels": {"min": LABEL_MIN_ZOOM, "atFit": zoom is None and len(deps) <= 1},
+        "panels": [[name, *(round(float(v), 4) for v in box)] for name, box in panels or []],
+        "link": link,
+        "outline": outline,
+    }
+
+
+def count_colour(value: int, top: int) -> str:
+    ramp = ["#FFFFFF", "#FDE5D2", "#F9C49E", "#F09A62", "#E0702F", "#C24E0C"]
+    if value <= 0 or top <= 0:
+        return ramp[0]
+    return ramp[min(len(ramp) - 1, 1 + int((len(ramp) - 2) * value / top))]
+
+
+def territories_spec(
+    territories: gpd.GeoDataFrame,
+    geometry: str,
+    pvd_points: gpd.GeoDataFrame,
+    *,
+    title: str,
+    sources: str,
+    level_label: str,
+    bounds=None,
+    insets: list | None = None,
+    link: str | None = None,
+) -> dict:
+    """Territories (régions or départements) shaded by PVD count (NA: not covered by the loaded
+    list, pale and dashed), PVD communes as dots; ``insets``: (name, box) frames of the overseas."""
+    known = territories["pvd"].notna().to_numpy()
+    top = int(territories.loc[known, "pvd"].max()) if known.any() else 0
+    rows = {
+        "c": territories["code"].astype(str).tolist(),
+        "n": territories["nom"].astype(str).tolist(),
+        "v": [int(v) if k else None for v, k in zip(territories["pvd"], known, strict=True)],
+        "a": [int(v) if k and v == v else None for v, k in zip(territories["acv"], known, strict=True)],
+        "f": [
+            count_colour(int(v), top) if k else UNCOVERED
+            for v, k in zip(territories["pvd"], known, strict=True)
+        ],
+    }
+    geoms = _round(territories[geometry].to_numpy())
+    notes = ["Outre-mer en cartouches (échelles différentes)"] if insets else []
+    items = [
+        {"text": f"Couleur : nombre de communes PVD par {level_label} (max. {top})"},
+        {"fill": "#5A1E00", "shape": "circle", "label": "Commune PVD"},
+        *({"text": n} for n in notes),
+    ]
+    if not known.all():
+        items.append({"fill": UNCOVERED, "dash": "dashed", "label": "Hors de la liste chargée (inconnu)"})
+    return {
+        "kind": "territoires",
+        "topo": topo.compact(topo.topology({"territoires": (list(geoms), [{}] * len(geoms))}, DECIMALS)),
+        "rows": rows,
+        "points": topo.points(pvd_points.geometry.to_numpy(), DECIMALS),
+        "level": level_label,
+        "legend": {"title": title, "items": items},
+        "sources": sources,
+        "fit": _fit(bounds if bounds is not None else territories[geometry].total_bounds),
+        "panels": [[name, *(round(float(v), 4) for v in box.bounds)] for name, box in insets or []],
+        "insets": bool(insets),
+        "link": link,
+    }
