@@ -7,7 +7,7 @@ before pandas and the atlas are loaded (they are only needed for the counts belo
 
 import streamlit as st
 
-from pvd_geo import ui
+from pvd_geo import embed, ui
 from pvd_geo.format import fr_int, fr_pct
 
 st.set_page_config(page_title="Atlas PVD — vue d'ensemble", page_icon="🗺️", layout="wide")
@@ -61,6 +61,12 @@ else:  # France or a région: départements shaded by PVD count, PVD communes as
     clicked = ui.show_territories_map(catalogue, "departement", region, title, key=f"carte_{mode}_{region}")
     if clicked:
         ui.open_territory({"dep": clicked})
+
+ui.embed_section(
+    embed.scope_targets(
+        mode, deps, catalogue.departement_names(), region, catalogue.region_names().get(region, "")
+    )
+)
 
 # The counts need the atlas and pandas (loaded once per process and data version): imported only
 # now, after the map is drawn (see pvd_geo.ui's docstring).

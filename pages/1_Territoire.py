@@ -37,4 +37,5 @@ else:
     if clicked:
         ui.go(views.child_location(atlas, loc, clicked))
     sections.stats_table(view.table)
+ui.embed_section(ui.shared(views.embed_targets, atlas, loc))
 ui.page_footer(atlas)

@@ -25,4 +25,13 @@ for col, (level, code) in zip(cols, pairs, strict=True):
         sections.comparison_map(
             atlas, level, code, pairs, labels[f"{level}:{code}"], key=f"cmp_{level}_{code}"
         )
+ui.embed_section(
+    [
+        target
+        for level, code in pairs
+        for target in views.embed_targets(
+            atlas, views.resolve(atlas, {{"region": "reg", "departement": "dep"}.get(level, level): code})
+        )
+    ]
+)
 ui.page_footer(atlas)

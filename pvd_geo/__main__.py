@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .atlas import load_atlas
 from .auth import operator
-from .constants import LEVEL_LABEL, build_dir, cache_dir, selection_dir
+from .constants import LEVEL_LABEL, build_dir, cache_dir, selection_dir, site_url
 from .errors import InvalidInput, PvdError
 from .format import format_table
 from .selection import REJECTED, RESOLVED
@@ -180,6 +180,20 @@ def cmd_map(args: argparse.Namespace) -> int:
     atlas = load_atlas(args.build, _lists(args))
     payload = figures.encode(figures.static_map(atlas, territories), fmt, out)
     print(f"Carte écrite : {out} ({len(payload) / 1e3:.0f} Ko, {fmt.upper()})")
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from .publish import publish
+
+    atlas = load_atlas(args.build, _lists(args))
+    only = [d.strip() for d in args.departements.split(",") if d.strip()] if args.departements else None
+    unknown = sorted(set(only or []) - set(atlas.departements["code"]))
+    if unknown:
+        print(f"Erreur : département(s) inconnu(s) : {', '.join(unknown)}", file=sys.stderr)
+        return 2
+    report = publish(atlas, Path(args.out), base_url=args.base_url or site_url(), only=only)
+    print("\n".join(report.lines()))
     return 0
 
 
@@ -428,6 +442,13 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--programme", default="pvd")
     r.add_argument("version", nargs="?", help="nom du fichier de l'historique (sans argument : la liste)")
     r.set_defaults(func=cmd_restore)
+    pb = sub.add_parser("publish", help="écrire le site statique (pages à intégrer dans un article)")
+    pb.add_argument("--out", required=True, help="dossier du site (remplacé à la fin, jamais à moitié écrit)")
+    pb.add_argument("--base-url", help="adresse publique du site (défaut : PVD_SITE_URL), code d'intégration")
+    pb.add_argument(
+        "--departements", help="seulement ces départements (ex. 30,32), leurs régions, EPCI, communes"
+    )
+    pb.set_defaults(func=cmd_publish)
     s = sub.add_parser("stats", help="chiffres par région, département ou EPCI")
     s.add_argument("--by", choices=["region", "departement", "epci"], default="departement")
     s.add_argument("--departement", help="limiter au département (code, ex. 30)")

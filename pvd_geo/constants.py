@@ -27,6 +27,13 @@ def cache_dir() -> Path:
     return Path(os.environ.get("PVD_CACHE_DIR", GEODATA_DIR / "cache"))
 
 
+def site_url() -> str | None:
+    """The public address of the static site (``publish``), configured once (``PVD_SITE_URL``):
+    the dashboard's « Intégrer » snippets and the site's own pages point there."""
+    url = os.environ.get("PVD_SITE_URL", "").strip()
+    return url.rstrip("/") if url.startswith(("https://", "http://")) else None
+
+
 META_FILE = "meta.json"
 CRS_WEB = "EPSG:4326"
 CRS_MESURE = "EPSG:2154"
@@ -46,6 +53,8 @@ def level_column(level: str) -> str:
         raise InvalidInput(f"niveau inconnu : {level!r} (attendu : {', '.join(LEVEL_COLUMN)})") from None
 
 
+# The perimeter the atlas opens on (the two press articles it started from): the Gard and the Gers.
+DEFAULT_SCOPE = ["30", "32"]
 LEVEL_LABEL = {"region": "région", "departement": "département", "epci": "EPCI"}
 LEVEL_FILE = {"commune": "communes", "epci": "epci", "departement": "departements", "region": "regions"}
 # The build's layers (``<name>.parquet``): the four levels and the communes déléguées/associées.

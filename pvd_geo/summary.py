@@ -84,6 +84,9 @@ class Catalogue:
         """``{"30": "Gard (30)", ...}`` in code order, for selectors."""
         return {code: f"{nom} ({code})" for code, nom, _ in self.departements}
 
+    def departement_names(self) -> dict[str, str]:
+        return {code: nom for code, nom, _ in self.departements}
+
     def region_names(self) -> dict[str, str]:
         return {code: nom for code, nom in self.regions}
 

@@ -12,7 +12,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from . import credits, insets
+from . import credits, embed, insets
 from .atlas import Atlas
 from .codes import cle_recherche
 from .constants import PROGRAMMES, SIMPLIFY_TOLERANCE, level_column
@@ -644,3 +644,29 @@ def own_counts(atlas: Atlas, table: pd.DataFrame, level: str, own: tuple, label)
         counts = mine.groupby(com[key]).sum().astype("Int64").where(covered)
         out[label(name)] = out["code"].map(counts)
     return out
+
+
+def embed_targets(atlas: Atlas, loc: Location) -> list[tuple[str, str]]:
+    """The static site's page(s) of a drill-down view, as (path, title), for « Intégrer »: the
+    territory's page; a commune without a page (not PVD) gives its EPCI's page when the EPCI has a
+    PVD, else its département's (the site publishes EPCI and commune pages for the PVD only)."""
+    com = atlas.communes
+    with_pvd = set(com.loc[com["pvd"], "epci"].dropna())
+    deps = atlas.departements.set_index("code")["nom"]
+    if loc.com:
+        row = com.set_index("code").loc[loc.com]
+        if bool(row["pvd"]):
+            return [(embed.page_path("commune", loc.com), str(row["nom"]))]
+        if row["epci"] in with_pvd:
+            names = atlas.epci.set_index("code")["nom"]
+            return [(embed.page_path("epci", row["epci"]), str(names.get(row["epci"], row["epci"])))]
+        return [(embed.page_path("departement", row["dep"]), str(deps.get(row["dep"], row["dep"])))]
+    if loc.epci and loc.epci in with_pvd:
+        names = atlas.epci.set_index("code")["nom"]
+        return [(embed.page_path("epci", loc.epci), str(names.get(loc.epci, loc.epci)))]
+    if loc.dep:
+        return [(embed.page_path("departement", loc.dep), str(deps.get(loc.dep, loc.dep)))]
+    if loc.reg:
+        regs = atlas.regions.set_index("code")["nom"]
+        return [(embed.page_path("region", loc.reg), str(regs.get(loc.reg, loc.reg)))]
+    return [("index.html", "France")]

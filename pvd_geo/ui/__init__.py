@@ -83,6 +83,7 @@ from .widgets import (  # noqa: F401
     coverage_text,
     coverage_warning,
     departements_in_lists,
+    embed_section,
     lists_table,
     page_footer,
     programme_name,

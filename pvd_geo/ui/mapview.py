@@ -168,6 +168,11 @@ def _st_folium():
     return _COMPONENT[0]
 
 
+# Presentation mode: on a 1920 × 1080 projector the title, the figures and the map fit without
+# scrolling (measured in the browser tests: the map ends above 1080 px).
+PRESENTATION_MAP_HEIGHT = 660
+
+
 def show_map(prepared: mapcache.PreparedMap, key: str, height: int = 620) -> tuple[float, float] | None:
     """Draw a prepared map with the streamlit-folium component; (lat, lng) of a new click, else None.
 
@@ -185,7 +190,7 @@ def show_map(prepared: mapcache.PreparedMap, key: str, height: int = 620) -> tup
         html=prepared.html,
         id=prepared.map_id,
         key=f"{key}-{prepared.digest}",
-        height=height + 200 if presentation_mode() else height,
+        height=PRESENTATION_MAP_HEIGHT if presentation_mode() else height,
         width=None,
         returned_objects=returned,
         default={"last_object_clicked": None},

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from ..atlas import Atlas
     from ..views import Location
 
-DEFAULT_SCOPE = ["30", "32"]
+from ..constants import DEFAULT_SCOPE  # noqa: E402,F401  (re-exported by pvd_geo.ui)
 
 PAGE_ACCUEIL = "dashboard.py"
 
@@ -37,7 +37,8 @@ NAVIGATION = [
 PRESENTATION_CSS = """<style>
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stExpandSidebarButton"], header[data-testid="stHeader"] {display: none !important;}
-.block-container {max-width: 100% !important; padding: 1rem 2rem !important;}
+.block-container, [data-testid="stMainBlockContainer"] {max-width: 100% !important;
+  padding: 1rem 2rem !important;}
 html, body, [data-testid="stMarkdownContainer"] p {font-size: 1.35rem !important;}
 h1 {font-size: 3.2rem !important;}
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] p {font-size: 3.6rem !important;
@@ -45,6 +46,23 @@ h1 {font-size: 3.2rem !important;}
   font-weight: 700 !important; line-height: 1.1 !important;}
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] p {font-size: 1.4rem !important;
   white-space: normal !important; overflow: visible !important;}
+</style>"""
+
+# Phones (Streamlit stacks columns below 640 px): a smaller title and the figures two by two, so
+# that the map starts in the first screen; a constant, no data in it.
+PHONE_CSS = """<style>
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"], .block-container {padding-top: 2.5rem !important;}
+  h1 {font-size: 1.55rem !important; padding-top: .2rem !important;}
+  [data-testid="stHorizontalBlock"]:has([data-testid="stMetric"]) {flex-flow: row wrap !important;
+    gap: .3rem .8rem !important;}
+  [data-testid="stHorizontalBlock"]:has([data-testid="stMetric"]) > [data-testid="stColumn"] {
+    flex: 1 1 calc(50% - .8rem) !important; min-width: calc(50% - .8rem) !important;
+    width: calc(50% - .8rem) !important;}
+  [data-testid="stMetricValue"], [data-testid="stMetricValue"] p {font-size: 1.45rem !important;}
+  [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] p {font-size: .8rem !important;
+    white-space: normal !important;}
+}
 </style>"""
 
 LANG_FR = "<script>parent.document.documentElement.lang = 'fr';</script>"
@@ -65,8 +83,7 @@ def keeping_mode(params: dict[str, str]) -> dict[str, str]:
 
 def sidebar() -> None:
     """The navigation (French labels), the map background and, in presentation mode, its styles."""
-    if presentation_mode():
-        st.markdown(PRESENTATION_CSS, unsafe_allow_html=True)  # a constant: no data in it
+    st.markdown(PRESENTATION_CSS if presentation_mode() else PHONE_CSS, unsafe_allow_html=True)  # constants
     for page, label, icon in NAVIGATION:
         st.sidebar.page_link(page, label=label, icon=icon)
     st.sidebar.divider()

@@ -140,3 +140,29 @@ def columns_html(table, label: str) -> str:
         f'<figure style="margin:0"><figcaption style="font-weight:600;margin-bottom:4px">{html.escape(label)}'
         f'</figcaption><ol class="pvd-cols">{items}</ol></figure>'
     )
+
+
+def embed_section(targets: list[tuple[str, str]]) -> None:
+    """« Intégrer cette carte » under a map: the ``<iframe>`` of each published page of the view
+    (``targets``: (path in the site, title)); without a configured site, how to set one up. An
+    embedded page is static: its readers cost the atlas's server nothing."""
+    from ..constants import site_url
+    from ..embed import embed_snippet
+
+    with st.expander("Intégrer cette carte dans un article"):
+        base = site_url()
+        if not base:
+            st.markdown(
+                "Le site statique de l'atlas n'est pas configuré sur ce serveur. Un administrateur le "
+                "publie avec `python -m pvd_geo publish --out DOSSIER`, le fait servir par un serveur "
+                "web, puis indique son adresse une fois pour toutes dans la variable `PVD_SITE_URL`."
+            )
+            return
+        st.caption(
+            "Code à coller dans l'article : une page statique (carte, chiffres, sources et date de la "
+            "liste), sans serveur d'application, lisible sur téléphone."
+        )
+        for path, title in targets:
+            if len(targets) > 1:
+                st.markdown(f"**{md(title)}**")
+            st.code(embed_snippet(base, path, title), language="html")

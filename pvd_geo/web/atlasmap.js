@@ -153,7 +153,7 @@
      legend beside it or above it, whichever gives the larger zoom. */
   function fit(map, spec, boxes) {
     if (spec.zoom !== null && spec.zoom !== undefined) {
-      map.setView(L.latLngBounds(spec.fit).getCenter(), spec.zoom);
+      map.setView(L.latLngBounds(spec.fit).getCenter(), spec.zoom, { animate: false });
       return;
     }
     var bounds = L.latLngBounds(spec.fit);
@@ -170,6 +170,7 @@
       var z = map.getBoundsZoom(bounds, false, pad);
       if (z > bestZoom) { best = o; bestZoom = z; }
     });
+    best.animate = false;  /* the zoom is final at once: the labels' threshold depends on it */
     map.fitBounds(bounds, best);
   }
 
@@ -228,8 +229,9 @@
     });
   }
 
+  /* On the static site: a click opens the page of the territory or commune, when it has one. */
   function linked(layer, spec, code) {
-    if (!spec.link) { return; }
+    if (!spec.link || !spec.linkable || spec.linkable.indexOf(code) < 0) { return; }
     layer.on("click", function () {
       global.location.href = spec.link.replace("{c}", encodeURIComponent(code));
     });
@@ -280,6 +282,11 @@
         linked(layer, spec, f.properties.c);
       }
     }).bindTooltip(communeTip(spec), { sticky: true }).addTo(map);  /* one tooltip for all */
+    if (spec.focus) {  /* the commune of the page, outlined */
+      var own = communes.features.filter(function (f) { return f.properties.c === spec.focus; });
+      L.geoJSON({ type: "FeatureCollection", features: own },
+        { style: { fill: false, color: "#000000", weight: 3.5 }, interactive: false }).addTo(map);
+    }
     function outline(bit, style) {
       var part = communes.features.filter(function (f) { return f.properties.s & bit; });
       if (part.length) {

@@ -1,0 +1,49 @@
+"""Addresses of the static site's pages and the ``<iframe>`` code that embeds them in an article.
+
+Light on purpose (no pandas): the dashboard shows its « Intégrer » snippet on the first screen.
+The site's public address is configured once (``PVD_SITE_URL``, :func:`constants.site_url`).
+"""
+
+from __future__ import annotations
+
+import html
+
+from .constants import DEFAULT_SCOPE
+
+EMBED_HEIGHT = 640  # px: title, figures and map of a page; the page adapts to the frame
+
+
+def page_path(level: str, code: str) -> str:
+    """The page of a territory (``region``, ``departement``, ``epci``, ``commune``), relative to
+    the site's root: ``departement/30.html``."""
+    return f"{level}/{code}.html"
+
+
+def perimeter_path(departements: list[str]) -> str:
+    """The page of the default perimeter (several départements): ``perimetre/30-32.html``."""
+    return f"perimetre/{'-'.join(sorted(departements))}.html"
+
+
+def embed_snippet(base_url: str, path: str, title: str, height: int = EMBED_HEIGHT) -> str:
+    """The ``<iframe>`` an article pastes: full width (responsive), fixed height, titled for screen
+    readers, lazy-loaded."""
+    src = base_url.rstrip("/") + "/" + path
+    return (
+        f'<iframe src="{html.escape(src)}" width="100%" height="{int(height)}" '
+        f'style="border:0;max-width:100%" loading="lazy" title="{html.escape(title)}"></iframe>'
+    )
+
+
+def scope_targets(
+    mode: str, departements: list[str], dep_names: dict[str, str], region: str | None, region_name: str
+) -> list[tuple[str, str]]:
+    """The page(s) of the overview's perimeter, as (path, title): France (``index.html``), a région,
+    the default perimeter's own page, one département, or one page per département of another
+    choice (``mode``: ``france``, ``region`` or ``departements``, as the overview's selector)."""
+    if mode == "france":
+        return [("index.html", "France")]
+    if mode == "region" and region:
+        return [(page_path("region", region), region_name)]
+    if sorted(departements) == sorted(DEFAULT_SCOPE):
+        return [(perimeter_path(departements), " et ".join(dep_names.get(d, d) for d in DEFAULT_SCOPE))]
+    return [(page_path("departement", d), dep_names.get(d, d)) for d in departements]

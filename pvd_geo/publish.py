@@ -1,0 +1,564 @@
+"""The static atlas (``python -m pvd_geo publish --out DIR``): a site any web server or CDN can host.
+
+One small page per région, département, EPCI with a PVD and PVD commune, the default perimeter
+(Gard and Gers) and an index with a search; each page carries its interactive map (``atlasmap.js``,
+the dashboard's maps), its figures and its communes as HTML tables (readable without JavaScript:
+the accessible alternative to the map), its data (CSV, GeoJSON), the sources and the list's date.
+Links are relative; Leaflet and topojson-client are copied beside the pages. No inline script or
+style: the pages declare a strict Content Security Policy and load nothing from another origin.
+
+The site is written in a temporary folder beside ``DIR`` and put in place at the end: a reader of
+the old site never sees a half-written one.
+"""
+
+from __future__ import annotations
+
+from . import datastack  # noqa: F401  (first: see datastack.py)
+
+# isort: split
+
+import html
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from . import credits, exports, insets, views, webmap
+from .assets import OWN_DIR, VENDOR_DIR, assets_installed
+from .atlas import Atlas
+from .constants import DEFAULT_SCOPE, LEVEL_LABEL
+from .embed import embed_snippet, page_path, perimeter_path
+from .errors import PvdError
+from .format import fr_int, fr_pct
+
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'none'"
+)
+SITE_FILES = ("site.css", "page.js", "search.js")  # in pvd_geo/web/, with atlasmap.js/.css
+VENDOR_FILES = {
+    "leaflet/leaflet.js": "leaflet.js",
+    "leaflet/leaflet.css": "leaflet.css",
+    "leaflet/LICENSE": "LICENSE-leaflet.txt",
+    "topojson-client/topojson-client.min.js": "topojson-client.min.js",
+    "topojson-client/LICENSE": "LICENSE-topojson-client.txt",
+}
+MAP_SCRIPTS = ("leaflet.js", "topojson-client.min.js", "atlasmap.js", "page.js")
+MAP_STYLES = ("leaflet.css", "atlasmap.css", "site.css")
+
+
+class PublishError(PvdError, RuntimeError):
+    """The site could not be written (message in French)."""
+
+
+@dataclass
+class Report:
+    """What was written: pages per kind, bytes, seconds."""
+
+    out: Path
+    pages: dict[str, int] = field(default_factory=dict)
+    bytes: int = 0
+    seconds: float = 0.0
+    sizes: dict[str, int] = field(default_factory=dict)  # a few pages, for the record
+
+    def lines(self) -> list[str]:
+        kinds = ", ".join(f"{n} {k}" for k, n in self.pages.items())
+        return [
+            f"Site statique écrit dans {self.out} : {sum(self.pages.values())} pages ({kinds}).",
+            f"Taille totale : {self.bytes / 1e6:.1f} Mo ; durée : {self.seconds:.1f} s.",
+            *(f"  {name} : {size / 1000:.0f} ko" for name, size in self.sizes.items()),
+        ]
+
+
+def esc(value: object) -> str:
+    return html.escape(str(value))
+
+
+def _count(value) -> str:
+    return "inconnu" if value is None or pd.isna(value) else fr_int(value)
+
+
+class Site:
+    """Writes the pages of one atlas into ``root``."""
+
+    def __init__(self, atlas: Atlas, root: Path, base_url: str | None = None):
+        self.atlas, self.root, self.base_url = atlas, root, base_url
+        self.lists = views.lists_json(atlas)
+        self.sources = credits.sources_line(atlas.meta, self.lists)
+        pvd = self.lists.get("pvd")
+        self.list_line = (
+            f"ANCT, {credits.list_label('pvd', pvd)}"
+            + ("" if credits.is_national(pvd) else f" ({pvd['couverture_nom']} seulement)")
+            if pvd
+            else "aucune liste PVD chargée"
+        )
+        self.report = Report(root)
+        com = atlas.communes
+        self.epci_names = atlas.epci.set_index("code")["nom"].astype(str).to_dict()
+        self.dep_names = atlas.departements.set_index("code")["nom"].astype(str).to_dict()
+        self.reg_names = atlas.regions.set_index("code")["nom"].astype(str).to_dict()
+        self.epci_with_pvd = set(com.loc[com["pvd"], "epci"].dropna())
+        self.table = exports.territory_communes(atlas, [("region", r) for r in atlas.regions["code"]])
+        self.stats = {
+            level: atlas.stats(level).set_index("code") for level in ("region", "departement", "epci")
+        }
+        self.published = date.today().isoformat()
+
+    def plan(self, departements: list[str]) -> None:
+        """The pages to write for these départements: their régions, EPCI with a PVD, PVD communes
+        (by EPCI), and the default perimeter when all its départements are in; links go only there."""
+        atlas, com = self.atlas, self.atlas.communes
+        self.departements = sorted(departements)
+        self.regions = sorted(set(atlas.departements.set_index("code").loc[self.departements, "reg"]))
+        chosen = com[com["dep"].isin(self.departements) & com["pvd"]]
+        self.epcis = {
+            code: sorted(part["code"]) for code, part in chosen.groupby("epci")
+        }  # EPCI → its PVD communes published
+        self.lone = sorted(chosen.loc[chosen["epci"].isna(), "code"])  # PVD communes without EPCI
+        self.perimeters = [list(DEFAULT_SCOPE)] if set(DEFAULT_SCOPE) <= set(self.departements) else []
+        self.planned = {
+            "index.html",
+            *(page_path("region", r) for r in self.regions),
+            *(page_path("departement", d) for d in self.departements),
+            *(page_path("epci", e) for e in self.epcis),
+            *(page_path("commune", c) for c in [*chosen["code"]]),
+            *(perimeter_path(p) for p in self.perimeters),
+        }
+
+    def a(self, up: str, path: str, inner: str) -> str:
+        """A link to a page of the site when it is published, else the text alone (``inner`` is
+        HTML already escaped)."""
+        return f'<a href="{up}{path}">{inner}</a>' if path in self.planned else inner
+
+    def linkable(self, level: str, codes) -> list[str]:
+        """The codes of ``level`` whose page is published (a click on the map opens them)."""
+        return sorted(str(c) for c in codes if page_path(level, str(c)) in self.planned)
+
+    # -- writing -------------------------------------------------------------------------------
+    def write(self, relative: str, payload: bytes | str) -> int:
+        data = payload.encode("utf-8") if isinstance(payload, str) else payload
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        self.report.bytes += len(data)
+        return len(data)
+
+    def copy_assets(self) -> None:
+        if not assets_installed():
+            raise PublishError("Leaflet et topojson-client absents : lancez « make setup » (registre npm).")
+        target = self.root / "assets"
+        target.mkdir(parents=True, exist_ok=True)
+        for source, name in VENDOR_FILES.items():
+            shutil.copyfile(VENDOR_DIR / source, target / name)
+        for name in ("atlasmap.js", "atlasmap.css", *SITE_FILES):
+            shutil.copyfile(OWN_DIR / name, target / name)
+        self.report.bytes += sum(p.stat().st_size for p in target.iterdir())
+
+    # -- page frame ----------------------------------------------------------------------------
+    def page(
+        self,
+        relative: str,
+        title: str,
+        body: str,
+        *,
+        crumbs: list[tuple[str, str]] = (),
+        spec: dict | None = None,
+        data: list[tuple[str, str]] = (),
+        scripts: tuple[str, ...] = (),
+    ) -> int:
+        up = "../" * relative.count("/")
+        styles = "".join(f'<link rel="stylesheet" href="{up}assets/{s}">' for s in MAP_STYLES)
+        nav = " › ".join(
+            [
+                f'<a href="{up}index.html">France</a>',
+                *(self.a(up, href, esc(n)) for n, href in crumbs),
+            ]
+        )
+        map_block = ""
+        if spec is not None:
+            map_block = (
+                f'<div id="carte" class="carte" role="img" aria-label="{esc("Carte : " + title)} '
+                '(les mêmes informations figurent dans les tableaux sous la carte)"></div>'
+                f'<script type="application/json" id="carte-donnees">{webmap.dumps(spec)}</script>'
+                '<noscript><p class="note">Carte interactive sans JavaScript indisponible : '
+                "les tableaux ci-dessous donnent les mêmes informations.</p></noscript>"
+            )
+        files = "".join(f'<li><a href="{up}{href}" download>{esc(label)}</a></li>' for label, href in data)
+        embed = ""
+        if self.base_url:
+            snippet = embed_snippet(self.base_url, relative, title)
+            embed = (
+                '<details class="integrer"><summary>Intégrer cette carte</summary>'
+                "<p>Code à coller dans un article :</p>"
+                '<textarea readonly rows="3" aria-label="Code d’intégration">'
+                f"{esc(snippet)}</textarea></details>"
+            )
+        js = "".join(
+            f'<script src="{up}assets/{s}"></script>' for s in (*(MAP_SCRIPTS if spec else ()), *scripts)
+        )
+        text = (
+            '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+            '<meta name="referrer" content="no-referrer"><link rel="icon" href="data:,">'
+            f"<title>{esc(title)} — Atlas PVD</title>{styles}</head><body>"
+            f'<header><nav class="fil" aria-label="Fil d’Ariane">{nav}</nav>'
+            f'<h1>{esc(title)}</h1><p class="liste">{esc(self.list_line)}</p></header>'
+            f"<main>{body.replace('<!--carte-->', map_block)}"
+            + (
+                f'<section class="donnees"><h2>Données de cette page</h2><ul>{files}</ul>{embed}</section>'
+                if files
+                else ""
+            )
+            + f'</main><footer><p class="sources">{esc(self.sources)}</p>'
+            f"<p>Atlas PVD — publié le {esc(self.published)}. Cartes : Leaflet (BSD-2), "
+            "topojson-client (ISC), servis avec le site. "
+            f'<a href="{up}index.html">Toutes les pages</a></p></footer>{js}</body></html>'
+        )
+        size = self.write(relative, text)
+        kind = relative.split("/")[0] if "/" in relative else "index"
+        self.report.pages[kind] = self.report.pages.get(kind, 0) + 1
+        return size
+
+    # -- blocks --------------------------------------------------------------------------------
+    def figures(self, level: str, code: str) -> str:
+        row = self.stats[level].loc[code]
+        known = not pd.isna(row["pvd"])
+        items = [
+            ("Communes PVD", _count(row["pvd"])),
+            ("Communes ACV", _count(row["acv"])),
+            ("Communes", fr_int(row["communes"])),
+            (
+                "Part de la population en commune PVD",
+                fr_pct(row["part_population_pvd"]) if known else "inconnue",
+            ),
+        ]
+        grid = "".join(f"<div><dt>{esc(k)}</dt><dd>{esc(v)}</dd></div>" for k, v in items)
+        note = ""
+        if not known:
+            note = (
+                f'<p class="note">La liste PVD chargée ({esc(self.list_line)}) '
+                "ne couvre pas tout ce territoire : "
+                "les nombres y sont inconnus, pas nuls.</p>"
+            )
+        return f'<dl class="chiffres">{grid}</dl>{note}'
+
+    def communes_table(self, rows: pd.DataFrame, caption: str, up: str) -> str:
+        """Communes in a programme (PVD, ACV or ORT), with links to the PVD communes' pages."""
+        shown = rows[(rows["pvd"] == True) | (rows["acv"] == True) | (rows["ort_signee"] == True)]  # noqa: E712
+        if shown.empty:
+            return f"<p>{esc(caption)} : aucune.</p>"
+
+        def flag(value) -> str:
+            return "inconnu" if value is None or pd.isna(value) else ("oui" if value else "non")
+
+        lines = []
+        for r in shown.itertuples(index=False):
+            name = esc(r.nom)
+            name = self.a(up, page_path("commune", r.code_insee), name)
+            epci = esc(r.nom_epci) if isinstance(r.nom_epci, str) else "sans EPCI"
+            lines.append(
+                f'<tr><th scope="row">{name}</th><td>{esc(r.code_insee)}</td><td>{epci}</td>'
+                f'<td class="n">{esc(_count(r.population))}</td><td>{flag(r.pvd)}</td><td>{flag(r.acv)}</td>'
+                f"<td>{flag(r.ort_signee)}</td></tr>"
+            )
+        return (
+            f'<div class="tableau"><table><caption>{esc(caption)}</caption><thead><tr>'
+            '<th scope="col">Commune</th>'
+            '<th scope="col">Code INSEE</th><th scope="col">EPCI</th><th scope="col">Population</th>'
+            '<th scope="col">PVD</th><th scope="col">ACV</th><th scope="col">ORT signée</th></tr></thead>'
+            f"<tbody>{''.join(lines)}</tbody></table></div>"
+        )
+
+    def children_table(self, level: str, codes: list[str], caption: str, up: str) -> str:
+        stats = self.stats[level].loc[codes]
+        stats = stats.sort_values(["pvd", "nom"], ascending=[False, True], na_position="last")
+        lines = []
+        for code, r in stats.iterrows():
+            name = self.a(up, page_path(level, code), esc(r["nom"]))
+            lines.append(
+                f'<tr><th scope="row">{name}</th><td>{esc(code)}</td>'
+                f'<td class="n">{esc(_count(r["pvd"]))}</td><td class="n">{esc(_count(r["acv"]))}</td>'
+                f'<td class="n">{esc(fr_int(r["communes"]))}</td></tr>'
+            )
+        return (
+            f'<div class="tableau"><table><caption>{esc(caption)}</caption><thead><tr>'
+            f'<th scope="col">{esc(LEVEL_LABEL[level][:1].upper() + LEVEL_LABEL[level][1:])}</th>'
+            '<th scope="col">Code</th>'
+            '<th scope="col">Communes PVD</th><th scope="col">Communes ACV</th><th scope="col">Communes</th>'
+            f"</tr></thead><tbody>{''.join(lines)}</tbody></table></div>"
+        )
+
+    def data_files(self, stem: str, frame: pd.DataFrame) -> list[tuple[str, str]]:
+        csv = self.write(f"{stem}.csv", exports.to_csv(frame))
+        geo = self.write(f"{stem}.geojson", exports.to_geojson(frame, decimals=4))
+        return [
+            (f"Tableau CSV ({csv / 1000:.0f} ko)", f"{stem}.csv"),
+            (f"Contours GeoJSON ({geo / 1000:.0f} ko)", f"{stem}.geojson"),
+        ]
+
+    # -- maps ----------------------------------------------------------------------------------
+    def communes_spec(self, departements: list[str], epci: str | None, title: str, up: str) -> dict:
+        sc = views.scope(self.atlas, departements, epci)
+        communes = sc.communes
+        return webmap.communes_spec(
+            communes,
+            sc.background,
+            epci=sc.epci,
+            title=title,
+            sources=self.sources,
+            population_label=self.atlas.meta["population"],
+            bounds=sc.bounds,
+            programmes=list(self.atlas.selections),
+            panels=[(p.name, p.box) for p in sc.panels],
+            link=f"{up}commune/{{c}}.html",
+            outline="epci" if epci else "departement",
+        ) | {"linkable": self.linkable("commune", communes["code"])}
+
+    def territories_spec(self, level: str, region: str | None, title: str, up: str, target: str) -> dict:
+        atlas = self.atlas
+        layer = atlas.layer(level)
+        if region:
+            layer = layer[layer["reg"] == region]
+        stats = self.stats[level]
+        layer = layer.assign(pvd=layer["code"].map(stats["pvd"]), acv=layer["code"].map(stats["acv"]))
+        geometry = "geometry_departement" if region else "geometry_national"
+        com = atlas.communes[atlas.communes["pvd"]]
+        if region:
+            com = com[com["reg"] == region]
+        points = com.set_geometry("geometry_departement").representative_point().to_frame("geometry")
+        found = [] if region else views.national_insets(atlas)
+        if found:
+            layer = views.with_insets(layer, geometry, level, found)
+            points = views.with_insets(
+                points.assign(code=com["code"].to_numpy()), "geometry", "commune", found
+            )
+        bounds = tuple(layer[geometry].total_bounds) if found else views.main_bounds(layer, geometry)
+        return webmap.territories_spec(
+            layer,
+            geometry,
+            points,
+            title=title,
+            sources=self.sources,
+            level_label=LEVEL_LABEL[level],
+            bounds=bounds,
+            insets=insets.frames(found),
+            link=f"{up}{target}/{{c}}.html",
+        ) | {"linkable": self.linkable(target, layer["code"])}
+
+    # -- pages ---------------------------------------------------------------------------------
+    def index(self) -> None:
+        deps = self.atlas.departements
+        blocks = []
+        for reg, name in sorted(self.reg_names.items(), key=lambda kv: kv[1]):
+            items = "".join(
+                f"<li>{self.a('', page_path('departement', c), f'{esc(self.dep_names[c])} ({esc(c)})')}</li>"
+                for c in sorted(deps.loc[deps["reg"] == reg, "code"])
+            )
+            blocks.append(f"<li>{self.a('', page_path('region', reg), esc(name))}<ul>{items}</ul></li>")
+        default = perimeter_path(list(DEFAULT_SCOPE))
+        search = (
+            '<form class="recherche" role="search"><label for="q">Rechercher une région, un département, '
+            'un EPCI ou une commune PVD</label><input id="q" type="search" autocomplete="off" '
+            'placeholder="ex. Quissac, Gers, 200034411"><ul id="resultats" aria-live="polite"></ul></form>'
+        )
+        body = (
+            f"{search}<!--carte-->"
+            f"<p>Le périmètre d’origine de l’atlas : {self.a('', default, 'Gard et Gers')}.</p>"
+            f'<h2>Régions et départements</h2><ul class="index">{"".join(blocks)}</ul>'
+        )
+        spec = self.territories_spec(
+            "departement", None, "France — communes PVD par département", "", "departement"
+        )
+        france = self.stats["departement"].reset_index()
+        data = [("Chiffres par département (CSV)", "france.csv")]
+        self.write("france.csv", exports.to_csv(france))
+        self.page(
+            "index.html",
+            "Petites villes de demain — atlas",
+            body,
+            spec=spec,
+            data=data,
+            scripts=("search.js",),
+        )
+        entries = [[f"{n} (région)", page_path("region", c)] for c, n in self.reg_names.items()]
+        entries += [
+            [f"{n} ({c}, département)", page_path("departement", c)] for c, n in self.dep_names.items()
+        ]
+        entries += [
+            [f"{self.epci_names.get(c, c)} ({c}, EPCI)", page_path("epci", c)]
+            for c in sorted(self.epci_with_pvd)
+        ]
+        com = self.atlas.communes
+        pvd = com[com["pvd"]]
+        entries += [
+            [f"{n} ({c}, {self.dep_names.get(d, d)})", page_path("commune", c)]
+            for c, n, d in zip(pvd["code"], pvd["nom"], pvd["dep"], strict=True)
+        ]
+        entries = [e for e in entries if e[1] in self.planned]
+        self.write("recherche.json", json.dumps(entries, ensure_ascii=False, separators=(",", ":")))
+
+    def region(self, reg: str) -> None:
+        rel, up = page_path("region", reg), "../"
+        name = self.reg_names[reg]
+        codes = sorted(self.atlas.departements.loc[self.atlas.departements["reg"] == reg, "code"])
+        spec = self.territories_spec(
+            "departement", reg, f"{name} — communes PVD par département", up, "departement"
+        )
+        frame = self.stats["departement"].loc[codes].reset_index()
+        data = self._stats_files(f"region/{reg}", frame, "departement")
+        body = (
+            self.figures("region", reg)
+            + "<!--carte-->"
+            + self.children_table("departement", codes, f"Départements de la région {name}", up)
+        )
+        self.page(rel, f"Région {name}", body, spec=spec, data=data)
+
+    def _stats_files(self, stem: str, frame: pd.DataFrame, level: str) -> list[tuple[str, str]]:
+        layer = self.atlas.layer(level).set_index("code")["geometry_departement"]
+        geo = gpd.GeoDataFrame(frame, geometry=layer.reindex(frame["code"]).to_numpy(), crs=4326)
+        csv = self.write(f"{stem}.csv", exports.to_csv(frame))
+        gj = self.write(f"{stem}.geojson", exports.to_geojson(geo, decimals=4))
+        return [
+            (f"Tableau CSV ({csv / 1000:.0f} ko)", f"{stem}.csv"),
+            (f"Contours GeoJSON ({gj / 1000:.0f} ko)", f"{stem}.geojson"),
+        ]
+
+    def departement(self, dep: str) -> None:
+        rel, up = page_path("departement", dep), "../"
+        name, reg = self.dep_names[dep], str(self.atlas.departements.set_index("code").loc[dep, "reg"])
+        title = f"{name} ({dep})"
+        spec = self.communes_spec([dep], None, title, up)
+        rows = self.table[self.table["departement"] == dep]
+        data = self.data_files(f"departement/{dep}", rows)
+        epcis = sorted(set(rows["siren_epci"].dropna()) & set(self.stats["epci"].index))
+        body = (
+            self.figures("departement", dep)
+            + "<!--carte-->"
+            + self.communes_table(rows, f"{name} : communes dans un programme", up)
+            + self.children_table("epci", epcis, f"{name} : EPCI", up)
+        )
+        crumbs = [(self.reg_names.get(reg, reg), page_path("region", reg))]
+        self.page(rel, f"Département : {title}", body, crumbs=crumbs, spec=spec, data=data)
+        self.report.sizes.setdefault(f"page {rel}", (self.root / rel).stat().st_size)
+
+    def epci(self, code: str) -> dict:
+        rel, up = page_path("epci", code), "../"
+        name = self.epci_names.get(code, code)
+        spec = self.communes_spec([], code, name, up)
+        rows = self.table[self.table["siren_epci"] == code]
+        data = self.data_files(f"epci/{code}", rows)
+        deps = sorted(set(rows["departement"]))
+        crumbs = [(self.dep_names.get(d, d), page_path("departement", d)) for d in deps]
+        body = (
+            self.figures("epci", code)
+            + "<!--carte-->"
+            + self.communes_table(rows, f"{name} : communes dans un programme", up)
+        )
+        self.page(rel, f"EPCI : {name}", body, crumbs=crumbs, spec=spec, data=data)
+        return spec
+
+    def commune(self, code: str, epci_spec: dict | None) -> None:
+        rel = page_path("commune", code)
+        profile = views.commune_profile(self.atlas, code, {})
+        row = self.table[self.table["code_insee"] == code]
+        data = self.data_files(f"commune/{code}", row)
+        dep_code, dep_name = profile.departement
+        crumbs = [(dep_name, page_path("departement", dep_code))]
+        if profile.epci:
+            crumbs.append((profile.epci[1], page_path("epci", profile.epci[0])))
+        facts = [
+            ("Code INSEE", code),
+            ("Département", f"{dep_name} ({dep_code})"),
+            ("EPCI", profile.epci[1] if profile.epci else "sans EPCI"),
+            (f"Population ({profile.population_millesime})", _count(profile.population)),
+        ]
+        for programme, label in (
+            ("pvd", "Petites villes de demain"),
+            ("acv", "Action cœur de ville"),
+            ("ort", "ORT"),
+        ):
+            status = profile.statuts.get(programme)
+            text = "inconnu (hors de la liste chargée)" if status is None else ("oui" if status else "non")
+            if status and profile.dates.get(programme):
+                text += f" ({profile.dates[programme]})"
+            facts.append((label, text))
+        others = profile.autres_pvd_epci
+        facts.append(("Autres communes PVD de l’EPCI", ", ".join(others) if others else "aucune"))
+        body = (
+            '<dl class="fiche">'
+            + "".join(f"<div><dt>{esc(k)}</dt><dd>{esc(v)}</dd></div>" for k, v in facts)
+            + "</dl><!--carte-->"
+        )
+        spec = None
+        if epci_spec is not None:
+            spec = {**epci_spec, "focus": code, "legend": {**epci_spec["legend"], "title": str(profile.nom)}}
+        self.page(rel, f"{profile.nom} ({code})", body, crumbs=crumbs, spec=spec, data=data)
+
+    def perimeter(self, departements: list[str]) -> None:
+        rel, up = perimeter_path(departements), "../"
+        name = views.scope_name(self.atlas, departements)
+        spec = self.communes_spec(departements, None, name, up)
+        rows = self.table[self.table["departement"].isin(departements)]
+        data = self.data_files(rel.removesuffix(".html"), rows)
+        totals = self.atlas.totals(departements)
+        figures = "".join(
+            f"<div><dt>{esc(k)}</dt><dd>{esc(_count(totals.get(key)))}</dd></div>"
+            for k, key in (("Communes PVD", "pvd"), ("Communes ACV", "acv"), ("Communes", "communes"))
+        )
+        body = (
+            f'<dl class="chiffres">{figures}</dl><!--carte-->'
+            + self.children_table("departement", departements, "Départements", up)
+            + self.communes_table(rows, f"{name} : communes dans un programme", up)
+        )
+        self.page(rel, name, body, spec=spec, data=data)
+
+
+def publish(atlas: Atlas, out: Path, base_url: str | None = None, only: list[str] | None = None) -> Report:
+    """Write the whole site into ``out`` (replaced at the end, never half-written); ``only``: the
+    départements to publish (their région, EPCI and communes pages too), all when None."""
+    start = time.perf_counter()
+    out = Path(out).resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        site = Site(atlas, work, base_url)
+        site.plan(sorted(atlas.departements["code"]) if only is None else sorted(only))
+        site.copy_assets()
+        site.index()
+        for reg in site.regions:
+            site.region(reg)
+        for dep in site.departements:
+            site.departement(dep)
+        for code, communes in site.epcis.items():
+            spec = site.epci(code)
+            for commune in communes:
+                site.commune(commune, spec)
+        for commune in site.lone:
+            site.commune(commune, None)
+        for departements in site.perimeters:
+            site.perimeter(departements)
+        for path in [work, *work.rglob("*")]:  # a static site: readable by the web server
+            os.chmod(path, 0o755 if path.is_dir() else 0o644)  # noqa: S103
+        old = out.with_name(f".{out.name}.ancien")
+        if out.exists():
+            if old.exists():
+                shutil.rmtree(old)
+            out.rename(old)
+        work.rename(out)
+        if old.exists():
+            shutil.rmtree(old)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    report = site.report
+    report.out = out
+    report.seconds = time.perf_counter() - start
+    return report
