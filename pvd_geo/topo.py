@@ -135,11 +135,11 @@ def _zigzag(values: np.ndarray) -> np.ndarray:
     return np.where(values < 0, ~(values << 1), values << 1)
 
 
-def encode_arc(steps: np.ndarray) -> str:
-    """An arc's integer steps as text, five bits a character (the polyline scheme: characters 63 to
-    126, none of which needs escaping in HTML; about 2 characters a number instead of 4 to 6)."""
+def encode_ints(values) -> str:
+    """Integers as text, five bits a character (the polyline scheme: characters 63 to 126, none of
+    which needs escaping in HTML; about 2 characters a small number instead of 4 to 6)."""
     out = []
-    for value in _zigzag(steps.astype(np.int64).ravel()).tolist():
+    for value in _zigzag(np.asarray(values, dtype=np.int64).ravel()).tolist():
         while value >= 0x20:
             out.append(chr((0x20 | (value & 0x1F)) + 63))
             value >>= 5
@@ -147,8 +147,19 @@ def encode_arc(steps: np.ndarray) -> str:
     return "".join(out)
 
 
-def decode_arc(text: str) -> list[list[int]]:
-    """The steps of :func:`encode_arc` (tests; the browser has its own decoder)."""
+def encode_arc(steps: np.ndarray) -> str:
+    """An arc's integer steps (x, y pairs) as text (:func:`encode_ints`)."""
+    return encode_ints(steps)
+
+
+def encode_ring(refs: list[int]) -> str:
+    """A ring's arc references as text: the first, then the differences (neighbouring arcs often
+    have neighbouring numbers)."""
+    return encode_ints(np.diff(np.asarray(refs, dtype=np.int64), prepend=0))
+
+
+def decode_ints(text: str) -> list[int]:
+    """The integers of :func:`encode_ints` (tests; the browser has its own decoder)."""
     values, value, shift = [], 0, 0
     for char in text:
         chunk = ord(char) - 63
@@ -157,18 +168,37 @@ def decode_arc(text: str) -> list[list[int]]:
         if chunk < 0x20:
             values.append(~(value >> 1) if value & 1 else value >> 1)
             value, shift = 0, 0
+    return values
+
+
+def decode_arc(text: str) -> list[list[int]]:
+    """The steps of :func:`encode_arc`."""
+    values = decode_ints(text)
     return [values[i : i + 2] for i in range(0, len(values), 2)]
+
+
+def decode_ring(text: str) -> list[int]:
+    """The references of :func:`encode_ring`."""
+    return np.cumsum(decode_ints(text)).tolist()
 
 
 def compact(topology_: dict) -> dict:
     """The topology for the web: arcs as text (:func:`encode_arc`), each object as a list of
-    geometries given by their arcs only (a Polygon nests two levels, a MultiPolygon three, ``null``:
-    none); properties travel apart, as columns."""
+    geometries given by their rings only, as text (:func:`encode_ring`; a Polygon is a list of rings,
+    a MultiPolygon a list of such lists, ``null``: none); properties travel apart, as columns."""
+
+    def geometry(g: dict):
+        if g["type"] == "Polygon":
+            return [encode_ring(r) for r in g["arcs"]]
+        if g["type"] == "MultiPolygon":
+            return [[encode_ring(r) for r in poly] for poly in g["arcs"]]
+        return None
+
     return {
         "transform": topology_["transform"],
         "arcs": [encode_arc(np.asarray(a)) for a in topology_["arcs"]],
         "objects": {
-            name: [g.get("arcs") for g in obj["geometries"]] for name, obj in topology_["objects"].items()
+            name: [geometry(g) for g in obj["geometries"]] for name, obj in topology_["objects"].items()
         },
     }
 

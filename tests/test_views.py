@@ -103,6 +103,11 @@ def test_topology_gives_back_every_ring(atlas):
     full = topo.topology({"communes": (geoms, [{}] * len(geoms))})
     compact = topo.compact(full)
     assert [topo.decode_arc(a) for a in compact["arcs"]] == full["arcs"]
+    for rings, geometry in zip(compact["objects"]["communes"], full["objects"]["communes"]["geometries"]):
+        if geometry["type"] == "Polygon":
+            assert [topo.decode_ring(r) for r in rings] == geometry["arcs"]
+        else:
+            assert [[topo.decode_ring(r) for r in p] for p in rings] == geometry["arcs"]
     decoded = topo.decode_rings(full, "communes")
     for geom, rings in zip(geoms, decoded, strict=True):
         for polygon, back in zip(topo._rings(geom, 1000), rings, strict=True):

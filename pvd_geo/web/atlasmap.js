@@ -24,9 +24,9 @@
     return n === null || n === undefined ? "–" : n.toLocaleString("fr-FR");
   }
 
-  /* An arc written as text (pvd_geo/topo.py encode_arc): integer steps, five bits a character. */
-  function decodeArc(text) {
-    var values = [], value = 0, shift = 0, out = [];
+  /* Integers written as text (pvd_geo/topo.py encode_ints), five bits a character. */
+  function decodeInts(text) {
+    var values = [], value = 0, shift = 0;
     for (var i = 0; i < text.length; i++) {
       var chunk = text.charCodeAt(i) - 63;
       value |= (chunk & 31) << shift;
@@ -37,19 +37,33 @@
         shift = 0;
       }
     }
+    return values;
+  }
+
+  /* An arc: x, y steps. */
+  function decodeArc(text) {
+    var values = decodeInts(text), out = [];
     for (var j = 0; j < values.length; j += 2) { out.push([values[j], values[j + 1]]); }
     return out;
+  }
+
+  /* A ring: its arcs' numbers, the first then differences. */
+  function decodeRing(text) {
+    var values = decodeInts(text), sum = 0;
+    return values.map(function (v) { sum += v; return sum; });
   }
 
   /* The compact topology of a description back as TopoJSON, each feature with its row. */
   function topology(spec) {
     var t = spec.topo, keys = Object.keys(spec.rows), objects = {};
     Object.keys(t.objects).forEach(function (name) {
-      objects[name] = { type: "GeometryCollection", geometries: t.objects[name].map(function (arcs, i) {
+      objects[name] = { type: "GeometryCollection", geometries: t.objects[name].map(function (rings, i) {
         var props = {};
         if (name === spec.kind) { keys.forEach(function (k) { props[k] = spec.rows[k][i]; }); }
-        if (!arcs) { return { type: null, properties: props }; }
-        return { type: Array.isArray(arcs[0][0]) ? "MultiPolygon" : "Polygon", arcs: arcs, properties: props };
+        if (!rings) { return { type: null, properties: props }; }
+        if (typeof rings[0] === "string") { return { type: "Polygon", arcs: rings.map(decodeRing), properties: props }; }
+        return { type: "MultiPolygon", properties: props,
+          arcs: rings.map(function (poly) { return poly.map(decodeRing); }) };
       }) };
     });
     return { type: "Topology", transform: t.transform, arcs: t.arcs.map(decodeArc), objects: objects };
