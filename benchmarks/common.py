@@ -30,7 +30,7 @@ def free_port() -> int:
 
 
 def start_server(
-    env: dict, options: tuple[str, ...] = (), core: int | None = None
+    env: dict, options: tuple[str, ...] = (), core: int | None = None, cwd: str | None = None
 ) -> tuple[subprocess.Popen, str]:
     """`streamlit run dashboard.py` on 127.0.0.1 (not waited for: see :func:`wait_until_up`);
     ``core``: pinned to that core (``taskset``), away from the browsers or the load driver."""
@@ -40,7 +40,7 @@ def start_server(
         [*pin, sys.executable, "-m", "streamlit", "run", "dashboard.py"]
         + ["--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true"]
         + list(options),
-        cwd=ROOT,
+        cwd=cwd or ROOT,
         env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -66,15 +66,23 @@ class Report:
     pages: dict[str, int] = field(default_factory=dict)
     bytes: int = 0
     seconds: float = 0.0
-    sizes: dict[str, int] = field(default_factory=dict)  # a few pages, for the record
+    departements: dict[str, tuple[int, int]] = field(default_factory=dict)  # page, its map: bytes
 
     def lines(self) -> list[str]:
         kinds = ", ".join(f"{n} {k}" for k, n in self.pages.items())
-        return [
+        out = [
             f"Site statique écrit dans {self.out} : {sum(self.pages.values())} pages ({kinds}).",
             f"Taille totale : {self.bytes / 1e6:.1f} Mo ; durée : {self.seconds:.1f} s.",
-            *(f"  {name} : {size / 1000:.0f} ko" for name, size in self.sizes.items()),
         ]
+        if self.departements:
+            pages = sorted(self.departements.items(), key=lambda kv: kv[1][0])
+            median, (top, (size, data)) = pages[len(pages) // 2][1][0], pages[-1]
+            out.append(
+                f"Pages département (HTML, carte comprise, sans les scripts communs) : médiane "
+                f"{median / 1000:.0f} ko, la plus lourde {size / 1000:.0f} ko "
+                f"({top}, dont carte {data / 1000:.0f} ko)."
+            )
+        return out
 
 
 def esc(value: object) -> str:
@@ -446,8 +454,8 @@ class Site:
             + self.children_table("epci", epcis, f"{name} : EPCI", up)
         )
         crumbs = [(self.reg_names.get(reg, reg), page_path("region", reg))]
-        self.page(rel, f"Département : {title}", body, crumbs=crumbs, spec=spec, data=data)
-        self.report.sizes.setdefault(f"page {rel}", (self.root / rel).stat().st_size)
+        size = self.page(rel, f"Département : {title}", body, crumbs=crumbs, spec=spec, data=data)
+        self.report.departements[dep] = (size, len(webmap.dumps(spec).encode()))
 
     def epci(self, code: str) -> dict:
         rel, up = page_path("epci", code), "../"

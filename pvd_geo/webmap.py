@@ -144,7 +144,9 @@ def communes_spec(
         "ort": [ORT, ORT_COLOUR] if ort else None,
         "fit": _fit(bounds if bounds is not None else communes["geometry_departement"].total_bounds),
         "zoom": zoom,
-        "labels": {"min": LABEL_MIN_ZOOM, "atFit": zoom is None and len(deps) <= 1},
+        # one département, or départements in panels (each panel one département's size): names
+        # shown at the zoom the map opens with, whatever the screen
+        "labels": {"min": LABEL_MIN_ZOOM, "atFit": zoom is None and (len(deps) <= 1 or bool(panels))},
         "panels": [[name, *(round(float(v), 4) for v in box)] for name, box in panels or []],
         "link": link,
         "outline": outline,

@@ -160,11 +160,15 @@ def test_a_deep_copied_map_keeps_its_legend(atlas):
 
 
 def test_departement_map_names_its_pvd_communes_at_the_zoom_it_opens_with(atlas):
-    """One département: names shown at the fitted zoom, even below the label zoom (narrow maps);
-    two départements: names only from the label zoom on."""
+    """One département (or one per panel): names shown at the fitted zoom, even below the label
+    zoom (narrow maps); two neighbouring départements: names only from the label zoom on."""
     one = maps.spec_of(maps.render(_map(views.scope(atlas, ["30"]))))
-    two = maps.spec_of(maps.render(_map(views.scope(atlas, ["30", "32"]))))
-    assert one["labels"]["atFit"] and not two["labels"]["atFit"]
+    sc = views.scope(atlas, ["30", "32"])  # two panels, each one département
+    panels = maps.spec_of(
+        maps.render(_map(sc, panels=[(p.name, p.box) for p in sc.panels], bounds=sc.bounds))
+    )
+    two = maps.spec_of(maps.render(_map(views.scope(atlas, ["30", "34"]))))  # neighbours: one wide map
+    assert one["labels"]["atFit"] and panels["labels"]["atFit"] and not two["labels"]["atFit"]
     assert two["labels"]["min"] == maps.webmap.LABEL_MIN_ZOOM
 
 
