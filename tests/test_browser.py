@@ -339,3 +339,31 @@ def test_server_settings_stay_safe(server):
             assert exc.code in (400, 403, 404)
         else:
             assert b"insee_com" not in body and b"Atlas PVD" not in body
+
+
+def test_phone_layout_puts_the_map_in_the_first_screen(server):
+    """390 × 844: the title, the figures two by two, and the map starting in the first screen."""
+    with offline_page(390, 844) as page:
+        page.goto(server)
+        settle(page)
+        wait_for_paths(page, 800)
+        metrics = page.locator("[data-testid='stMetric']")
+        boxes = [metrics.nth(i).bounding_box() for i in range(4)]
+        assert abs(boxes[0]["y"] - boxes[1]["y"]) < 2 and boxes[2]["y"] > boxes[0]["y"] + 10  # 2 × 2
+        assert boxes[1]["x"] > boxes[0]["x"] + 100
+        frame = page.locator("iframe[title$='st_folium']").first.bounding_box()
+        assert frame["y"] < 844 - 300, frame  # at least 300 px of map in the first screen
+        legend = map_frame(page).locator(".pvd-legend")
+        assert legend.get_attribute("open") is None  # collapsed on a phone: the map stays visible
+
+
+def test_presentation_mode_fits_a_projector(server):
+    """1920 × 1080, ?mode=presentation: title, figures and the whole map without scrolling."""
+    with offline_page(1920, 1080) as page:
+        page.goto(f"{server}/?mode=presentation")
+        settle(page)
+        wait_for_paths(page, 800)
+        title = page.locator("h1").first.bounding_box()
+        frame = page.locator("iframe[title$='st_folium']").first.bounding_box()
+        assert title["y"] >= 0 and frame["y"] + frame["height"] <= 1080, (title, frame)
+        assert page.locator("[data-testid='stMetric']").first.bounding_box()["y"] < frame["y"]

@@ -263,3 +263,21 @@ def test_browser_shows_hostile_names_as_text(hostile_server):
         settle(page)
         assert "<img src=x" in page.locator("h1").first.inner_text()
         assert dialogs == [] and page.refused == []
+
+
+def test_static_site_keeps_names_as_text(hostile_atlas, tmp_path):
+    """The published pages: names escaped in the HTML, JSON-escaped in the map's data block (no
+    ``</script>`` can close it), braces not evaluated; the search index is JSON (text)."""
+    from pvd_geo import publish
+
+    out = tmp_path / "site"
+    publish.publish(hostile_atlas, out, only=["30"])
+    pages = {p: p.read_text(encoding="utf-8") for p in out.rglob("*.html")}
+    for path, text in pages.items():
+        for raw in ("<img src=x", "<script>window", "</script><script>", "<svg onload", "49 Bellegarde"):
+            assert raw not in text, (path, raw)
+    department = pages[out / "departement" / "30.html"]
+    assert "&lt;img src=x onerror=&quot;window.pwned=1&quot;&gt;Quissac" in department  # the table
+    assert "{{ 7*7 }} Bellegarde" in department  # shown as written, not evaluated
+    entries = json.loads((out / "recherche.json").read_text(encoding="utf-8"))
+    assert any(e[0].startswith('<img src=x onerror="window.pwned=1">Quissac') for e in entries)
