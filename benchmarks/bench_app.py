@@ -1,4 +1,4 @@
-"""Dashboard figures (issue 3): rerun time, map HTML size vs GeoDataFrame.explore(), cold start.
+"""Dashboard figures: rerun time, the maps' weight (issue 15), cold start.
 
     .venv/bin/python benchmarks/bench_app.py [--build geodata/build] [--repeat 7]
 
@@ -23,58 +23,39 @@ sys.path.insert(0, str(ROOT))
 
 
 def map_sizes(build: Path) -> dict:
-    """Bytes of the Gard + Gers map as st_folium ships it, and explore() for the same layers."""
-    import geopandas as gpd
-
-    from pvd_geo import assets, maps, views
+    """Bytes of the maps as the map component receives them: the Gard + Gers, and every
+    département (median, largest); and, when folium is installed (not a dependency any more),
+    ``explore()`` of the same layers for comparison."""
+    from pvd_geo import views, webmap
     from pvd_geo.atlas import load_atlas
 
     atlas = load_atlas(build)
-    sc = views.scope(atlas, ["30", "32"])
-    fmap = maps.communes_map(
-        sc.communes,
-        sc.epci,
-        sc.departements,
-        sc.background,
-        maps.MapAssets(*assets.map_urls("/app/static/vendor/")),
-        title="Gard et Gers",
-        sources="Sources",
-        population_label=atlas.meta["population"],
-        bounds=sc.bounds,
-    )
-    from pvd_geo.ui.mapview import prepare
 
-    prepared = prepare(fmap)
-    shipped = sum(len(x.encode()) for x in (prepared.script, prepared.header, prepared.html))
+    def size(deps: list[str]) -> int:
+        spec = views.communes_map_spec(atlas, deps, None, "Carte", "Sources : " + "x" * 300)
+        return len(webmap.dumps(spec).encode())
 
-    layers = [
-        (sc.background, "departement"),
-        (sc.epci, "epci"),
-        (sc.departements, "departement"),
-        (sc.communes, "commune"),
-    ]
-
-    def explore(source_geometry: bool) -> int:
-        """explore() of the same four layers, with our display geometry or the source geometry."""
-        emap = None
-        for gdf, level in layers:
-            keep = [c for c in gdf.columns if not c.startswith("geometry")]
-            if source_geometry:
-                geometry = atlas.source_geometry(level).loc[gdf["code"]].to_numpy()
-            else:
-                geometry = gdf["geometry_departement"].to_numpy()
-            layer = gpd.GeoDataFrame(gdf[keep], geometry=geometry, crs=gdf.crs)
-            emap = layer.explore(m=emap, tiles=None) if emap else layer.explore(tiles=None)
-        return len(maps.render(emap).encode())
-
-    shown, source = explore(False), explore(True)
-    return {
+    shipped = size(["30", "32"])
+    each = sorted((size([d]), d) for d in atlas.departements["code"])
+    out = {
         "map_kb": round(shipped / 1e3, 1),
-        "explore_same_geometry_kb": round(shown / 1e3, 1),
-        "explore_source_geometry_kb": round(source / 1e3, 1),
-        "ratio_same_geometry": round(shipped / shown, 3),
-        "ratio_source_geometry": round(shipped / source, 3),
+        "departement_median_kb": round(each[len(each) // 2][0] / 1e3, 1),
+        "departement_max_kb": round(each[-1][0] / 1e3, 1),
+        "departement_max": each[-1][1],
     }
+    try:
+        import folium  # noqa: F401
+    except ImportError:
+        return out
+    import geopandas as gpd
+
+    sc = views.scope(atlas, ["30", "32"])
+    emap = None
+    for gdf in (sc.background, sc.communes):
+        keep = [c for c in gdf.columns if not c.startswith("geometry")]
+        layer = gpd.GeoDataFrame(gdf[keep], geometry=gdf["geometry_departement"].to_numpy(), crs=gdf.crs)
+        emap = layer.explore(m=emap, tiles=None) if emap else layer.explore(tiles=None)
+    return out | {"explore_same_geometry_kb": round(len(emap.get_root().render().encode()) / 1e3, 1)}
 
 
 def rerun_ms(build: Path, repeat: int) -> dict:
@@ -113,7 +94,7 @@ def _first_map(build: Path, cache: Path, query: str, paths: int) -> dict:
             page.goto(f"{url}/{query}")
             page.wait_for_selector("h1", timeout=60_000)
             title = time.perf_counter() - start
-            frame = page.frame_locator("iframe[title$='st_folium']").first
+            frame = page.frame_locator("iframe[title$='mapview.carte']").first
             while frame.locator("path.leaflet-interactive").count() < paths:
                 page.wait_for_timeout(25)
             drawn = time.perf_counter() - start

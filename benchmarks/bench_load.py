@@ -78,7 +78,7 @@ SETTLED = """([title, shapes]) => {
   if (!h1 || !h1.textContent.includes(title) || document.querySelector("[data-testid='stSkeleton']"))
     return false;
   if (!shapes) return true;
-  const frame = document.querySelector("iframe[title$='st_folium']");
+  const frame = document.querySelector("iframe[title$='mapview.carte']");
   const doc = frame && frame.contentDocument;
   return !!doc && doc.querySelectorAll("path.leaflet-interactive").length >= shapes;
 }"""

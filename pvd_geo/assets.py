@@ -29,11 +29,12 @@ OWN_DIR = Path(__file__).resolve().parent / "web"  # atlasmap.js, atlasmap.css
 # Files the maps need, relative to VENDOR_DIR, in loading order.
 MAP_JS = ("leaflet/leaflet.js", "topojson-client/topojson-client.min.js", "atlas/atlasmap.js")
 MAP_CSS = ("leaflet/leaflet.css", "atlas/atlasmap.css")
+COMPONENT_PAGE = "index.html"  # the dashboard's map component: the vendor folder is its root
 
 
 def assets_installed(vendor: Path = VENDOR_DIR) -> bool:
     """True when every file the maps load is present."""
-    return all((vendor / f).is_file() for f in MAP_JS + MAP_CSS)
+    return all((vendor / f).is_file() for f in (*MAP_JS, *MAP_CSS))
 
 
 def own_version() -> str:
@@ -47,15 +48,20 @@ def own_version() -> str:
 
 def sync_own(vendor: Path = VENDOR_DIR) -> None:
     """Copy the atlas's own map files beside the vendored packages when they differ (a code
-    update takes effect without a new set-up); a read-only disk keeps the copy it has."""
-    target = vendor / "atlas"
-    for path in OWN_DIR.iterdir():
-        dest = target / path.name
-        data = path.read_bytes()
+    update takes effect without a new set-up), and the dashboard's map component page
+    (``component.html`` → ``index.html`` of the vendor folder, its links carrying the version); a
+    read-only disk keeps the copy it has."""
+    version = own_version()
+    copies = {
+        vendor / "atlas" / p.name: p.read_bytes() for p in OWN_DIR.iterdir() if p.name != "component.html"
+    }
+    page = (OWN_DIR / "component.html").read_text(encoding="utf-8").replace("{version}", version)
+    copies[vendor / COMPONENT_PAGE] = page.encode("utf-8")
+    for dest, data in copies.items():
         if dest.is_file() and dest.read_bytes() == data:
             continue
         try:
-            target.mkdir(parents=True, exist_ok=True)
+            dest.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(dest, data)
         except OSError:
             continue

@@ -1,12 +1,12 @@
 """Prepared maps kept on disk, so that a fresh server draws a map it has drawn before at once.
 
-A prepared map is what the streamlit-folium component receives (script, HTML, links): plain
-text, stored as JSON (never pickle) under ``geodata/cache/cartes/``. Its name is a hash of
+A prepared map is what the map component receives (the map's description, :mod:`pvd_geo.webmap`,
+as JSON text), stored as JSON (never pickle) under ``geodata/cache/cartes/``. Its name is a hash of
 everything the map depends on: the data (:attr:`Atlas.fingerprint`: build and selection
 lists), the code that draws it (this package's map modules) and the view's parameters. A new
 build, an imported list or a code change therefore gives new names; old files are pruned.
 
-This module imports neither folium nor geopandas: a cache hit costs a file read.
+This module imports neither pandas nor geopandas: a cache hit costs a file read.
 """
 
 from __future__ import annotations
@@ -22,33 +22,26 @@ from pathlib import Path
 from .constants import cache_dir
 from .files import atomic_write
 
-MAX_FILES = 200  # ≈ 300 KB each for a département view
-
-
-@dataclass(frozen=True)
-class MapAssets:
-    """Where the browser loads a map's scripts and styles from (the atlas's own files, in order:
-    Leaflet, topojson-client, atlasmap)."""
-
-    js: tuple[str, ...]
-    css: tuple[str, ...]
+MAX_FILES = 400  # ≤ 100 KB each for a département view
 
 
 @dataclass(frozen=True)
 class PreparedMap:
-    """What the streamlit-folium component needs, computed once per map (not on every rerun)."""
+    """What the map component needs, computed once per map (not on every rerun): the description
+    as JSON text (:func:`webmap.dumps`) and its hash (the component's key)."""
 
-    script: str
-    header: str
-    html: str
-    map_id: str
-    css_links: list[str]
-    js_links: list[str]
-    digest: str = field(default="")  # hash of the script: the component's key
+    spec: str
+    digest: str = field(default="")
 
     def __post_init__(self) -> None:
         if not self.digest:
-            object.__setattr__(self, "digest", hashlib.sha256(self.script.encode()).hexdigest()[:20])
+            object.__setattr__(self, "digest", hashlib.sha256(self.spec.encode()).hexdigest()[:20])
+
+    @classmethod
+    def of(cls, spec: dict) -> PreparedMap:
+        from .webmap import dumps  # numpy and shapely: only when a map is made
+
+        return cls(dumps(spec))
 
 
 def package_hash(directory: Path) -> str:

@@ -30,7 +30,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from . import credits, exports, insets, views, webmap
+from . import credits, exports, views, webmap
 from .assets import OWN_DIR, VENDOR_DIR, assets_installed
 from .atlas import Atlas
 from .constants import DEFAULT_SCOPE, LEVEL_LABEL
@@ -314,52 +314,16 @@ class Site:
 
     # -- maps ----------------------------------------------------------------------------------
     def communes_spec(self, departements: list[str], epci: str | None, title: str, up: str) -> dict:
-        sc = views.scope(self.atlas, departements, epci)
-        communes = sc.communes
-        return webmap.communes_spec(
-            communes,
-            sc.background,
-            epci=sc.epci,
-            title=title,
-            sources=self.sources,
-            population_label=self.atlas.meta["population"],
-            bounds=sc.bounds,
-            programmes=list(self.atlas.selections),
-            panels=[(p.name, p.box) for p in sc.panels],
-            link=f"{up}commune/{{c}}.html",
-            outline="epci" if epci else "departement",
-        ) | {"linkable": self.linkable("commune", communes["code"])}
+        spec = views.communes_map_spec(
+            self.atlas, departements, epci, title, self.sources, link=f"{up}commune/{{c}}.html"
+        )
+        return spec | {"linkable": self.linkable("commune", spec["rows"]["c"])}
 
     def territories_spec(self, level: str, region: str | None, title: str, up: str, target: str) -> dict:
-        atlas = self.atlas
-        layer = atlas.layer(level)
-        if region:
-            layer = layer[layer["reg"] == region]
-        stats = self.stats[level]
-        layer = layer.assign(pvd=layer["code"].map(stats["pvd"]), acv=layer["code"].map(stats["acv"]))
-        geometry = "geometry_departement" if region else "geometry_national"
-        com = atlas.communes[atlas.communes["pvd"]]
-        if region:
-            com = com[com["reg"] == region]
-        points = com.set_geometry("geometry_departement").representative_point().to_frame("geometry")
-        found = [] if region else views.national_insets(atlas)
-        if found:
-            layer = views.with_insets(layer, geometry, level, found)
-            points = views.with_insets(
-                points.assign(code=com["code"].to_numpy()), "geometry", "commune", found
-            )
-        bounds = tuple(layer[geometry].total_bounds) if found else views.main_bounds(layer, geometry)
-        return webmap.territories_spec(
-            layer,
-            geometry,
-            points,
-            title=title,
-            sources=self.sources,
-            level_label=LEVEL_LABEL[level],
-            bounds=bounds,
-            insets=insets.frames(found),
-            link=f"{up}{target}/{{c}}.html",
-        ) | {"linkable": self.linkable(target, layer["code"])}
+        spec = views.territories_map_spec(
+            self.atlas, level, region, title, self.sources, link=f"{up}{target}/{{c}}.html"
+        )
+        return spec | {"linkable": self.linkable(target, spec["rows"]["c"])}
 
     # -- pages ---------------------------------------------------------------------------------
     def index(self) -> None:

@@ -1,7 +1,7 @@
 """Quantized TopoJSON for the web maps: each border shared by two communes is stored once.
 
 The browser decodes it with ``topojson-client`` (from the npm registry, served locally like
-Leaflet). Coordinates are snapped to a grid of ``10^-decimals`` degrees (``maps.DECIMALS``: about
+Leaflet). Coordinates are snapped to a grid of ``10^-decimals`` degrees (``webmap.DECIMALS``: about
 100 m, below a pixel at département zoom) and stored as integer steps from the previous point.
 
 Arcs: a ring is cut at its junctions — the points where the neighbours of a point differ between

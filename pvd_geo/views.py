@@ -12,10 +12,10 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from . import credits, embed, insets
+from . import credits, embed, insets, webmap
 from .atlas import Atlas
 from .codes import cle_recherche
-from .constants import PROGRAMMES, SIMPLIFY_TOLERANCE, level_column
+from .constants import LEVEL_LABEL, PROGRAMMES, SIMPLIFY_TOLERANCE, level_column
 from .coverage import coverage_label
 from .format import fr_date
 
@@ -644,6 +644,86 @@ def own_counts(atlas: Atlas, table: pd.DataFrame, level: str, own: tuple, label)
         counts = mine.groupby(com[key]).sum().astype("Int64").where(covered)
         out[label(name)] = out["code"].map(counts)
     return out
+
+
+def communes_map_spec(
+    atlas: Atlas,
+    departements: list[str],
+    epci: str | None,
+    title: str,
+    sources: str,
+    *,
+    tiles: str | None = None,
+    zoom: float | None = None,
+    ort: bool = False,
+    own: dict[str, set[str]] | None = None,
+    link: str | None = None,
+) -> dict:
+    """The communes map of a scope (:func:`scope`), as :func:`webmap.communes_spec` describes it;
+    ``own``: a reader's own lists (column name → codes), drawn as dashed outlines; ``tiles``: a
+    background of :data:`webmap.TILES` (then no grey background is shipped)."""
+    sc = scope(atlas, departements, epci)
+    communes = sc.communes.assign(
+        **{name: sc.communes["code"].isin(codes).to_numpy() for name, codes in (own or {}).items()}
+    )
+    spec = webmap.communes_spec(
+        communes,
+        sc.background if tiles is None else sc.background.iloc[:0],
+        epci=sc.epci,
+        title=title,
+        sources=sources,
+        population_label=atlas.meta["population"],
+        bounds=sc.bounds,
+        zoom=zoom,
+        programmes=[*atlas.selections, *(own or {})],
+        ort=ort,
+        panels=[(p.name, p.box) for p in sc.panels],
+        link=link,
+        outline="epci" if epci else "departement",
+    )
+    return spec | {"tiles": webmap.TILES.get(tiles or "")}
+
+
+def territories_map_spec(
+    atlas: Atlas,
+    level: str,
+    region: str | None,
+    title: str,
+    sources: str,
+    *,
+    tiles: str | None = None,
+    link: str | None = None,
+) -> dict:
+    """Régions or départements (of all France, or of one ``region``) shaded by PVD count, PVD
+    communes as points; all France draws the overseas in insets."""
+    layer = atlas.layer(level)
+    if region:
+        layer = layer[layer["reg"] == region]
+    stats = atlas.stats(level).set_index("code")
+    layer = layer.assign(pvd=layer["code"].map(stats["pvd"]), acv=layer["code"].map(stats["acv"]))
+    # all France: national generalisation; a région's départements: département generalisation
+    geometry = "geometry_national" if level == "region" or not region else "geometry_departement"
+    com = atlas.communes[atlas.communes["pvd"]]
+    if region:
+        com = com[com["reg"] == region]
+    points = com.set_geometry("geometry_departement").representative_point().to_frame("geometry")
+    found = [] if region else national_insets(atlas)  # France: overseas in insets
+    if found:
+        layer = with_insets(layer, geometry, level, found)
+        points = with_insets(points.assign(code=com["code"].to_numpy()), "geometry", "commune", found)
+    bounds = tuple(layer[geometry].total_bounds) if found else main_bounds(layer, geometry)
+    spec = webmap.territories_spec(
+        layer,
+        geometry,
+        points,
+        title=title,
+        sources=sources,
+        level_label=LEVEL_LABEL[level],
+        bounds=bounds,
+        insets=insets.frames(found),
+        link=link,
+    )
+    return spec | {"tiles": webmap.TILES.get(tiles or "")}
 
 
 def embed_targets(atlas: Atlas, loc: Location) -> list[tuple[str, str]]:

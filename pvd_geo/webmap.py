@@ -1,7 +1,7 @@
 """What a web map draws, as one compact JSON object read by ``atlasmap.js`` (``pvd_geo/web/``).
 
-The same object drives the dashboard's maps (inside a folium/streamlit-folium shell) and the pages
-of the static site (``publish``): geometry as quantized TopoJSON (:mod:`pvd_geo.topo`), one short
+The same object drives the dashboard's maps (the atlas's map component, ``component.js``) and the
+pages of the static site (``publish``): geometry as quantized TopoJSON (:mod:`pvd_geo.topo`), one short
 record per feature (code, name, population, EPCI, status bits), legend, sources and framing. The
 browser builds tooltips, labels and outlines from it — names go in as text (``textContent``),
 never as HTML. EPCI and département outlines are not shipped: the browser derives them from the
@@ -15,6 +15,7 @@ from . import datastack  # noqa: F401  (first: see datastack.py)
 # isort: split
 
 import json
+import math
 import re
 
 import geopandas as gpd
@@ -43,6 +44,15 @@ LEGEND = [
     ("epci_pvd", "EPCI contenant au moins une Petite ville de demain", "square"),
 ]
 LABEL_MIN_ZOOM = 8.5
+# Optional backgrounds (online only; none by default: the atlas works offline)
+TILES = {
+    "osm": ("https://tile.openstreetmap.org/{z}/{x}/{y}.png", "© contributeurs OpenStreetMap"),
+    "ign": (
+        "https://data.geopf.fr/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=GEOGRAPHICALGRIDSYSTEMS.PLANIGNV2"
+        "&STYLE=normal&TILEMATRIXSET=PM&FORMAT=image/png&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}",
+        "© IGN Plan",
+    ),
+}
 # status bits of a commune (``s``)
 PVD, ACV, ORT = 1, 2, 4
 EXTRA_BIT = 8  # the first other list; the next ones 16, 32…
@@ -72,6 +82,18 @@ def legend(title: str, extras: list[str] | None = None, ort: bool = False) -> di
         for colour, name in zip(EXTRA_COLOURS, extras or [], strict=False)
     ]
     return {"title": title, "items": items}
+
+
+def common_zoom(bounds: list[tuple[float, float, float, float]], width_px: int, height_px: int) -> float:
+    """One Web-Mercator zoom at which every bounding box fits in ``width_px`` × ``height_px``
+    (maps side by side at one scale)."""
+    zooms = []
+    for minx, miny, maxx, maxy in bounds:
+        mx = [math.radians(x) for x in (minx, maxx)]
+        my = [math.log(math.tan(math.pi / 4 + math.radians(y) / 2)) for y in (miny, maxy)]
+        span = max((mx[1] - mx[0]) / width_px, (my[1] - my[0]) / height_px) or 1e-9
+        zooms.append(math.log2(2 * math.pi / (256 * span)))
+    return math.floor(min(zooms) * 4) / 4 - 0.25  # a quarter-step margin around the widest
 
 
 def _fit(bounds) -> list[list[float]]:

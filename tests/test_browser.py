@@ -135,7 +135,7 @@ def settle(page, timeout=60):
 
 
 def map_frame(page):
-    return page.frame_locator("iframe[title$='st_folium']").first
+    return page.frame_locator("iframe[title$='mapview.carte']").first
 
 
 def wait_for_paths(page, minimum, timeout=30):
@@ -170,7 +170,7 @@ CLICKABLE_PVD = """() => {
 
 def click_a_pvd_commune(page):
     """Click the centre of a PVD commune that no legend or label covers, as a user would."""
-    iframe = page.locator("iframe[title$='st_folium']").first
+    iframe = page.locator("iframe[title$='mapview.carte']").first
     frame = iframe.element_handle().content_frame()
     point = frame.evaluate(CLICKABLE_PVD)
     assert point, "no PVD commune visible on the map"
@@ -351,7 +351,7 @@ def test_phone_layout_puts_the_map_in_the_first_screen(server):
         boxes = [metrics.nth(i).bounding_box() for i in range(4)]
         assert abs(boxes[0]["y"] - boxes[1]["y"]) < 2 and boxes[2]["y"] > boxes[0]["y"] + 10  # 2 × 2
         assert boxes[1]["x"] > boxes[0]["x"] + 100
-        frame = page.locator("iframe[title$='st_folium']").first.bounding_box()
+        frame = page.locator("iframe[title$='mapview.carte']").first.bounding_box()
         assert frame["y"] < 844 - 300, frame  # at least 300 px of map in the first screen
         legend = map_frame(page).locator(".pvd-legend")
         assert legend.get_attribute("open") is None  # collapsed on a phone: the map stays visible
@@ -364,6 +364,6 @@ def test_presentation_mode_fits_a_projector(server):
         settle(page)
         wait_for_paths(page, 800)
         title = page.locator("h1").first.bounding_box()
-        frame = page.locator("iframe[title$='st_folium']").first.bounding_box()
+        frame = page.locator("iframe[title$='mapview.carte']").first.bounding_box()
         assert title["y"] >= 0 and frame["y"] + frame["height"] <= 1080, (title, frame)
         assert page.locator("[data-testid='stMetric']").first.bounding_box()["y"] < frame["y"]

@@ -18,7 +18,7 @@ from html.parser import HTMLParser
 import geopandas as gpd
 import pytest
 
-from pvd_geo import exports, figures, maps, views
+from pvd_geo import exports, figures, views, webmap
 from pvd_geo.atlas import load_atlas
 from pvd_geo.constants import EMBEDDED_DIR, ROOT
 
@@ -101,26 +101,15 @@ def test_a_path_cannot_come_from_a_list_name(build_env, tmp_path):
 
 
 def test_maps_keep_names_as_text(hostile_atlas):
-    sc = views.scope(hostile_atlas, ["30"])
-    fmap = maps.communes_map(
-        sc.communes,
-        sc.epci,
-        sc.departements,
-        sc.background,
-        maps.MapAssets("l.js", "l.css"),
-        title=f"Petites villes de demain — {DEP[1]}",
-        sources="Sources : test",
-        population_label="pop",
-        bounds=sc.bounds,
-        programmes=list(hostile_atlas.selections),
+    spec = views.communes_map_spec(
+        hostile_atlas, ["30"], None, f"Petites villes de demain — {DEP[1]}", "Sources"
     )
-    page = maps.render(fmap)
+    text = webmap.dumps(spec)
     for raw in ("<img src=x", "<script>window", "</script><script>", "<svg onload"):
-        assert raw not in page  # names travel JSON-escaped (\\u003c): none closes the script
-    names = maps.spec_of(page)["rows"]["n"]  # decoded: the names are intact text for textContent
+        assert raw not in text  # names travel JSON-escaped (\\u003c): none closes a script element
+    names = json.loads(text)["rows"]["n"]  # decoded: the names are intact text for textContent
     assert any(n.startswith("<img src=x") for n in names), names[:5]
-    # branca renders scripts twice as Jinja templates: braces in a name must not be evaluated
-    assert "49 Bellegarde" not in page and "{{ 7*7 }} Bellegarde" in names
+    assert "{{ 7*7 }} Bellegarde" in names and "49 Bellegarde" not in text
 
 
 def test_figures_and_exports_keep_names_as_text(hostile_atlas, tmp_path):
@@ -244,7 +233,7 @@ def test_browser_shows_hostile_names_as_text(hostile_server):
         assert any("<img src=x" in t for t in shown)  # map labels: text
         assert any(t.startswith("{{ 7*7 }} Bellegarde") for t in shown)  # not evaluated
         # tooltips, as a reader hovering the PVD communes sees them
-        frame = page.locator("iframe[title$='st_folium']").first.element_handle().content_frame()
+        frame = page.locator("iframe[title$='mapview.carte']").first.element_handle().content_frame()
         tips = frame.evaluate(HOVER)
         assert any("<img src=x" in t for t in tips) and any("<script>" in t for t in tips), tips
         assert page.evaluate(INJECTED) == []

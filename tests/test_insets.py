@@ -3,8 +3,7 @@ metropolitan département in the frame (the départements 01–06 are not overse
 
 import shapely
 
-from pvd_geo import insets, maps, views
-from pvd_geo.mapcache import MapAssets
+from pvd_geo import views
 
 
 def test_every_region_and_departement_frame_holds_its_territory(atlas):
@@ -61,11 +60,7 @@ def test_national_web_map_draws_the_insets(atlas):
     )
     assert shapely.box(*found[0].box).contains(regions.loc["01", "geometry_national"])  # région Guadeloupe
     points = atlas.communes[atlas.communes["pvd"]].set_geometry("geometry_departement").representative_point()
-    fmap = maps.territories_map(
-        layer, "geometry_national", points.to_frame("geometry"), MapAssets(("a.js",), ("a.css",)),
-        title="France", sources="s", level_label="département", insets=insets.frames(found),
-        bounds=tuple(layer["geometry_national"].total_bounds),
-    )  # fmt: skip
-    spec = maps.spec_of(maps.render(fmap))
+    spec = views.territories_map_spec(atlas, "departement", None, "France", "s")
+    assert len(spec["points"]) == len(points) and spec["insets"]
     assert [p[0] for p in spec["panels"]] == ["Guadeloupe", "Martinique", "Guyane", "La Réunion", "Mayotte"]
     assert {"text": "Outre-mer en cartouches (échelles différentes)"} in spec["legend"]["items"]

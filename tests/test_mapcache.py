@@ -9,7 +9,7 @@ from pvd_geo import mapcache
 from pvd_geo.atlas import load_atlas
 from pvd_geo.constants import EMBEDDED_DIR, ROOT
 
-PREPARED = mapcache.PreparedMap("var map = L.map();", "<style></style>", "", "map_1", ["a.css"], ["a.js"])
+PREPARED = mapcache.PreparedMap('{"kind": "communes", "rows": {"n": ["Quissac"]}}')
 
 
 def test_store_round_trip_and_damaged_file(build_env):
@@ -19,7 +19,7 @@ def test_store_round_trip_and_damaged_file(build_env):
     assert mapcache.load(key) == PREPARED
     files = list(mapcache.folder().iterdir())
     assert [f.name for f in files] == [f"{key}.json"]  # no temporary file left behind
-    files[0].write_text('{"script": "var map', encoding="utf-8")  # truncated
+    files[0].write_text('{"spec": "{\\"kind', encoding="utf-8")  # truncated
     assert mapcache.load(key) is None
     files[0].write_text(json.dumps({"autre": 1}), encoding="utf-8")  # another format
     assert mapcache.load(key) is None
@@ -50,15 +50,19 @@ def test_fingerprint_changes_with_the_lists(built_dir, tmp_path):
 CHECK = """
 import sys
 from streamlit.testing.v1 import AppTest
+from pvd_geo import views
+made = []
+make = views.communes_map_spec
+views.communes_map_spec = lambda *a, **k: made.append(1) or make(*a, **k)
 app = AppTest.from_file(sys.argv[1], default_timeout=120)
 app.run()
 assert not app.exception, app.exception
-print("folium" in sys.modules)
+print(bool(made))
 """
 
 
 def test_warm_prepares_the_default_maps(build_env):
-    """After `warm`, a fresh process draws the overview without importing folium."""
+    """After `warm`, a fresh process draws the overview's map without making it (no geometry)."""
     out = subprocess.run(
         [sys.executable, "-m", "pvd_geo", "warm"], capture_output=True, text=True, cwd=ROOT, env=build_env
     )
@@ -72,7 +76,7 @@ def test_warm_prepares_the_default_maps(build_env):
     fresh = subprocess.run(run, capture_output=True, text=True, cwd=ROOT, env=build_env)
     assert fresh.returncode == 0, fresh.stderr
     assert fresh.stdout.strip() == "False"
-    # without the stored maps, the same page renders the map with folium
+    # without the stored maps, the same page makes the map from the atlas
     empty = {**build_env, "PVD_CACHE_DIR": str(Path(build_env["PVD_CACHE_DIR"]) / "vide")}
     cold = subprocess.run(run, capture_output=True, text=True, cwd=ROOT, env=empty)
     assert cold.returncode == 0, cold.stderr
@@ -89,9 +93,9 @@ figures = ui.first_screen_figures(catalogue, deps)
 from pvd_geo.ui import mapview
 prepared = mapview._communes_map(tuple(deps), None, None, "Petites villes de demain — " + figures["name"],
                             catalogue.fingerprint)
-heavy = sorted(m for m in ("pandas", "geopandas", "pyarrow", "folium", "pvd_geo.views", "pvd_geo.atlas",
-                            "pvd_geo.maps") if m in sys.modules)
-print(heavy, figures["name"], figures["totals"]["pvd"], len(catalogue.departements), len(prepared.script))
+heavy = sorted(m for m in ("pandas", "geopandas", "pyarrow", "shapely", "pvd_geo.views", "pvd_geo.atlas",
+                            "pvd_geo.webmap") if m in sys.modules)
+print(heavy, figures["name"], figures["totals"]["pvd"], len(catalogue.departements), len(prepared.spec))
 """
 
 

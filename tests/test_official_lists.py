@@ -289,28 +289,24 @@ def test_overview_and_data_page_show_the_programme_in_time(official, built_dir, 
 
 
 def test_ort_overlay_is_off_by_default_and_drawn_as_an_outline(official, built_dir):
-    from pvd_geo import maps, views
+    from pvd_geo import views, webmap
 
     env, lists, _ = official
     atlas = load_atlas(built_dir, lists)
     sc = views.scope(atlas, ["30"])
 
-    def page(**kwargs) -> str:
-        fmap = maps.communes_map(
-            sc.communes, sc.epci, sc.departements, sc.background, maps.MapAssets(("a.js",), ("a.css",)),
-            title="t", sources="s", population_label="p", programmes=list(atlas.selections), **kwargs,
-        )  # fmt: skip
-        return maps.spec_of(maps.render(fmap))
+    def page(**kwargs) -> dict:
+        return views.communes_map_spec(atlas, ["30"], None, "t", "s", **kwargs)
 
     off, on = page(), page(ort=True)
     labels = [i["label"] for i in on["legend"]["items"]]
     assert (
         off["ort"] is None
-        and on["ort"] == [maps.webmap.ORT, maps.ORT_COLOUR]
+        and on["ort"] == [webmap.ORT, webmap.ORT_COLOUR]
         and "ORT signée (contour pointillé)" in labels
     )
     rows = on["rows"]
-    signed = {c for c, s in zip(rows["c"], rows["s"], strict=True) if s & maps.webmap.ORT}
+    signed = {c for c, s in zip(rows["c"], rows["s"], strict=True) if s & webmap.ORT}
     assert signed == set(sc.communes.loc[sc.communes["ort"], "code"])
     assert on["rows"]["c"] == off["rows"]["c"]  # the overlay adds no clickable copy
 

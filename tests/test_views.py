@@ -1,12 +1,12 @@
-"""View models and folium maps on the real data: search, URL state, comparison, escaped HTML."""
+"""View models and web maps on the real data: search, URL state, comparison, escaped names."""
 
+import json
 import re
 
 import numpy as np
-import pytest
 import shapely
 
-from pvd_geo import assets, maps, topo, views
+from pvd_geo import assets, topo, views, webmap
 
 
 def test_search_ignores_case_accents_hyphens_article(atlas):
@@ -42,57 +42,40 @@ def test_compare_gard_gers(atlas):
 
 def test_common_zoom_is_shared():
     gard, gers = (3.26, 43.46, 4.85, 44.46), (-0.28, 43.31, 1.2, 44.08)
-    zoom = maps.common_zoom([gard, gers], 600, 460)
-    assert zoom == maps.common_zoom([gers, gard], 600, 460)
+    zoom = webmap.common_zoom([gard, gers], 600, 460)
+    assert zoom == webmap.common_zoom([gers, gard], 600, 460)
     assert 7 <= zoom <= 9
 
 
-def _map(sc, communes=None, **kwargs):
-    """The communes map of a scope (tests only need its HTML)."""
-    return maps.communes_map(
+def _map(sc, communes=None, **kwargs) -> dict:
+    """The communes map of a scope, as the browser receives it (JSON text, decoded)."""
+    spec = webmap.communes_spec(
         communes if communes is not None else sc.communes,
-        sc.epci,
-        sc.departements,
         sc.background,
-        maps.MapAssets(("a.js",), ("a.css",)),
+        epci=sc.epci,
         title="t",
         sources="s",
         population_label="p",
         **kwargs,
     )
+    return json.loads(webmap.dumps(spec))
 
 
-@pytest.fixture(scope="module")
-def overview_html(atlas):
-    sc = views.scope(atlas, ["30", "32"])
-    fmap = maps.communes_map(
-        sc.communes,
-        sc.epci,
-        sc.departements,
-        sc.background,
-        maps.MapAssets(*assets.map_urls("/app/static/vendor/")),
-        title="Gard et Gers",
-        sources="Sources : test",
-        population_label="p",
-        bounds=sc.bounds,
-        panels=[(p.name, p.box) for p in sc.panels],
-    )
-    return maps.render(fmap)
-
-
-def test_map_has_no_cdn_and_has_legend_sources_tooltips(overview_html):
-    assert (
-        "cdn." not in overview_html
-        and "code.jquery.com" not in overview_html
-        and "https://" not in overview_html
-    )
-    for name in assets.MAP_JS + assets.MAP_CSS:  # Leaflet, topojson-client, the atlas's map script
-        assert f"/app/static/vendor/{name}" in overview_html
-    spec = maps.spec_of(overview_html)
+def test_map_component_loads_only_the_atlas_files_and_the_map_is_light(atlas):
+    """The component's page loads Leaflet, topojson-client and atlasmap.js from the atlas itself;
+    the Gard + Gers map has its legend, sources, names, and weighs less than 150 KB."""
+    assets.sync_own()
+    page = (assets.VENDOR_DIR / assets.COMPONENT_PAGE).read_text(encoding="utf-8")
+    links = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert links and all("://" not in u and not u.startswith("/") for u in links)
+    for name in (*assets.MAP_JS, *assets.MAP_CSS):
+        assert any(u.split("?")[0] == name for u in links), name
+    text = webmap.dumps(views.communes_map_spec(atlas, ["30", "32"], None, "Gard et Gers", "Sources : test"))
+    spec = json.loads(text)
     assert spec["legend"]["items"][0]["label"].startswith("Commune sélectionnée")
-    assert spec["sources"] == "Sources : test"
+    assert spec["sources"] == "Sources : test" and "https://" not in text
     assert {"Le Grau-du-Roi", "Quissac"} <= set(spec["rows"]["n"])
-    assert len(overview_html.encode()) < 150_000  # issue 15's target for the Gard and the Gers
+    assert len(text.encode()) < 150_000  # issue 15's target for the Gard and the Gers
 
 
 def test_topology_gives_back_every_ring(atlas):
@@ -143,33 +126,25 @@ def test_hostile_names_are_escaped(atlas):
     hostile = "<img src=x onerror=alert(1)>"
     communes = sc.communes.copy()
     communes.loc[communes["code"] == "32107", "nom"] = hostile
-    fmap = _map(sc, communes)
-    page = maps.render(fmap)
-    # strings travel JSON-encoded in the script (\\u003c); decoded, the name is text (textContent)
-    assert hostile not in page and "\\u003cimg" in page
-    assert hostile in maps.spec_of(page)["rows"]["n"]
-
-
-def test_a_deep_copied_map_keeps_its_legend(atlas):
-    import copy
-
-    sc = views.scope(atlas, ["30"])
-    fmap = _map(sc)
-    page = maps.render(copy.deepcopy(fmap))
-    assert maps.spec_of(page)["legend"]["title"] == "t" and "pvdAtlas.draw" in page
+    spec = webmap.communes_spec(
+        communes, sc.background, epci=sc.epci, title="t", sources="s", population_label="p"
+    )
+    text = webmap.dumps(spec)
+    # JSON-escaped (\\u003c): safe inside a <script> element of the static pages; decoded, the name
+    # is text (atlasmap.js puts it in with textContent)
+    assert hostile not in text and "\\u003cimg" in text
+    assert hostile in json.loads(text)["rows"]["n"]
 
 
 def test_departement_map_names_its_pvd_communes_at_the_zoom_it_opens_with(atlas):
     """One département (or one per panel): names shown at the fitted zoom, even below the label
     zoom (narrow maps); two neighbouring départements: names only from the label zoom on."""
-    one = maps.spec_of(maps.render(_map(views.scope(atlas, ["30"]))))
+    one = _map(views.scope(atlas, ["30"]))
     sc = views.scope(atlas, ["30", "32"])  # two panels, each one département
-    panels = maps.spec_of(
-        maps.render(_map(sc, panels=[(p.name, p.box) for p in sc.panels], bounds=sc.bounds))
-    )
-    two = maps.spec_of(maps.render(_map(views.scope(atlas, ["30", "34"]))))  # neighbours: one wide map
+    panels = _map(sc, panels=[(p.name, p.box) for p in sc.panels], bounds=sc.bounds)
+    two = _map(views.scope(atlas, ["30", "34"]))  # neighbours: one wide map
     assert one["labels"]["atFit"] and panels["labels"]["atFit"] and not two["labels"]["atFit"]
-    assert two["labels"]["min"] == maps.webmap.LABEL_MIN_ZOOM
+    assert two["labels"]["min"] == webmap.LABEL_MIN_ZOOM
 
 
 def test_map_script_has_fullscreen_and_print_buttons():
@@ -181,13 +156,10 @@ def test_map_script_has_fullscreen_and_print_buttons():
 def test_other_named_selections_get_their_own_style(atlas):
     sc = views.scope(atlas, ["30"])
     communes = sc.communes.assign(mon_programme=sc.communes["code"].isin(["30210", "30263"]))
-    fmap = _map(sc, communes, programmes=["pvd", "mon_programme"])
-    spec = maps.spec_of(maps.render(fmap))
-    assert spec["extras"] == [[maps.webmap.EXTRA_BIT, maps.EXTRA_COLOURS[0]]]
+    spec = _map(sc, communes, programmes=["pvd", "mon_programme"])
+    assert spec["extras"] == [[webmap.EXTRA_BIT, webmap.EXTRA_COLOURS[0]]]
     assert spec["legend"]["items"][-1]["label"] == "Programme « mon_programme »"
-    flagged = [
-        c for c, s in zip(spec["rows"]["c"], spec["rows"]["s"], strict=True) if s & maps.webmap.EXTRA_BIT
-    ]
+    flagged = [c for c, s in zip(spec["rows"]["c"], spec["rows"]["s"], strict=True) if s & webmap.EXTRA_BIT]
     assert sorted(flagged) == ["30210", "30263"]
 
 

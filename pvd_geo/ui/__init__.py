@@ -35,10 +35,7 @@ from .loaders import (  # noqa: F401
     sources_of,
 )
 from .mapview import (  # noqa: F401
-    insets_frames,
     level_map,
-    map_assets,
-    prepare,
     show_communes_map,
     show_map,
     show_territories_map,

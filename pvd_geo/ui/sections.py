@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from .. import views
+from .. import views, webmap
 from ..constants import (
     EMBEDDED_DIR,
     LEVEL_LABEL,
@@ -299,9 +299,7 @@ def comparison_map(
     """A territory's communes at the zoom shared by all compared territories (same scale)."""
     scopes = {pair: views.comparison_scope(atlas, *pair) for pair in others}
     width = {2: 420, 3: 270, 4: 200}.get(len(others), 200)
-    from .. import maps  # folium: not needed by the overview's counts (a stored map needs none)
-
-    zoom = maps.common_zoom([shared(views.scope_bounds, atlas, *s) for s in scopes.values()], width, 440)
+    zoom = webmap.common_zoom([shared(views.scope_bounds, atlas, *s) for s in scopes.values()], width, 440)
     deps, epci = scopes[(level, code)]
     fmap = _communes_map(
         tuple(deps),

@@ -243,8 +243,13 @@
     });
   }
 
-  /* On the static site: a click opens the page of the territory or commune, when it has one. */
+  /* In the dashboard, a click hands the code to ``onClick``; on the static site, it opens the page
+     of the territory or commune, when it has one. */
   function linked(layer, spec, code) {
+    if (spec.onClick) {
+      layer.on("click", function () { spec.onClick(code); });
+      return;
+    }
     if (!spec.link || !spec.linkable || spec.linkable.indexOf(code) < 0) { return; }
     layer.on("click", function () {
       global.location.href = spec.link.replace("{c}", encodeURIComponent(code));
@@ -367,8 +372,10 @@
     return [];
   }
 
-  /* Draw ``spec`` on ``map`` (a Leaflet map); returns the map. */
-  function draw(map, spec) {
+  /* Draw ``spec`` on ``map`` (a Leaflet map); ``options.onClick(code)``: called on a click on a
+     territory or commune (the dashboard). Returns the map. */
+  function draw(map, spec, options) {
+    if (options && options.onClick) { spec.onClick = options.onClick; }
     var names = spec.kind === "communes" ? drawCommunes(map, spec) : drawTerritories(map, spec);
     panels(map, spec);
     var boxes = { legend: legend(map, spec), sources: sources(map, spec) };
