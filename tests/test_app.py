@@ -1,7 +1,10 @@
 """AppTest smoke test over the dashboard and every page, and the drill-down through the URL."""
 
+import re
+from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -18,8 +21,56 @@ def app_for(page: str) -> AppTest:
     return app
 
 
+class _Table(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("th", "td"):
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("th", "td") and self._cell is not None:
+            self.rows[-1].append("".join(self._cell).strip())
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _value(text: str):
+    """A cell as shown back to a value: « – » missing, French integers and decimals as numbers."""
+    if text == "–":
+        return pd.NA
+    plain = text.replace("\u202f", "").replace("\xa0", "")
+    if re.fullmatch(r"-?\d+", plain):
+        return int(plain)
+    if re.fullmatch(r"-?\d+,\d+", plain):
+        return float(plain.replace(",", "."))
+    return text
+
+
+def html_tables(app) -> list[pd.DataFrame]:
+    """The HTML tables of a run (the figures per territory), as data frames of their values."""
+    tables = []
+    for element in app.get("html"):
+        if "<table" not in element.proto.body:
+            continue
+        parser = _Table()
+        parser.feed(element.proto.body)
+        header, *rows = [r for r in parser.rows if r]
+        tables.append(pd.DataFrame([[_value(c) for c in r] for r in rows], columns=header))
+    return tables
+
+
 def _text(app) -> str:
     parts = [m.value for m in app.metric] + [str(m.value) for m in app.markdown]
+    parts += [t.to_string() for t in html_tables(app)]
     parts += [str(t.value) for t in app.title] + [str(c.value) for c in app.caption]
     parts += [d.value.to_string() if hasattr(d.value, "to_string") else str(d.value) for d in app.dataframe]
     return " ".join(parts)
@@ -84,11 +135,12 @@ def test_presentation_mode_and_share_link(build_env):
     app.query_params["mode"] = "presentation"
     app.run()
     assert not app.exception
-    styles = " ".join(m.value for m in app.markdown)
+    styles = " ".join(e.proto.body for e in app.get("html"))
     assert "stSidebar" in styles and "stMetricValue" in styles  # large type, no sidebar
     # the link sits in a popover: its code block (and Streamlit's syntax highlighter, ≈0.4 s of a
     # tab's start) is only drawn when the reader opens it
-    assert [p.proto.popover.label for p in app.get("popover")] == ["Copier le lien de cette vue"]
+    labels = [p.proto.popover.label for p in app.get("popover")]
+    assert sorted(labels) == ["Copier le lien de cette vue", "Intégrer cette carte dans un article"]
     assert any("deps=30%2C32" in c.value or "deps=30,32" in c.value for c in app.code)
     assert app.query_params["deps"] == ["30,32"] or app.query_params["deps"] == "30,32"  # scope in the URL
 

@@ -10,7 +10,7 @@ from pvd_geo.sources.selections import save_selection
 from pvd_geo.update import update_selection
 
 from .conftest import SHARED_DATA
-from .test_app import _text, app_for
+from .test_app import _text, app_for, html_tables
 
 PASSWORD = "un mot de passe de test"
 
@@ -166,12 +166,12 @@ def test_a_readers_own_list_stays_in_their_session(lists, build_env):
     assert "Ma liste : Ma sélection** : 3 communes" in _text(mine).replace("\\", "")
     mine.switch_page("dashboard.py").run()
     assert not mine.exception, mine.exception
-    table = mine.dataframe[0].value
+    table = html_tables(mine)[0]
     assert "Ma liste : Ma sélection" in table.columns
     counts = dict(zip(table["Nom"], table["Ma liste : Ma sélection"]))
     assert counts["Gard"] == 1 and counts["Gers"] == 1
     other.switch_page("dashboard.py").run()
-    assert "Ma liste : Ma sélection" not in other.dataframe[0].value.columns
+    assert "Ma liste : Ma sélection" not in html_tables(other)[0].columns
     cache = build_env["PVD_CACHE_DIR"]
     stored = [
         p
@@ -206,7 +206,7 @@ def test_hostile_list_names_are_escaped_on_every_view_of_the_session_list(lists,
     texts += [m.value for m in app.markdown] + [c.value for c in app.caption] + [t.value for t in app.title]
     for text in texts:
         assert not _unescaped(str(text)), text
-    columns = list(app.dataframe[0].value.columns)
+    columns = list(html_tables(app)[0].columns)
     assert any(c.startswith("Ma liste : ") for c in columns)  # shown as data in the table, not markup
 
 

@@ -5,6 +5,7 @@ where a map or a figure is drawn."""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -324,16 +325,52 @@ def show_breadcrumb(atlas: Atlas, loc: views.Location) -> None:
             go(target)
 
 
-def stats_table(table) -> None:
-    """A sortable table with French number formats (sorting stays numeric)."""
+TABLE_CSS = (
+    "<style>.pvd-table{overflow:auto;max-height:520px;border:1px solid rgba(49,51,63,.15);border-radius:6px}"
+    ".pvd-table table{border-collapse:collapse;font-size:14px;width:100%}"
+    ".pvd-table th,.pvd-table td{padding:4px 8px;border-bottom:1px solid rgba(49,51,63,.1);"
+    "white-space:nowrap}"
+    ".pvd-table thead th{position:sticky;top:0;background:#f6f6f8;text-align:left;vertical-align:bottom;"
+    "white-space:normal;min-width:5em}"
+    ".pvd-table td.n{text-align:right;font-variant-numeric:tabular-nums}"
+    ".pvd-table tbody th{text-align:left;font-weight:600}"
+    ".pvd-table caption{text-align:left;font-size:13px;color:#555;padding:4px 8px;"
+    "caption-side:bottom}</style>"
+)
+
+
+def stats_html(table) -> str:
+    """The figures per territory as an HTML table (light to draw: no data-grid bundle to load before
+    the page shows), French number formats, « – » where a list stops; names escaped."""
     shown = views.display_table(table)
-    shares = [c for c in shown.columns if c.endswith("(%)")]
-    text = ["Code", "Nom", *[c for c in shown.columns if c.startswith("Liste ")]]
-    formats = {c: fr_int for c in shown.columns if c not in text and c not in shares}
-    for column in shares:  # one format() call: a second one resets the other columns
-        formats[column] = lambda v: "–" if v is None or v != v else f"{v:.1f}".replace(".", ",")
-    styler = shown.style.format(formats)
-    st.dataframe(styler, hide_index=True, width="stretch")
+    text = {"Code", *[c for c in shown.columns if c.startswith("Liste ")]}
+
+    def cell(column: str, value) -> str:
+        if column == "Nom":
+            return f'<th scope="row">{html.escape(str(value))}</th>'
+        if column in text:
+            return f"<td>{html.escape(str(value))}</td>"
+        number = fr_int(value)  # « – » for a missing figure (None, NaN, NA)
+        if number != "–" and column.endswith("(%)"):
+            number = f"{value:.1f}".replace(".", ",")
+        return f'<td class="n">{number}</td>'
+
+    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in shown.columns)
+    rows = "".join(
+        "<tr>" + "".join(cell(c, v) for c, v in zip(shown.columns, row, strict=True)) + "</tr>"
+        for row in shown.itertuples(index=False, name=None)
+    )
+    caption = "« – » : nombre inconnu (hors de la liste chargée). Le tableau en CSV : page Exporter."
+    return (
+        f'{TABLE_CSS}<div class="pvd-table" role="region" aria-label="Chiffres par territoire" tabindex="0">'
+        f"<table><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"
+        f"<tbody>{rows}</tbody></table></div>"
+    )
+
+
+def stats_table(table) -> None:
+    """Figures per territory (:func:`stats_html`), sorted by PVD count as the views give them."""
+    st.html(stats_html(table))
 
 
 def territory_selector(atlas: Atlas, label: str, key: str, max_selections: int | None = None):

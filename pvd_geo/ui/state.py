@@ -83,7 +83,8 @@ def keeping_mode(params: dict[str, str]) -> dict[str, str]:
 
 def sidebar() -> None:
     """The navigation (French labels), the map background and, in presentation mode, its styles."""
-    st.markdown(PRESENTATION_CSS if presentation_mode() else PHONE_CSS, unsafe_allow_html=True)  # constants
+    # constants, no data in them; st.html with styles only: no element, no markdown renderer to load
+    st.html(PRESENTATION_CSS if presentation_mode() else PHONE_CSS)
     for page, label, icon in NAVIGATION:
         st.sidebar.page_link(page, label=label, icon=icon)
     st.sidebar.divider()

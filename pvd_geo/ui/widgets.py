@@ -149,7 +149,8 @@ def embed_section(targets: list[tuple[str, str]]) -> None:
     from ..constants import site_url
     from ..embed import embed_snippet
 
-    with st.expander("Intégrer cette carte dans un article"):
+    # a popover: its code blocks (and Streamlit's syntax highlighter) are drawn only when opened
+    with st.popover("Intégrer cette carte dans un article"):
         base = site_url()
         if not base:
             st.markdown(
