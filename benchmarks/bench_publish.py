@@ -1,0 +1,120 @@
+"""The static site (issue 15): publishing all of France, its size, and a département page drawn.
+
+    .venv/bin/python benchmarks/bench_publish.py [--lists DIR] [--repeat 5]
+
+1. ``python -m pvd_geo publish`` of all France with the official lists of ``../shared/data/current``
+   (imported into a temporary folder, as an administrator would) or the lists of ``--lists``:
+   wall time, pages, total size, département pages' median and largest size.
+2. The site served by ``python -m http.server`` pinned to core 1; Chromium (pinned to core 0, a new
+   context each time: empty cache) opens département pages — the Gard, the largest, a small
+   one — and waits until every commune of the page is drawn and the names placed.
+Appends one JSON line to benchmarks/results/publish.jsonl.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import ARGS, CHROMIUM, ROOT, free_port, save_result  # noqa: E402
+
+OFFICIAL = {
+    "pvd": "anct_pvd_communes_2026.csv",
+    "acv": "anct_acv_communes_2025.csv",
+    "ort": "ort_communes_signees_2026.csv",
+}
+DRAWN = """(n) => document.querySelectorAll("path.leaflet-interactive").length >= n
+  && document.querySelectorAll(".pvd-label").length > 0"""
+
+
+def official_lists(folder: Path) -> Path:
+    shared = ROOT.parent / "shared" / "data" / "current"
+    env = {**os.environ, "PVD_SELECTION_DIR": str(folder)}
+    for programme, name in OFFICIAL.items():
+        cmd = [sys.executable, "-m", "pvd_geo", "import-selection", str(shared / name)]
+        cmd += ["--programme", programme, "--couverture", "nationale", "--yes"]
+        subprocess.run(cmd, check=True, cwd=ROOT, env=env, capture_output=True)
+    return folder
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--lists", help="lists folder (default: the official lists of ../shared, imported)")
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        lists = Path(args.lists) if args.lists else official_lists(Path(tmp) / "listes")
+        out = Path(tmp) / "site"
+        env = {**os.environ, "PVD_SELECTION_DIR": str(lists)}
+        start = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-m", "pvd_geo", "publish", "--out", str(out)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        seconds = time.perf_counter() - start
+        print(done.stdout)
+        pages = sorted((out / "departement").glob("*.html"), key=lambda p: p.stat().st_size)
+        sizes = [p.stat().st_size for p in pages]
+        chosen = [out / "departement" / "30.html", pages[-1], pages[len(pages) // 4]]
+        port = free_port()
+        server = subprocess.Popen(
+            ["taskset", "-c", "1", sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
+            cwd=out,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        os.sched_setaffinity(0, {0})
+        times: dict[str, list[float]] = {}
+        try:
+            time.sleep(1)
+            from playwright.sync_api import sync_playwright
+
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+                for page_path in chosen:
+                    text = page_path.read_text(encoding="utf-8")
+                    block = text.split('id="carte-donnees">', 1)[1].split("</script>", 1)[0]
+                    communes = len(json.loads(block)["rows"]["c"])
+                    for _ in range(args.repeat):
+                        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+                        page = context.new_page()
+                        t0 = time.perf_counter()
+                        page.goto(f"http://127.0.0.1:{port}/departement/{page_path.name}")
+                        page.wait_for_function(DRAWN, arg=communes, polling=10, timeout=60_000)
+                        times.setdefault(page_path.stem, []).append(time.perf_counter() - t0)
+                        context.close()
+                browser.close()
+        finally:
+            server.terminate()
+    save_result(
+        {
+            "date": time.strftime("%Y-%m-%d %H:%M"),
+            "listes": "officielles (../shared/data/current)" if not args.lists else str(args.lists),
+            "publication_s": round(seconds, 1),
+            "resume": done.stdout.strip().splitlines(),
+            "page_departement_mediane_ko": round(statistics.median(sizes) / 1000, 1),
+            "page_departement_max_ko": round(sizes[-1] / 1000, 1),
+            "ouverture_et_dessin_s": {
+                k: {"mediane": round(statistics.median(v), 3), "max": round(max(v), 3)}
+                for k, v in times.items()
+            },
+            "coeurs": "serveur http: 1, navigateur: 0",
+        },
+        "publish",
+    )
+
+
+if __name__ == "__main__":
+    main()
