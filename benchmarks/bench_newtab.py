@@ -40,8 +40,8 @@ ATLAS_SHOWN = """(paths) => {
   for (const f of document.querySelectorAll("iframe")) {
     try {
       const d = f.contentDocument;
-      const drawn = d && d.querySelectorAll("path.leaflet-interactive").length >= paths;
-      if (drawn && d.querySelector(".pvd-label")) return true;
+      const drawn = d && d.querySelectorAll("path.leaflet-interactive").length >= Math.abs(paths);
+      if (drawn && (paths < 0 || d.querySelector(".pvd-label"))) return true;
     } catch (e) {}
   }
   return false;
@@ -89,70 +89,80 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=12)
     ap.add_argument("--path", default="/", help="the atlas's view (default: the overview, Gard + Gers)")
     ap.add_argument("--paths", type=int, default=808, help="map paths meaning 'drawn' (808: Gard + Gers)")
-    ap.add_argument("--root", help="run the atlas from this copy of the project (A/B experiments)")
+    ap.add_argument(
+        "--root",
+        action="append",
+        default=[],
+        help="also run the atlas from this copy of the project (A/B in the same run; repeatable)",
+    )
+    ap.add_argument("--sans-noms", action="store_true", help="drawn without waiting for names (older maps)")
     args = ap.parse_args()
+    paths = -args.paths if args.sans_noms else args.paths  # negative: no names to wait for
     os.sched_setaffinity(0, {0})  # this driver and the browser it starts: core 0
     from playwright.sync_api import sync_playwright
 
-    env = {"MALLOC_ARENA_MAX": "2"}
-    if args.root:
-        env |= {"PYTHONPATH": args.root, "PVD_BUILD_DIR": str(ROOT / "geodata" / "build")}
-    atlas, atlas_url = start_server(env, core=1, cwd=args.root)
+    servers = {}
+    for root in [None, *args.root]:
+        env = {"MALLOC_ARENA_MAX": "2"}
+        if root:
+            env |= {"PYTHONPATH": root, "PVD_BUILD_DIR": str(ROOT / "geodata" / "build")}
+        servers[root or "actuel"] = start_server(env, core=1, cwd=root)
+    names = list(servers)
+    times = {n: {"installee": [], "carte": []} for n in [*names, "une_metrique"]}
+    sizes: dict[str, list[int]] = {n: [] for n in [*names, "une_metrique"]}
     with tempfile.TemporaryDirectory() as tmp:
         floor, floor_url = one_metric_server(Path(tmp), core=1)
         try:
-            wait_until_up(atlas_url, 120)
+            for _, url in servers.values():
+                wait_until_up(url, 120)
             wait_until_up(floor_url, 120)
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-                open_tab(
-                    browser, atlas_url + args.path, ATLAS_SHOWN, args.paths
-                )  # maps prepared, atlas loaded
+                for _, url in servers.values():  # maps prepared, atlas loaded
+                    open_tab(browser, url + args.path, ATLAS_SHOWN, paths)
                 open_tab(browser, floor_url, METRIC_SHOWN)
-                times: dict[str, list[float]] = {"atlas": [], "atlas_carte": [], "une_metrique": []}
-                sizes: dict[str, list[int]] = {"atlas": [], "une_metrique": []}
+                everyone = [*names, "une_metrique"]
                 for r in range(args.rounds):
-                    order = ["atlas", "une_metrique"] if r % 2 == 0 else ["une_metrique", "atlas"]
+                    order = everyone[r % len(everyone) :] + everyone[: r % len(everyone)]  # rotated
                     for which in order:
-                        if which == "atlas":
-                            settled, drawn, b = open_tab(
-                                browser, atlas_url + args.path, ATLAS_SHOWN, args.paths
-                            )
-                            times["atlas_carte"].append(drawn)
+                        if which == "une_metrique":
+                            settled, drawn, b = open_tab(browser, floor_url, METRIC_SHOWN)
                         else:
-                            settled, _, b = open_tab(browser, floor_url, METRIC_SHOWN)
-                        times[which].append(settled)
+                            url = servers[which][1] + args.path
+                            settled, drawn, b = open_tab(browser, url, ATLAS_SHOWN, paths)
+                        times[which]["installee"].append(settled)
+                        times[which]["carte"].append(drawn)
                         sizes[which].append(b)
                 browser.close()
         finally:
-            stop(atlas)
+            for proc, _ in servers.values():
+                stop(proc)
             stop(floor)
-    a, f = statistics.median(times["atlas"]), statistics.median(times["une_metrique"])
-    drawn = statistics.median(times["atlas_carte"])
-    save_result(
-        {
-            "date": time.strftime("%Y-%m-%d %H:%M"),
-            "vue": args.path,
-            "tours": args.rounds,
-            "atlas_mediane_s": round(a, 3),
-            "une_metrique_mediane_s": round(f, 3),
-            "rapport": round(a / f, 2),
-            "atlas_carte_dessinee_mediane_s": round(drawn, 3),
-            "rapport_carte_dessinee": round(drawn / f, 2),
-            "racine": args.root or "",
-            "atlas_min_max_s": [round(min(times["atlas"]), 3), round(max(times["atlas"]), 3)],
-            "une_metrique_min_max_s": [
-                round(min(times["une_metrique"]), 3),
-                round(max(times["une_metrique"]), 3),
+    floor_median = statistics.median(times["une_metrique"]["installee"])
+    result = {
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+        "vue": args.path,
+        "tours": args.rounds,
+        "une_metrique_mediane_s": round(floor_median, 3),
+        "coeurs": "serveurs: 1, navigateur: 0",
+        "commit": subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
+        ).stdout.strip(),
+    }
+    for name in names:
+        settled, drawn = (statistics.median(times[name][k]) for k in ("installee", "carte"))
+        result[name] = {
+            "installee_mediane_s": round(settled, 3),
+            "rapport_installee": round(settled / floor_median, 2),
+            "carte_dessinee_mediane_s": round(drawn, 3),
+            "rapport_carte_dessinee": round(drawn / floor_median, 2),
+            "installee_min_max_s": [
+                round(min(times[name]["installee"]), 3),
+                round(max(times[name]["installee"]), 3),
             ],
-            "websocket_ko": {k: round(statistics.median(v) / 1000, 1) for k, v in sizes.items()},
-            "coeurs": "serveurs: 1, navigateur: 0",
-            "commit": subprocess.run(
-                ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
-            ).stdout.strip(),
-        },
-        "newtab",
-    )
+            "websocket_ko": round(statistics.median(sizes[name]) / 1000, 1),
+        }
+    save_result(result, "newtab")
 
 
 if __name__ == "__main__":
