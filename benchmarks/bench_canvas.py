@@ -1,0 +1,88 @@
+"""SVG or canvas for the web maps? A published département page drawn both ways, alternately.
+
+    .venv/bin/python benchmarks/bench_canvas.py --site DIR [--rounds 8] [--departements 62,30]
+
+``DIR``: a site written by ``python -m pvd_geo publish`` (with these départements). The site is
+served pinned to core 1; Chromium (core 0, a new context each time) opens each page as published
+(SVG) and with Leaflet's ``preferCanvas`` (page.js rewritten on the fly), and waits for the names
+(placed once every commune is drawn). Appends one JSON line to benchmarks/results/canvas.jsonl.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import ARGS, CHROMIUM, free_port, save_result  # noqa: E402
+
+SVG = 'L.map("carte", { zoomSnap: 0.25, attributionControl: false })'
+CANVAS = 'L.map("carte", { zoomSnap: 0.25, attributionControl: false, preferCanvas: true })'
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--site", required=True)
+    ap.add_argument("--rounds", type=int, default=8)
+    ap.add_argument("--departements", default="62,30")
+    args = ap.parse_args()
+    site = Path(args.site)
+    page_js = (site / "assets" / "page.js").read_text(encoding="utf-8")
+    if SVG not in page_js:
+        raise SystemExit("page.js a changé : mettre à jour ce banc")
+    canvas_js = page_js.replace(SVG, CANVAS)
+    port = free_port()
+    server = subprocess.Popen(
+        ["taskset", "-c", "1", sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
+        cwd=site,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.sched_setaffinity(0, {0})
+    deps = args.departements.split(",")
+    times: dict[str, list[float]] = {f"{m}_{d}": [] for m in ("svg", "canvas") for d in deps}
+    try:
+        time.sleep(1)
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            for r in range(args.rounds + 1):  # the first round warms the server's file cache
+                for mode in ("svg", "canvas") if r % 2 == 0 else ("canvas", "svg"):
+                    for dep in deps:
+                        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+                        page = context.new_page()
+                        if mode == "canvas":
+                            page.route(
+                                "**/assets/page.js",
+                                lambda route: route.fulfill(
+                                    body=canvas_js, content_type="application/javascript"
+                                ),
+                            )
+                        start = time.perf_counter()
+                        page.goto(f"http://127.0.0.1:{port}/departement/{dep}.html")
+                        page.wait_for_function("() => document.querySelector('.pvd-label')", polling=10)
+                        if r:
+                            times[f"{mode}_{dep}"].append(time.perf_counter() - start)
+                        context.close()
+            browser.close()
+    finally:
+        server.terminate()
+    save_result(
+        {
+            "date": time.strftime("%Y-%m-%d %H:%M"),
+            "tours": args.rounds,
+            **{k: round(statistics.median(v), 3) for k, v in times.items()},
+            "coeurs": "serveur http: 1, navigateur: 0",
+        },
+        "canvas",
+    )
+
+
+if __name__ == "__main__":
+    main()
