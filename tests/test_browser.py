@@ -355,6 +355,10 @@ def test_phone_layout_puts_the_map_in_the_first_screen(server):
         assert frame["y"] < 844 - 300, frame  # at least 300 px of map in the first screen
         legend = map_frame(page).locator(".pvd-legend")
         assert legend.get_attribute("open") is None  # collapsed on a phone: the map stays visible
+        gers, gard = (
+            map_frame(page).locator(".pvd-inset", has_text=n).bounding_box() for n in ("Gers", "Gard")
+        )
+        assert gard["y"] > gers["y"] + 100 and abs(gard["x"] - gers["x"]) < 40  # panels stacked
 
 
 def test_presentation_mode_fits_a_projector(server):

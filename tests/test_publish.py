@@ -305,6 +305,14 @@ def test_static_pages_in_a_browser(site):
             assert boxes["map"][1] < height - 200, (width, boxes)  # the map starts in the first screen
             sources = page.locator(".pvd-sources").inner_text()
             assert "liste PVD" in sources  # the list and its date, even collapsed
+            page.goto(f"{url}/perimetre/30-32.html")  # the Gard and the Gers: two panels
+            page.wait_for_function("document.querySelectorAll('path.leaflet-interactive').length >= 808")
+            gers, gard = (page.locator(".pvd-inset", has_text=n).bounding_box() for n in ("Gers", "Gard"))
+            if width < 560:  # a tall map: stacked, each as wide as the map allows
+                assert gard["y"] > gers["y"] + 100 and abs(gard["x"] - gers["x"]) < 40, (gers, gard)
+            else:  # a wide map: side by side
+                assert gard["x"] > gers["x"] + 200 and abs(gard["y"] - gers["y"]) < 150, (gers, gard)
+            assert page.evaluate("window.__csp") == [] and errors == []
             if width == 1400:
                 tip = page.evaluate(
                     """() => { const p = document.querySelector("path.leaflet-interactive[fill='#D55E00']");

@@ -233,6 +233,63 @@
     place();
   }
 
+  /* Panels (distant départements side by side, laid out by the server for a wide map): on a tall
+     map (a phone), stacked in one column when that shows them larger. Everything drawn inside a
+     panel moves with it, in Web-Mercator metres (shapes and scale unchanged); clicks send codes,
+     so nothing needs mapping back. Sets ``spec.move`` (a function of a LatLng) and the new frames. */
+  function restack(map, spec) {
+    var list = spec.panels || [];
+    if (spec.kind !== "communes" || list.length < 2) { return; }
+    var crs = L.CRS.EPSG3857, size = map.getSize();
+    var boxes = list.map(function (p) {
+      var a = crs.project(L.latLng(p[2], p[1])), b = crs.project(L.latLng(p[4], p[3]));
+      return { x0: a.x, y0: a.y, x1: b.x, y1: b.y };
+    });
+    var ext = boxes.reduce(function (e, b) {
+      return { x0: Math.min(e.x0, b.x0), y0: Math.min(e.y0, b.y0), x1: Math.max(e.x1, b.x1), y1: Math.max(e.y1, b.y1) };
+    });
+    var gutter = 0.04 * Math.max.apply(null, boxes.map(function (b) { return b.x1 - b.x0; }));
+    var colWidth = Math.max.apply(null, boxes.map(function (b) { return b.x1 - b.x0; }));
+    var colHeight = boxes.reduce(function (h, b) { return h + (b.y1 - b.y0); }, 0) + gutter * (boxes.length - 1);
+    var now = Math.min(size.x / (ext.x1 - ext.x0), size.y / (ext.y1 - ext.y0));
+    var stacked = Math.min(size.x / colWidth, size.y / colHeight);
+    if (stacked <= now * 1.1) { return; }  /* the server's layout shows them as large */
+    var top = ext.y1, shifts = boxes.map(function (b) {
+      var d = { x: ext.x0 - b.x0, y: top - b.y1 };
+      top -= (b.y1 - b.y0) + gutter;
+      return d;
+    });
+    spec.move = function (ll) {
+      var pt = crs.project(ll);
+      for (var i = 0; i < boxes.length; i++) {
+        var b = boxes[i];
+        if (pt.x >= b.x0 - 1 && pt.x <= b.x1 + 1 && pt.y >= b.y0 - 1 && pt.y <= b.y1 + 1) {
+          return crs.unproject(L.point(pt.x + shifts[i].x, pt.y + shifts[i].y));
+        }
+      }
+      return ll;
+    };
+    spec.panels = list.map(function (p) {
+      var sw = spec.move(L.latLng(p[2], p[1])), ne = spec.move(L.latLng(p[4], p[3]));
+      return [p[0], sw.lng, sw.lat, ne.lng, ne.lat];
+    });
+    var all = spec.panels.map(function (p) { return [[p[2], p[1]], [p[4], p[3]]]; });
+    var bounds = L.latLngBounds(all[0]);
+    all.forEach(function (b) { bounds.extend(b); });
+    spec.fit = [[bounds.getSouth(), bounds.getWest()], [bounds.getNorth(), bounds.getEast()]];
+  }
+
+  /* Where a point of the data is drawn (moved with its panel when the panels were restacked). */
+  function at(spec, latlng) {
+    var ll = L.latLng(latlng);
+    return spec.move ? spec.move(ll) : ll;
+  }
+
+  function geo(spec, options) {
+    if (spec.move) { options.coordsToLatLng = function (c) { return spec.move(L.latLng(c[1], c[0])); }; }
+    return options;
+  }
+
   function panels(map, spec) {
     (spec.panels || []).forEach(function (p) {
       var bounds = [[p[2], p[1]], [p[4], p[3]]];
@@ -277,9 +334,9 @@
 
   function drawCommunes(map, spec) {
     var topo = topology(spec), c = spec.colours;
-    L.geoJSON(topojson.feature(topo, topo.objects.fond), {
+    L.geoJSON(topojson.feature(topo, topo.objects.fond), geo(spec, {
       style: { fillColor: c.fond, fillOpacity: 1, color: "#FFFFFF", weight: 1 }, interactive: false
-    }).addTo(map);
+    })).addTo(map);
     var shaded = {};
     topo.objects.communes.geometries.forEach(function (g) {
       if (g.properties.s & PVD) { shaded[g.properties.e] = true; }
@@ -293,23 +350,24 @@
       return s;
     }
     var communes = topojson.feature(topo, topo.objects.communes);
-    L.geoJSON(communes, {
+    L.geoJSON(communes, geo(spec, {
       style: function (f) { return style(f.properties); },
       onEachFeature: function (f, layer) {
         hover(layer);
         layer.on("mouseout", function () { layer.setStyle(style(f.properties)); });
         linked(layer, spec, f.properties.c);
       }
-    }).bindTooltip(communeTip(spec), { sticky: true }).addTo(map);  /* one tooltip for all */
+    })).bindTooltip(communeTip(spec), { sticky: true }).addTo(map);  /* one tooltip for all */
     if (spec.focus) {  /* the commune of the page, outlined */
       var own = communes.features.filter(function (f) { return f.properties.c === spec.focus; });
       L.geoJSON({ type: "FeatureCollection", features: own },
-        { style: { fill: false, color: "#000000", weight: 3.5 }, interactive: false }).addTo(map);
+        geo(spec, { style: { fill: false, color: "#000000", weight: 3.5 }, interactive: false })).addTo(map);
     }
     function outline(bit, style) {
       var part = communes.features.filter(function (f) { return f.properties.s & bit; });
       if (part.length) {
-        L.geoJSON({ type: "FeatureCollection", features: part }, { style: style, interactive: false }).addTo(map);
+        L.geoJSON({ type: "FeatureCollection", features: part }, geo(spec, { style: style, interactive: false }))
+          .addTo(map);
       }
     }
     if (spec.ort) { outline(spec.ort[0], { fill: false, color: spec.ort[1], weight: 2.4, dashArray: "2 3" }); }
@@ -319,19 +377,19 @@
     var obj = topo.objects.communes;
     L.geoJSON(topojson.mesh(topo, obj, function (a, b) {
       return a === b ? spec.outline === "epci" : a.properties.e !== b.properties.e;
-    }), { style: { fill: false, color: c.epci, weight: 1.6 }, interactive: false }).addTo(map);
+    }), geo(spec, { style: { fill: false, color: c.epci, weight: 1.6 }, interactive: false })).addTo(map);
     L.geoJSON(topojson.mesh(topo, obj, function (a, b) {
       return a === b ? spec.outline !== "epci" : a.properties.d !== b.properties.d;
-    }), { style: { fill: false, color: c.departement, weight: 2.6 }, interactive: false }).addTo(map);
+    }), geo(spec, { style: { fill: false, color: c.departement, weight: 2.6 }, interactive: false })).addTo(map);
     var names = [];
     obj.geometries.forEach(function (g) {
       var p = g.properties;
       if (!p.p) { return; }
       if (p.s & ACV) {
-        L.circleMarker(p.p, { radius: 5, color: "#FFFFFF", weight: 1.5, fill: true, fillColor: c.acv,
+        L.circleMarker(at(spec, p.p), { radius: 5, color: "#FFFFFF", weight: 1.5, fill: true, fillColor: c.acv,
           fillOpacity: 1, interactive: false }).addTo(map);
       }
-      if (p.s & PVD) { names.push({ ll: p.p, name: p.n, pop: p.h }); }
+      if (p.s & PVD) { names.push({ ll: at(spec, p.p), name: p.n, pop: p.h }); }
     });
     return names;
   }
@@ -376,6 +434,7 @@
      territory or commune (the dashboard). Returns the map. */
   function draw(map, spec, options) {
     if (options && options.onClick) { spec.onClick = options.onClick; }
+    restack(map, spec);
     var names = spec.kind === "communes" ? drawCommunes(map, spec) : drawTerritories(map, spec);
     panels(map, spec);
     var boxes = { legend: legend(map, spec), sources: sources(map, spec) };
