@@ -320,7 +320,7 @@ def test_static_pages_in_a_browser(site):
                     const at = {bubbles: true, clientX: r.left + r.width / 2, clientY: r.top + r.height / 2};
                     p.dispatchEvent(new MouseEvent("mouseover", at));
                     p.dispatchEvent(new MouseEvent("mousemove", at));
-                    return document.querySelector(".leaflet-tooltip").textContent; }"""
+                    return document.querySelector(".leaflet-tooltip:not(.pvd-inset)").textContent; }"""
                 )
                 assert "PVD" in tip and "hab." in tip
                 page.locator("path.leaflet-interactive[fill='#D55E00']").first.dispatch_event("click")
