@@ -13,13 +13,12 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ARGS, CHROMIUM, free_port, save_result  # noqa: E402
+from common import ARGS, CHROMIUM, save_result, static_server, stop  # noqa: E402
 
 SVG = 'L.map("carte", { zoomSnap: 0.25, attributionControl: false })'
 CANVAS = 'L.map("carte", { zoomSnap: 0.25, attributionControl: false, preferCanvas: true })'
@@ -36,18 +35,11 @@ def main() -> None:
     if SVG not in page_js:
         raise SystemExit("page.js a changé : mettre à jour ce banc")
     canvas_js = page_js.replace(SVG, CANVAS)
-    port = free_port()
-    server = subprocess.Popen(
-        ["taskset", "-c", "1", sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
-        cwd=site,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server, base = static_server(site, core=1)
     os.sched_setaffinity(0, {0})
     deps = args.departements.split(",")
     times: dict[str, list[float]] = {f"{m}_{d}": [] for m in ("svg", "canvas") for d in deps}
     try:
-        time.sleep(1)
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as p:
@@ -65,14 +57,14 @@ def main() -> None:
                                 ),
                             )
                         start = time.perf_counter()
-                        page.goto(f"http://127.0.0.1:{port}/departement/{dep}.html")
+                        page.goto(f"{base}/departement/{dep}.html")
                         page.wait_for_function("() => document.querySelector('.pvd-label')", polling=10)
                         if r:
                             times[f"{mode}_{dep}"].append(time.perf_counter() - start)
                         context.close()
             browser.close()
     finally:
-        server.terminate()
+        stop(server)
     save_result(
         {
             "date": time.strftime("%Y-%m-%d %H:%M"),

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ARGS, CHROMIUM, ROOT, free_port, save_result  # noqa: E402
+from common import ARGS, CHROMIUM, ROOT, save_result, static_server, stop  # noqa: E402
 
 OFFICIAL = {
     "pvd": "anct_pvd_communes_2026.csv",
@@ -68,17 +68,10 @@ def main() -> None:
         pages = sorted((out / "departement").glob("*.html"), key=lambda p: p.stat().st_size)
         sizes = [p.stat().st_size for p in pages]
         chosen = [out / "departement" / "30.html", pages[-1], pages[len(pages) // 4]]
-        port = free_port()
-        server = subprocess.Popen(
-            ["taskset", "-c", "1", sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
-            cwd=out,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        server, base = static_server(out, core=1)
         os.sched_setaffinity(0, {0})
         times: dict[str, list[float]] = {}
         try:
-            time.sleep(1)
             from playwright.sync_api import sync_playwright
 
             with sync_playwright() as p:
@@ -91,13 +84,13 @@ def main() -> None:
                         context = browser.new_context(viewport={"width": 1400, "height": 1000})
                         page = context.new_page()
                         t0 = time.perf_counter()
-                        page.goto(f"http://127.0.0.1:{port}/departement/{page_path.name}")
+                        page.goto(f"{base}/departement/{page_path.name}")
                         page.wait_for_function(DRAWN, arg=communes, polling=10, timeout=60_000)
                         times.setdefault(page_path.stem, []).append(time.perf_counter() - t0)
                         context.close()
                 browser.close()
         finally:
-            server.terminate()
+            stop(server)
     save_result(
         {
             "date": time.strftime("%Y-%m-%d %H:%M"),

@@ -48,6 +48,28 @@ def start_server(
     return proc, f"http://127.0.0.1:{port}"
 
 
+def static_server(folder: Path, core: int = 1) -> tuple[subprocess.Popen, str]:
+    """``python -m http.server`` serving ``folder`` on 127.0.0.1, pinned to ``core`` (the static
+    site), ready when returned; stop it with :func:`stop`."""
+    port = free_port()
+    proc = subprocess.Popen(
+        ["taskset", "-c", str(core), sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 30
+    while True:
+        try:
+            urllib.request.urlopen(url + "/", timeout=1)
+            return proc, url
+        except OSError:
+            if time.time() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def wait_until_up(url: str, timeout: float = 60) -> None:
     deadline = time.time() + timeout
     while True:

@@ -2,8 +2,8 @@
 draw them: each one moved and scaled into its own box west of France (scales differ, said in the
 legend), so that a national web map shows all of France at once.
 
-Pure geometry on WGS 84 longitudes/latitudes; :func:`to_real` maps a point clicked in a box back
-to the real place (the map's clicks find the territory under it).
+Pure geometry on WGS 84 longitudes/latitudes; a click on a moved territory sends its code (the
+map component), so nothing is mapped back.
 """
 
 from __future__ import annotations
@@ -58,10 +58,6 @@ class Inset:
         out[:, 1] = ty + (coords[:, 1] - cy) * self.scale
         return out
 
-    def backward(self, lng: float, lat: float) -> tuple[float, float]:
-        (cx, cy), (tx, ty) = self.source_centre, self.target_centre
-        return cx + (lng - tx) / (self.scale * self._kx()), cy + (lat - ty) / self.scale
-
 
 def make_insets(bounds: dict[str, tuple[float, float, float, float]]) -> list[Inset]:
     """One inset per overseas département found in ``bounds`` (code → lon/lat bounds)."""
@@ -101,16 +97,6 @@ def move(geometries: np.ndarray, codes: list[str], level: str, insets: list[Inse
     return out
 
 
-def to_real(lat: float, lng: float, insets: list[Inset]) -> tuple[float, float]:
-    """A point clicked on a map with insets, as a real (lat, lng)."""
-    for inset in insets:
-        minx, miny, maxx, maxy = inset.box
-        if minx <= lng <= maxx and miny <= lat <= maxy:
-            x, y = inset.backward(lng, lat)
-            return y, x
-    return lat, lng
-
-
 def frames(insets: list[Inset]) -> list[tuple[str, shapely.Polygon]]:
     """(name, box) of each inset, to draw their frames."""
     return [(i.name, shapely.box(*i.box)) for i in insets]
@@ -146,9 +132,6 @@ class Panel:
         out[:, 0] = coords[:, 0] + self.dx
         out[:, 1] = _lat(_merc(coords[:, 1]) + self.dy)
         return out
-
-    def backward(self, lng: float, lat: float) -> tuple[float, float]:
-        return lng - self.dx, float(_lat(_merc(np.array([lat]))[0] - self.dy))
 
 
 def _groups(bounds: dict[str, tuple[float, float, float, float]], gap: float) -> list[list[str]]:
@@ -220,13 +203,3 @@ def make_panels(
         name = " – ".join(names.get(c, c) for c in groups[k])
         panels.append(Panel(name, tuple(groups[k]), dx, dy, box, f))
     return panels
-
-
-def panel_to_real(lat: float, lng: float, panels: list[Panel]) -> tuple[float, float]:
-    """A point clicked in a panel, as a real (lat, lng)."""
-    for panel in panels:
-        minx, miny, maxx, maxy = panel.box
-        if minx <= lng <= maxx and miny <= lat <= maxy:
-            x, y = panel.backward(lng, lat)
-            return y, x
-    return lat, lng

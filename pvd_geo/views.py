@@ -131,7 +131,7 @@ class Scope:
 
 def scope_panels(atlas: Atlas, departements: list[str]) -> list[insets.Panel]:
     """Panels of a scope of départements lying in distant groups (the Gard and the Gers); none
-    for neighbours. Clicks on such a map are taken back with :func:`insets.panel_to_real`."""
+    for neighbours. A click on such a map sends the code of what was clicked: nothing to map back."""
     if len(departements) < 2:
         return []
     com = atlas.communes[atlas.communes["dep"].isin(departements).to_numpy()]
@@ -264,27 +264,6 @@ def with_insets(
     """A layer of ``level`` whose overseas territories are moved into their insets (national maps)."""
     moved = insets.move(layer[geometry].to_numpy(), layer["code"].astype(str).tolist(), level, found)
     return layer.assign(**{geometry: gpd.GeoSeries(moved, index=layer.index, crs=layer.crs)})
-
-
-def locate(
-    atlas: Atlas,
-    level: str,
-    lat: float,
-    lng: float,
-    national: bool = False,
-    panels: list[insets.Panel] | None = None,
-) -> str | None:
-    """Code of the territory of ``level`` (commune, epci, departement, region) under a point; on a
-    national map (``national``), a point in an overseas inset is taken back to its real place, and
-    on a map with ``panels``, a point in a panel."""
-    if national:
-        lat, lng = insets.to_real(lat, lng, national_insets(atlas))
-    if panels:
-        lat, lng = insets.panel_to_real(lat, lng, panels)
-    layer = atlas.layer(level)
-    point = shapely.Point(lng, lat)
-    hits = layer.sindex.query(point, predicate="intersects")
-    return str(layer["code"].iloc[hits[0]]) if len(hits) else None
 
 
 @dataclass
