@@ -67,16 +67,6 @@ def sync_own(vendor: Path = VENDOR_DIR) -> None:
             continue
 
 
-def map_urls(prefix: str, version: str | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(scripts, styles) of a map under ``prefix`` (the vendor folder's address, with its ``/``)."""
-    version = version or own_version()
-
-    def url(name: str) -> str:
-        return f"{prefix}{name}?v={version}" if name.startswith("atlas/") else f"{prefix}{name}"
-
-    return tuple(url(n) for n in MAP_JS), tuple(url(n) for n in MAP_CSS)
-
-
 def _extract(tarball: Path, keep: list[str], dest: Path) -> None:
     with tarfile.open(tarball, "r:gz") as tar:
         for member in tar.getmembers():
