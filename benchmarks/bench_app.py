@@ -109,7 +109,7 @@ def cold_start(build: Path, repeat: int) -> dict:
 
     ``make run`` prepares the default maps (``python -m pvd_geo warm``) before starting the
     server: that is the measured case, ``repeat`` times each (median and worst). The case of a map
-    never drawn before (empty map store: folium renders it during the first visit) is measured
+    never drawn before (empty map store: the map is made during the first visit) is measured
     once for each view.
     """
     import tempfile

@@ -5,8 +5,8 @@
   screen, the sources line.
 - ``state``: What lives in the URL and in the session: scope, location, presentation mode,
   navigation, the reader's own lists.
-- ``mapview``: The map component: prepared maps (memory, then the disk store) drawn with
-  streamlit-folium, clicks back to codes.
+- ``mapview``: The map component: prepared maps (memory, then the disk store) drawn by the
+  atlas's own component (``pvd_geo/web/``); a click comes back as a code.
 - ``widgets``: Bars, warnings where a list stops, lists, page furniture — from plain data.
 - ``sections``: Page sections computed from the loaded atlas: breadcrumb, tables, selectors, the
   commune page, the comparison map, exports, the programme in time.
@@ -14,13 +14,13 @@
 
 **The first screen imports nothing heavy, by structure.** The overview draws its selectors,
 figures and map from the stored catalogue and map (:mod:`pvd_geo.summary`, :mod:`pvd_geo.mapcache`)
-before pandas, geopandas and folium are imported. So the modules re-exported here (``text``,
+before pandas, geopandas and shapely are imported. So the modules re-exported here (``text``,
 ``loaders``, ``state``, ``mapview``, ``widgets``) import :mod:`pvd_geo.views`, :mod:`pvd_geo.atlas`
-and :mod:`pvd_geo.maps` only inside the functions that work on the loaded atlas (a plain
+and :mod:`pvd_geo.webmap` only inside the functions that work on the loaded atlas (a plain
 ``from .. import views`` there, which readers and type checkers follow), while ``sections`` and
 ``forms`` import :mod:`pvd_geo.views` at the top and are imported by the pages that need them
-(``from pvd_geo.ui import sections``); folium and matplotlib are imported only where a map or a
-figure is drawn (a stored map needs neither). ``tests/test_mapcache.py`` checks that the first screen
+(``from pvd_geo.ui import sections``); matplotlib is imported only where a figure is drawn (a
+stored map needs no geometry library). ``tests/test_mapcache.py`` checks that the first screen
 imports none of them.
 """
 

@@ -1,7 +1,7 @@
 """Page sections: the commune page, the comparison map, exports (maps, charts, data), the programme
 in time. They work on the loaded atlas: this module imports pandas (through :mod:`pvd_geo.views`)
-at the top, so the first screen of the overview does not import it; folium and matplotlib only
-where a map or a figure is drawn."""
+at the top, so the first screen of the overview does not import it; matplotlib only where a
+figure is drawn."""
 
 from __future__ import annotations
 

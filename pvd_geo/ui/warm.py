@@ -2,7 +2,8 @@
 
 The pages are run once, headless, with Streamlit's own test runner: the maps they draw are
 stored by :mod:`pvd_geo.mapcache` exactly as a visitor's session would store them, so a fresh
-server then draws them without rendering folium. ``make run`` calls it before starting the server.
+server then draws them without loading the atlas or its geometry. ``make run`` calls it before
+starting the server.
 """
 
 from __future__ import annotations
