@@ -350,8 +350,7 @@ class Site:
             "departement", None, "France — communes PVD par département", "", "departement"
         )
         france = self.stats["departement"].reset_index()
-        data = [("Chiffres par département (CSV)", "france.csv")]
-        self.write("france.csv", exports.to_csv(france))
+        data = self._stats_files("france", france, "departement")  # figures per département
         self.page(
             "index.html",
             "Petites villes de demain — atlas",

@@ -73,6 +73,8 @@ def test_publish_writes_one_page_per_territory(site, atlas):
     for code in pvd["code"]:
         assert (out / embed.page_path("commune", code)).is_file()
     assert (out / "perimetre" / "30-32.html").is_file() and (out / "region" / "76.html").is_file()
+    france = json.loads((out / "france.geojson").read_text(encoding="utf-8"))
+    assert len(france["features"]) == len(atlas.departements)  # the index's data: CSV and GeoJSON
     for name in ("leaflet.js", "leaflet.css", "topojson-client.min.js", "atlasmap.js", "page.js"):
         assert (out / "assets" / name).is_file()
     assert report.bytes == sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
