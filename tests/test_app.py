@@ -64,7 +64,8 @@ def html_tables(app) -> list[pd.DataFrame]:
         parser = _Table()
         parser.feed(element.proto.body)
         header, *rows = [r for r in parser.rows if r]
-        tables.append(pd.DataFrame([[_value(c) for c in r] for r in rows], columns=header))
+        frame = pd.DataFrame([[_value(c) for c in r] for r in rows], columns=header)
+        tables.append(frame.set_index("") if header[0] == "" else frame)  # a row-labelled table
     return tables
 
 

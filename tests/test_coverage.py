@@ -42,7 +42,7 @@ def test_comparison_shows_no_figure_outside_the_list(build_env):
     app.query_params["t"] = "departement:30,departement:34"
     app.run()
     assert not app.exception, app.exception
-    table = app.dataframe[0].value
+    table = html_tables(app)[0]
     assert table.loc["Communes PVD", "Gard"] == 21 and pd.isna(table.loc["Communes PVD", "Hérault"])
     assert pd.isna(table.iloc[0, 2])  # no difference against an unknown figure
     assert "Gard et Gers seulement" in " ".join(w.value for w in app.warning)

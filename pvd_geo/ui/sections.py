@@ -5,7 +5,6 @@ figure is drawn."""
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,7 +28,7 @@ from .loaders import shared, sources_of
 from .mapview import _communes_map, show_map
 from .state import go, ort_choice, own_column, own_lists_shown, set_url_list, tiles_choice, url_list
 from .text import md
-from .widgets import columns_html
+from .widgets import MISSING, columns_html, figure, table_html
 
 
 def commune_page(p: views.CommuneProfile) -> None:
@@ -325,46 +324,21 @@ def show_breadcrumb(atlas: Atlas, loc: views.Location) -> None:
             go(target)
 
 
-TABLE_CSS = (
-    "<style>.pvd-table{overflow:auto;max-height:520px;border:1px solid rgba(49,51,63,.15);border-radius:6px}"
-    ".pvd-table table{border-collapse:collapse;font-size:14px;width:100%}"
-    ".pvd-table th,.pvd-table td{padding:4px 8px;border-bottom:1px solid rgba(49,51,63,.1);"
-    "white-space:nowrap}"
-    ".pvd-table thead th{position:sticky;top:0;background:#f6f6f8;text-align:left;vertical-align:bottom;"
-    "white-space:normal;min-width:5em}"
-    ".pvd-table td.n{text-align:right;font-variant-numeric:tabular-nums}"
-    ".pvd-table tbody th{text-align:left;font-weight:600}"
-    ".pvd-table caption{text-align:left;font-size:13px;color:#555;padding:4px 8px;"
-    "caption-side:bottom}</style>"
-)
-
-
 def stats_html(table) -> str:
-    """The figures per territory as an HTML table (light to draw: no data-grid bundle to load before
-    the page shows), French number formats, « – » where a list stops; names escaped."""
+    """The figures per territory as an HTML table (:func:`widgets.table_html`): French number
+    formats, « – » where a list stops; sorted by PVD count as the views give them."""
     shown = views.display_table(table)
     text = {"Code", *[c for c in shown.columns if c.startswith("Liste ")]}
-
-    def cell(column: str, value) -> str:
-        if column == "Nom":
-            return f'<th scope="row">{html.escape(str(value))}</th>'
-        if column in text:
-            return f"<td>{html.escape(str(value))}</td>"
-        number = fr_int(value)  # « – » for a missing figure (None, NaN, NA)
-        if number != "–" and column.endswith("(%)"):
-            number = f"{value:.1f}".replace(".", ",")
-        return f'<td class="n">{number}</td>'
-
-    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in shown.columns)
-    rows = "".join(
-        "<tr>" + "".join(cell(c, v) for c, v in zip(shown.columns, row, strict=True)) + "</tr>"
-        for row in shown.itertuples(index=False, name=None)
-    )
-    caption = "« – » : nombre inconnu (hors de la liste chargée). Le tableau en CSV : page Exporter."
-    return (
-        f'{TABLE_CSS}<div class="pvd-table" role="region" aria-label="Chiffres par territoire" tabindex="0">'
-        f"<table><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"
-        f"<tbody>{rows}</tbody></table></div>"
+    columns = [c for c in shown.columns if c != "Nom"]
+    rows = [
+        (
+            str(row["Nom"]),
+            [str(row[c]) if c in text else figure(row[c], decimals=c.endswith("(%)")) for c in columns],
+        )
+        for _, row in shown.iterrows()
+    ]
+    return table_html(
+        ["Nom", *columns], rows, "Chiffres par territoire", f"{MISSING} Le tableau en CSV : page Exporter."
     )
 
 

@@ -44,19 +44,53 @@ def coverage_text(lists: dict[str, dict], programme: str = "pvd") -> str:
     )
 
 
+TABLE_CSS = (
+    "<style>.pvd-table{overflow:auto;max-height:520px;border:1px solid rgba(49,51,63,.15);border-radius:6px}"
+    ".pvd-table table{border-collapse:collapse;font-size:14px;width:100%}"
+    ".pvd-table th,.pvd-table td{padding:4px 8px;border-bottom:1px solid rgba(49,51,63,.1);"
+    "white-space:nowrap}"
+    ".pvd-table thead th{position:sticky;top:0;background:#f6f6f8;text-align:left;vertical-align:bottom;"
+    "white-space:normal;min-width:5em}"
+    ".pvd-table td.n{text-align:right;font-variant-numeric:tabular-nums}"
+    ".pvd-table tbody th{text-align:left;font-weight:600}"
+    ".pvd-table caption{text-align:left;font-size:13px;color:#555;padding:4px 8px;"
+    "caption-side:bottom}</style>"
+)
+MISSING = "« – » : nombre inconnu (hors de la liste chargée)."
+
+
+def table_html(header: list[str], rows: list[tuple[str, list[str]]], label: str, caption: str) -> str:
+    """An HTML table (light to draw: no data-grid bundle to load before the page shows): a row
+    header then cells already formatted; every text escaped here."""
+    head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in header)
+    body = "".join(
+        f'<tr><th scope="row">{html.escape(name)}</th>'
+        + "".join(f'<td class="n">{html.escape(c)}</td>' for c in cells)
+        + "</tr>"
+        for name, cells in rows
+    )
+    return (
+        f'{TABLE_CSS}<div class="pvd-table" role="region" aria-label="{html.escape(label)}" tabindex="0">'
+        f"<table><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"
+        f"<tbody>{body}</tbody></table></div>"
+    )
+
+
+def figure(value, decimals: bool = False) -> str:
+    """A figure as shown: French integer, or one decimal with a comma; « – » when missing."""
+    number = fr_int(value)
+    if number != "–" and (decimals or (isinstance(value, float) and not float(value).is_integer())):
+        return f"{value:.1f}".replace(".", ",")
+    return number
+
+
 def comparison_table(table) -> None:
-    """Figures in aligned columns, French number formats."""
-
-    def fmt(value):
-        if value is None or value != value:  # a figure the list does not give
-            return "–"
-        return (
-            f"{value:.1f}".replace(".", ",")
-            if isinstance(value, float) and not value.is_integer()
-            else fr_int(value)
-        )
-
-    st.dataframe(table.style.format(fmt), width="stretch")
+    """Figures of the compared territories in aligned columns, with the difference."""
+    rows = [
+        (str(name), [figure(v) for v in values])
+        for name, values in zip(table.index, table.to_numpy(), strict=True)
+    ]
+    st.html(table_html(["", *map(str, table.columns)], rows, "Comparaison des territoires", MISSING))
 
 
 def page_footer(atlas: Atlas) -> None:
