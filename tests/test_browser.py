@@ -371,3 +371,33 @@ def test_presentation_mode_fits_a_projector(server):
         frame = page.locator("iframe[title$='mapview.carte']").first.bounding_box()
         assert title["y"] >= 0 and frame["y"] + frame["height"] <= 1080, (title, frame)
         assert page.locator("[data-testid='stMetric']").first.bounding_box()["y"] < frame["y"]
+
+
+FIND_TERRITORY = """(name) => {
+  const paths = [...document.querySelectorAll("path.leaflet-interactive")];
+  for (const [i, path] of paths.entries()) {
+    const r = path.getBoundingClientRect();
+    const at = {bubbles: true, clientX: r.left + r.width / 2, clientY: r.top + r.height / 2};
+    path.dispatchEvent(new MouseEvent("mouseover", at));
+    path.dispatchEvent(new MouseEvent("mousemove", at));
+    const tip = document.querySelector(".leaflet-tooltip:not(.pvd-inset)");
+    const text = tip ? tip.textContent : "";
+    path.dispatchEvent(new MouseEvent("mouseout", at));
+    if (text.includes(name)) return i;
+  }
+  return null;
+}"""
+
+
+def test_click_in_an_overseas_inset_opens_that_departement(page, server):
+    """La Réunion is drawn in its inset west of France: a click there opens La Réunion (974)."""
+    page.goto(f"{server}/?perimetre=france")
+    settle(page)
+    wait_for_paths(page, 100)
+    index = map_frame(page).locator("body").evaluate(f"() => ({FIND_TERRITORY})('La Réunion (974)')")
+    assert index is not None, "La Réunion not found on the national map"
+    target = map_frame(page).locator("path.leaflet-interactive").nth(index)
+    target.hover()  # a reader points at it (its tooltip opens), then clicks
+    target.click()
+    wait_for_url(page, "dep=974")
+    page.locator("h1", has_text="La Réunion").first.wait_for(timeout=30_000)

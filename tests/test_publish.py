@@ -325,7 +325,9 @@ def test_static_pages_in_a_browser(site):
                     return document.querySelector(".leaflet-tooltip:not(.pvd-inset)").textContent; }"""
                 )
                 assert "PVD" in tip and "hab." in tip
-                page.locator("path.leaflet-interactive[fill='#D55E00']").first.dispatch_event("click")
+                pvd = page.locator("path.leaflet-interactive[fill='#D55E00']").first
+                pvd.hover()  # a reader points at a PVD commune, then clicks it
+                pvd.click(force=True)
                 page.wait_for_url(re.compile(r".*/commune/30\d{3}\.html$"))
                 page.wait_for_function("document.querySelectorAll('path.leaflet-interactive').length > 2")
                 assert page.evaluate("window.__csp") == []

@@ -302,15 +302,44 @@
 
   /* In the dashboard, a click hands the code to ``onClick``; on the static site, it opens the page
      of the territory or commune, when it has one. */
-  function linked(layer, spec, code) {
-    if (spec.onClick) {
-      layer.on("click", function () { spec.onClick(code); });
-      return;
-    }
+  function open(spec, code) {
+    if (spec.onClick) { spec.onClick(code); return; }
     if (!spec.link || !spec.linkable || spec.linkable.indexOf(code) < 0) { return; }
-    layer.on("click", function () {
-      global.location.href = spec.link.replace("{c}", encodeURIComponent(code));
+    global.location.href = spec.link.replace("{c}", encodeURIComponent(code));
+  }
+
+  /* The shape of a territory or commune carries its code (see clicks()). */
+  function linked(layer, spec, code) {
+    layer.on("add", function () {
+      var shape = layer.getElement();
+      if (shape) { shape.pvdCode = code; }
     });
+  }
+
+  /* A click is a press and a release at the same place, on a shape: the code of the shape pressed.
+     (Not the browser's click event: when the tooltip under the pointer closes on the press, the
+     browser may give the release and the click to the map instead of the shape.) Mouse, pen and
+     touch alike; a drag (the map panned) is not a click. */
+  function clicks(map, spec) {
+    var box = map.getContainer(), down = null;
+    /* Leaflet focuses the map on a press (for the arrow keys); focus() scrolls a map that is partly
+       out of view — inside the dashboard's frame, the whole page jumps under the pointer and the
+       press and release land on different places. Focus without scrolling (Leaflet 1.9's keyboard
+       handler, its press listener replaced). */
+    if (map.keyboard && map.keyboard.enabled()) {
+      map.keyboard.disable();
+      map.keyboard._onMouseDown = function () {
+        if (!this._focused) { this._map.getContainer().focus({ preventScroll: true }); }
+      };
+      map.keyboard.enable();
+    }
+    box.addEventListener("pointerdown", function (e) {
+      down = e.target && e.target.pvdCode ? { code: e.target.pvdCode, x: e.clientX, y: e.clientY } : null;
+    }, true);
+    box.addEventListener("pointerup", function (e) {
+      if (down && Math.abs(e.clientX - down.x) + Math.abs(e.clientY - down.y) < 6) { open(spec, down.code); }
+      down = null;
+    }, true);
   }
 
   function hover(layer) {
@@ -435,6 +464,7 @@
   function draw(map, spec, options) {
     if (options && options.onClick) { spec.onClick = options.onClick; }
     restack(map, spec);
+    clicks(map, spec);
     var names = spec.kind === "communes" ? drawCommunes(map, spec) : drawTerritories(map, spec);
     panels(map, spec);
     var boxes = { legend: legend(map, spec), sources: sources(map, spec) };
