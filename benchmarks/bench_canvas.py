@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ARGS, CHROMIUM, save_result, static_server, stop  # noqa: E402
+from common import ARGS, CHROMIUM, save_result, static_server, stop, time_new_tab  # noqa: E402
 
 SVG = 'L.map("carte", { zoomSnap: 0.25, attributionControl: false })'
 CANVAS = 'L.map("carte", { zoomSnap: 0.25, attributionControl: false, preferCanvas: true })'
@@ -47,21 +47,23 @@ def main() -> None:
             for r in range(args.rounds + 1):  # the first round warms the server's file cache
                 for mode in ("svg", "canvas") if r % 2 == 0 else ("canvas", "svg"):
                     for dep in deps:
-                        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-                        page = context.new_page()
-                        if mode == "canvas":
+
+                        def rewrite(page):  # the same page drawn on a canvas
                             page.route(
                                 "**/assets/page.js",
                                 lambda route: route.fulfill(
                                     body=canvas_js, content_type="application/javascript"
                                 ),
                             )
-                        start = time.perf_counter()
-                        page.goto(f"{base}/departement/{dep}.html")
-                        page.wait_for_function("() => document.querySelector('.pvd-label')", polling=10)
+
+                        seconds = time_new_tab(
+                            browser,
+                            f"{base}/departement/{dep}.html",
+                            "() => document.querySelector('.pvd-label')",
+                            prepare=rewrite if mode == "canvas" else None,
+                        )
                         if r:
-                            times[f"{mode}_{dep}"].append(time.perf_counter() - start)
-                        context.close()
+                            times[f"{mode}_{dep}"].append(seconds)
             browser.close()
     finally:
         stop(server)

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ARGS, CHROMIUM, ROOT, save_result, static_server, stop  # noqa: E402
+from common import ARGS, CHROMIUM, ROOT, save_result, static_server, stop, time_new_tab  # noqa: E402
 
 OFFICIAL = {
     "pvd": "anct_pvd_communes_2026.csv",
@@ -81,13 +81,10 @@ def main() -> None:
                     block = text.split('id="carte-donnees">', 1)[1].split("</script>", 1)[0]
                     communes = len(json.loads(block)["rows"]["c"])
                     for _ in range(args.repeat):
-                        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-                        page = context.new_page()
-                        t0 = time.perf_counter()
-                        page.goto(f"{base}/departement/{page_path.name}")
-                        page.wait_for_function(DRAWN, arg=communes, polling=10, timeout=60_000)
-                        times.setdefault(page_path.stem, []).append(time.perf_counter() - t0)
-                        context.close()
+                        url = f"{base}/departement/{page_path.name}"
+                        times.setdefault(page_path.stem, []).append(
+                            time_new_tab(browser, url, DRAWN, communes)
+                        )
                 browser.close()
         finally:
             stop(server)

@@ -70,6 +70,21 @@ def static_server(folder: Path, core: int = 1) -> tuple[subprocess.Popen, str]:
             time.sleep(0.05)
 
 
+def time_new_tab(browser, url: str, drawn: str, arg=None, prepare=None) -> float:
+    """Seconds from opening ``url`` in a new browser context (a new tab, empty cache) to the
+    JavaScript condition ``drawn`` (with ``arg``); ``prepare(page)`` runs first (e.g. routes)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    if prepare:
+        prepare(page)
+    start = time.perf_counter()
+    page.goto(url)
+    page.wait_for_function(drawn, arg=arg, polling=10, timeout=60_000)
+    seconds = time.perf_counter() - start
+    context.close()
+    return seconds
+
+
 def wait_until_up(url: str, timeout: float = 60) -> None:
     deadline = time.time() + timeout
     while True:
