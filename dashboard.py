@@ -54,13 +54,11 @@ st.caption(
 )
 title = f"Petites villes de demain — {name}"
 if mode == "departements":  # commune polygons
-    clicked = ui.show_communes_map(catalogue, deps, None, title, key="carte_accueil")
-    if clicked:
-        ui.open_commune(clicked)
-else:  # France or a région: départements shaded by PVD count, PVD communes as points
-    clicked = ui.show_territories_map(catalogue, "departement", region, title, key=f"carte_{mode}_{region}")
-    if clicked:
-        ui.open_territory({"dep": clicked})
+    ui.open_click(ui.show_communes_map(catalogue, deps, None, title, key="carte_accueil"))
+else:  # France or a région: départements by share of inhabitants in a PVD, PVD counts as symbols
+    ui.open_click(
+        ui.show_territories_map(catalogue, "departement", region, title, key=f"carte_{mode}_{region}")
+    )
 
 ui.embed_section(
     embed.scope_targets(

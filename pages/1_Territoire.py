@@ -25,7 +25,16 @@ if loc.level == "com":
     profile = ui.shared(views.commune_profile, atlas, loc.com, ui.programmes())
     sections.commune_page(profile)
     if profile.epci:
-        ui.show_communes_map(atlas, [], profile.epci[0], profile.epci[1], key=f"carte_com_{profile.code}")
+        ui.open_click(
+            ui.show_communes_map(
+                atlas,
+                [],
+                profile.epci[0],
+                profile.epci[1],
+                key=f"carte_com_{profile.code}",
+                focus=profile.code,
+            )
+        )
 else:
     view = ui.shared(views.level_view, atlas, loc)
     st.title(ui.md(view.title))
@@ -33,9 +42,7 @@ else:
     choice = st.selectbox(view.child, [None, *view.options], format_func=lambda c: view.options.get(c, "—"))
     if choice:
         ui.go(views.child_location(atlas, loc, choice))
-    clicked = ui.level_map(atlas, view, key=f"carte_{loc.level}_{'_'.join(loc.params().values())}")
-    if clicked:
-        ui.go(views.child_location(atlas, loc, clicked))
+    ui.open_click(ui.level_map(atlas, view, key=f"carte_{loc.level}_{'_'.join(loc.params().values())}"))
     sections.stats_table(view.table)
 ui.embed_section(ui.shared(views.embed_targets, atlas, loc))
 ui.page_footer(atlas)

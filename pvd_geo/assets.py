@@ -1,9 +1,10 @@
 """Front-end assets served by the app itself (Streamlit static serving), so maps work offline.
 
-Leaflet and topojson-client come from the npm registry at set-up (``python -m pvd_geo assets``,
-run by ``make setup``), verified and unpacked into ``static/vendor/`` (git-ignored). The atlas's
-own map script and style (``pvd_geo/web/``) are copied beside them (:func:`sync_own`); the static
-site (``publish``) copies the same files.
+Leaflet, topojson-client and leaflet-gesture-handling come from the npm registry at set-up
+(``python -m pvd_geo assets``, run by ``make setup``), verified and unpacked into ``static/vendor/``
+(git-ignored). The scripts and style of the atlas's folium plugins (``pvd_geo/webmap/static/``) are
+copied beside them into ``static/vendor/atlas/`` (:func:`sync_own`); Streamlit serves the folder
+at ``/app/static/``; the static site (``publish``) copies the same files.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import hashlib
 import shutil
 import tarfile
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 from .constants import ROOT, cache_dir
@@ -24,12 +26,20 @@ VENDOR_DIR = STATIC_DIR / "vendor"
 PACKAGES = {
     "leaflet": ("1.9.4", ["dist/leaflet.js", "dist/leaflet.css", "dist/images/", "LICENSE"]),
     "topojson-client": ("3.1.0", ["dist/topojson-client.min.js", "LICENSE"]),
+    "leaflet-gesture-handling": (
+        "1.2.2",
+        ["dist/leaflet-gesture-handling.min.js", "dist/leaflet-gesture-handling.min.css", "LICENSE"],
+    ),
 }
-OWN_DIR = Path(__file__).resolve().parent / "web"  # atlasmap.js, atlasmap.css
-# Files the maps need, relative to VENDOR_DIR, in loading order.
-MAP_JS = ("leaflet/leaflet.js", "topojson-client/topojson-client.min.js", "atlas/atlasmap.js")
-MAP_CSS = ("leaflet/leaflet.css", "atlas/atlasmap.css")
-COMPONENT_PAGE = "index.html"  # the dashboard's map component: the vendor folder is its root
+OWN_DIR = Path(__file__).resolve().parent / "webmap" / "static"  # the plugins' scripts and style
+# Files the maps need, relative to VENDOR_DIR.
+MAP_JS = (
+    "leaflet/leaflet.js",
+    "topojson-client/topojson-client.min.js",
+    "leaflet-gesture-handling/leaflet-gesture-handling.min.js",
+    "atlas/core.js",
+)
+MAP_CSS = ("leaflet/leaflet.css", "atlas/atlas.css")
 
 
 def assets_installed(vendor: Path = VENDOR_DIR) -> bool:
@@ -37,26 +47,27 @@ def assets_installed(vendor: Path = VENDOR_DIR) -> bool:
     return all((vendor / f).is_file() for f in (*MAP_JS, *MAP_CSS))
 
 
+@lru_cache(maxsize=1)
 def own_version() -> str:
-    """A hash of the atlas's own map files: added to their address (``?v=``), so that a browser
-    never keeps a copy older than the server's."""
+    """A hash of the plugins' files: added to their address (``?v=``), so that a browser never
+    keeps a copy older than the server's (computed once per process)."""
     digest = hashlib.sha256()
     for path in sorted(OWN_DIR.iterdir()):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:10]
 
 
+_SYNCED: list[str] = []
+
+
 def sync_own(vendor: Path = VENDOR_DIR) -> None:
-    """Copy the atlas's own map files beside the vendored packages when they differ (a code
-    update takes effect without a new set-up), and the dashboard's map component page
-    (``component.html`` → ``index.html`` of the vendor folder, its links carrying the version); a
-    read-only disk keeps the copy it has."""
+    """Copy the plugins' files beside the vendored packages when they differ (a code update
+    takes effect without a new set-up); once per process and version; a read-only disk keeps the
+    copy it has."""
     version = own_version()
-    copies = {
-        vendor / "atlas" / p.name: p.read_bytes() for p in OWN_DIR.iterdir() if p.name != "component.html"
-    }
-    page = (OWN_DIR / "component.html").read_text(encoding="utf-8").replace("{version}", version)
-    copies[vendor / COMPONENT_PAGE] = page.encode("utf-8")
+    if (str(vendor), version) == tuple(_SYNCED[-2:]):
+        return
+    copies = {vendor / "atlas" / p.name: p.read_bytes() for p in OWN_DIR.iterdir() if p.is_file()}
     for dest, data in copies.items():
         if dest.is_file() and dest.read_bytes() == data:
             continue
@@ -65,6 +76,7 @@ def sync_own(vendor: Path = VENDOR_DIR) -> None:
             atomic_write(dest, data)
         except OSError:
             continue
+    _SYNCED[:] = [str(vendor), version]
 
 
 def _extract(tarball: Path, keep: list[str], dest: Path) -> None:

@@ -247,6 +247,23 @@ def list_infos(
     return out
 
 
+def drawn_digest(built: dict) -> str:
+    """A digest of what maps write as text (every territory's code and name, the communes' links
+    to their EPCI and département) and of the layers' file sizes: a new build whose names changed
+    gives new keys in the map store even when its metadata did not change."""
+    digest = hashlib.sha256()
+    for name in BUILD_LAYERS:
+        frame = built.get(name)
+        if frame is None:
+            continue
+        columns = [c for c in ("code", "nom", "dep", "reg", "epci", "type_nom") if c in frame.columns]
+        values = pd.util.hash_pandas_object(frame[columns].astype(str), index=False).to_numpy()
+        digest.update(f"|{name}:".encode() + values.tobytes())
+        path = Path(built["directory"]) / f"{name}.parquet"
+        digest.update(str(path.stat().st_size if path.exists() else -1).encode())
+    return digest.hexdigest()[:16]
+
+
 def load_atlas(directory: Path | None = None, selection_dir: Path | None = None) -> Atlas:
     """Load the built layers and the selection lists into an :class:`Atlas`."""
     built = read_build(directory)
@@ -255,6 +272,7 @@ def load_atlas(directory: Path | None = None, selection_dir: Path | None = None)
     communes = flag_communes(built["communes"], {k: v.codes for k, v in selections.items()})
     digest = hashlib.sha256(json.dumps(built["meta"], sort_keys=True, ensure_ascii=False).encode())
     digest.update(str(len(built["communes"])).encode())
+    digest.update(drawn_digest(built).encode())
     for programme, result in selections.items():
         digest.update(f"|{programme}:{','.join(sorted(result.codes))}".encode())
         digest.update(json.dumps(lists[programme].to_json(), sort_keys=True).encode())

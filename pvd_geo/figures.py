@@ -66,7 +66,7 @@ def plain(value: object) -> str:
 
 from . import credits  # noqa: E402
 from .constants import CRS_MESURE, level_column  # noqa: E402
-from .webmap import COLOURS  # noqa: E402
+from .webmap.spec import COLOURS  # noqa: E402
 
 A4_LANDSCAPE = (11.69, 8.27)  # inches
 DPI = 200

@@ -1,7 +1,7 @@
 """Prepared maps kept on disk, so that a fresh server draws a map it has drawn before at once.
 
-A prepared map is what the map component receives (the map's description, :mod:`pvd_geo.webmap`,
-as JSON text), stored as JSON (never pickle) under ``geodata/cache/cartes/``. Its name is a hash of
+A prepared map is the data of a map's folium plugins (:func:`pvd_geo.webmap.maps.prepare`: one
+JSON text per plugin), stored as JSON (never pickle) under ``geodata/cache/cartes/``. Its name is a hash of
 everything the map depends on: the data (:attr:`Atlas.fingerprint`: build and selection
 lists), the code that draws it (this package's map modules) and the view's parameters. A new
 build, an imported list or a code change therefore gives new names; old files are pruned.
@@ -27,27 +27,32 @@ MAX_FILES = 400  # ≤ 100 KB each for a département view
 
 @dataclass(frozen=True)
 class PreparedMap:
-    """What the map component needs, computed once per map (not on every rerun): the description
-    as JSON text (:func:`webmap.dumps`) and its hash (the component's key)."""
+    """What a map's plugins need, computed once per map (not on every rerun): each plugin's data
+    as JSON text and their hash (part of the map's key in the page)."""
 
-    spec: str
+    parts: dict[str, str]
     digest: str = field(default="")
 
     def __post_init__(self) -> None:
         if not self.digest:
-            object.__setattr__(self, "digest", hashlib.sha256(self.spec.encode()).hexdigest()[:20])
+            text = json.dumps(self.parts, sort_keys=True, ensure_ascii=False)
+            object.__setattr__(self, "digest", hashlib.sha256(text.encode()).hexdigest()[:20])
 
     @classmethod
     def of(cls, spec: dict) -> PreparedMap:
-        from .webmap import dumps  # numpy and shapely: only when a map is made
+        from .webmap.maps import prepare
 
-        return cls(dumps(spec))
+        return cls(prepare(spec))
+
+
+CODE_FILES = ("*.py", "*.js", "*.css")
 
 
 def package_hash(directory: Path) -> str:
-    """A hash of every module under ``directory`` (relative names and contents)."""
+    """A hash of every module and map script under ``directory`` (relative names and contents)."""
     digest = hashlib.sha256()
-    for path in sorted(Path(directory).rglob("*.py")):
+    files = {p for pattern in CODE_FILES for p in Path(directory).rglob(pattern)}
+    for path in sorted(files):
         digest.update(str(path.relative_to(directory)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -55,7 +60,8 @@ def package_hash(directory: Path) -> str:
 @lru_cache(maxsize=1)
 def code_version() -> str:
     """The hash of this package (:func:`package_hash`): any change of the code that draws, counts or
-    labels a map — the app layer (``ui/``) and ``constants.py`` included — gives new keys, so no stored map
+    labels a map — the app layer (``ui/``), ``constants.py`` and the plugins' scripts included —
+    gives new keys, so no stored map
     outlives its code."""
     return package_hash(Path(__file__).resolve().parent)
 
@@ -72,8 +78,11 @@ def folder() -> Path:
 
 def load(key: str) -> PreparedMap | None:
     """The stored map of ``key``, or None (absent, unreadable or from another format)."""
+    data = load_data(key)
+    if data is None or not isinstance(data.get("parts"), dict):
+        return None
     try:
-        return PreparedMap(**load_data(key))
+        return PreparedMap(**data)
     except TypeError:
         return None
 

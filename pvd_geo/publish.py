@@ -1,10 +1,12 @@
 """The static atlas (``python -m pvd_geo publish --out DIR``): a site any web server or CDN can host.
 
 One small page per région, département, EPCI with a PVD and PVD commune, the default perimeter
-(Gard and Gers) and an index with a search; each page carries its interactive map (``atlasmap.js``,
-the dashboard's maps), its figures and its communes as HTML tables (readable without JavaScript:
+(Gard and Gers) and an index with a search; each page carries its interactive map (the dashboard's
+``folium.Map`` with the atlas's plugins, its rendered script in a file beside the page), its
+figures and its communes as HTML tables (readable without JavaScript:
 the accessible alternative to the map), its data (CSV, GeoJSON), the sources and the list's date.
-Links are relative; Leaflet and topojson-client are copied beside the pages. No inline script or
+Links are relative; Leaflet, topojson-client, leaflet-gesture-handling and the plugins' files are
+copied beside the pages. No inline script or
 style: the pages declare a strict Content Security Policy and load nothing from another origin.
 
 The site is written in a temporary folder beside ``DIR`` and put in place at the end: a reader of
@@ -30,8 +32,8 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from . import credits, exports, views, webmap
-from .assets import OWN_DIR, VENDOR_DIR, assets_installed
+from . import credits, exports, views
+from .assets import OWN_DIR, PACKAGES, VENDOR_DIR, assets_installed
 from .atlas import Atlas
 from .constants import DEFAULT_SCOPE, LEVEL_LABEL
 from .embed import embed_snippet, page_path, perimeter_path
@@ -42,16 +44,9 @@ CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; base-uri 'none'; form-action 'none'"
 )
-SITE_FILES = ("site.css", "page.js", "search.js")  # in pvd_geo/web/, with atlasmap.js/.css
-VENDOR_FILES = {
-    "leaflet/leaflet.js": "leaflet.js",
-    "leaflet/leaflet.css": "leaflet.css",
-    "leaflet/LICENSE": "LICENSE-leaflet.txt",
-    "topojson-client/topojson-client.min.js": "topojson-client.min.js",
-    "topojson-client/LICENSE": "LICENSE-topojson-client.txt",
-}
-MAP_SCRIPTS = ("leaflet.js", "topojson-client.min.js", "atlasmap.js", "page.js")
-MAP_STYLES = ("leaflet.css", "atlasmap.css", "site.css")
+SITE_DIR = Path(__file__).resolve().parent / "web"  # the site's own style and scripts
+SITE_FILES = ("site.css", "page.js", "search.js")
+MAP_ID = "carte"  # the folium.Map's name on every page: its element is ``map_carte``
 
 
 class PublishError(PvdError, RuntimeError):
@@ -108,6 +103,7 @@ class Site:
             else "aucune liste PVD chargée"
         )
         self.report = Report(root)
+        self.map_bytes: dict[str, int] = {}  # page → bytes of its map layer data
         com = atlas.communes
         self.epci_names = atlas.epci.set_index("code")["nom"].astype(str).to_dict()
         self.dep_names = atlas.departements.set_index("code")["nom"].astype(str).to_dict()
@@ -162,12 +158,12 @@ class Site:
         if not assets_installed():
             raise PublishError("Leaflet et topojson-client absents : lancez « make setup » (registre npm).")
         target = self.root / "assets"
-        target.mkdir(parents=True, exist_ok=True)
-        for source, name in VENDOR_FILES.items():
-            shutil.copyfile(VENDOR_DIR / source, target / name)
-        for name in ("atlasmap.js", "atlasmap.css", *SITE_FILES):
-            shutil.copyfile(OWN_DIR / name, target / name)
-        self.report.bytes += sum(p.stat().st_size for p in target.iterdir())
+        for package in PACKAGES:  # the packages' files as installed, licences included
+            shutil.copytree(VENDOR_DIR / package, target / package)
+        shutil.copytree(OWN_DIR, target / "atlas")
+        for name in SITE_FILES:
+            shutil.copyfile(SITE_DIR / name, target / name)
+        self.report.bytes += sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
 
     # -- page frame ----------------------------------------------------------------------------
     def page(
@@ -182,7 +178,10 @@ class Site:
         scripts: tuple[str, ...] = (),
     ) -> int:
         up = "../" * relative.count("/")
-        styles = "".join(f'<link rel="stylesheet" href="{up}assets/{s}">' for s in MAP_STYLES)
+        map_js, map_css = self.map_files(relative, up, spec) if spec is not None else ([], [])
+        styles = "".join(
+            f'<link rel="stylesheet" href="{esc(s)}">' for s in (*map_css, f"{up}assets/site.css")
+        )
         nav = " › ".join(
             [
                 f'<a href="{up}index.html">France</a>',
@@ -192,9 +191,9 @@ class Site:
         map_block = ""
         if spec is not None:
             map_block = (
-                f'<div id="carte" class="carte" role="img" aria-label="{esc("Carte : " + title)} '
+                f'<div id="map_{MAP_ID}" class="carte folium-map" role="region" '
+                f'aria-label="{esc("Carte : " + title)} '
                 '(les mêmes informations figurent dans les tableaux sous la carte)"></div>'
-                f'<script type="application/json" id="carte-donnees">{webmap.dumps(spec)}</script>'
                 '<noscript><p class="note">Carte interactive sans JavaScript indisponible : '
                 "les tableaux ci-dessous donnent les mêmes informations.</p></noscript>"
             )
@@ -209,7 +208,8 @@ class Site:
                 f"{esc(snippet)}</textarea></details>"
             )
         js = "".join(
-            f'<script src="{up}assets/{s}"></script>' for s in (*(MAP_SCRIPTS if spec else ()), *scripts)
+            f'<script src="{esc(s)}"></script>'
+            for s in (f"{up}assets/page.js", *map_js, *(f"{up}assets/{n}" for n in scripts))
         )
         text = (
             '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
@@ -234,6 +234,21 @@ class Site:
         kind = relative.split("/")[0] if "/" in relative else "index"
         self.report.pages[kind] = self.report.pages.get(kind, 0) + 1
         return size
+
+    def map_files(self, relative: str, up: str, spec: dict) -> tuple[list[str], list[str]]:
+        """A page's map: the ``folium.Map`` of the dashboard with the site's copies of the files;
+        folium's rendered script written beside the page (``x.html`` → ``x.js``). Returns the
+        scripts (the map's own last) and the stylesheets the page links."""
+        from .webmap.maps import atlas_map, links, prepare, site_script
+        from .webmap.plugins import Assets
+
+        parts = prepare(spec)
+        self.map_bytes[relative] = len(parts["layer"].encode())
+        fmap = atlas_map(parts, Assets(vendor=f"{up}assets/", own=f"{up}assets/atlas/"), name=MAP_ID)
+        script = relative.removesuffix(".html") + ".js"
+        self.write(script, site_script(fmap))
+        js, css = links(fmap)
+        return [*js, script.rsplit("/", 1)[-1]], css
 
     # -- blocks --------------------------------------------------------------------------------
     def figures(self, level: str, code: str) -> str:
@@ -418,7 +433,7 @@ class Site:
         )
         crumbs = [(self.reg_names.get(reg, reg), page_path("region", reg))]
         size = self.page(rel, f"Département : {title}", body, crumbs=crumbs, spec=spec, data=data)
-        self.report.departements[dep] = (size, len(webmap.dumps(spec).encode()))
+        self.report.departements[dep] = (size, self.map_bytes[rel])
 
     def epci(self, code: str) -> dict:
         rel, up = page_path("epci", code), "../"

@@ -12,12 +12,13 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from . import credits, embed, insets, webmap
+from . import credits, embed, insets
 from .atlas import Atlas
 from .codes import cle_recherche
 from .constants import LEVEL_LABEL, PROGRAMMES, SIMPLIFY_TOLERANCE, level_column
 from .coverage import coverage_label
 from .format import fr_date
+from .webmap import spec as webmap
 
 DISPLAY_HEADERS = {
     "code": "Code",
@@ -637,6 +638,7 @@ def communes_map_spec(
     ort: bool = False,
     own: dict[str, set[str]] | None = None,
     link: str | None = None,
+    focus: str | None = None,
 ) -> dict:
     """The communes map of a scope (:func:`scope`), as :func:`webmap.communes_spec` describes it;
     ``own``: a reader's own lists (column name → codes), drawn as dashed outlines; ``tiles``: a
@@ -659,6 +661,7 @@ def communes_map_spec(
         panels=[(p.name, p.box) for p in sc.panels],
         link=link,
         outline="epci" if epci else "departement",
+        focus=focus,
     )
     return spec | {"tiles": webmap.TILES.get(tiles or "")}
 
@@ -673,35 +676,44 @@ def territories_map_spec(
     tiles: str | None = None,
     link: str | None = None,
 ) -> dict:
-    """Régions or départements (of all France, or of one ``region``) shaded by PVD count, PVD
-    communes as points; all France draws the overseas in insets."""
+    """Régions or départements (of all France, or of one ``region``) shaded by the share of their
+    inhabitants living in a PVD, the PVD count as proportional symbols; all France draws the
+    overseas in insets and names the metropolitan régions."""
     layer = atlas.layer(level)
     if region:
         layer = layer[layer["reg"] == region]
     stats = atlas.stats(level).set_index("code")
-    layer = layer.assign(pvd=layer["code"].map(stats["pvd"]), acv=layer["code"].map(stats["acv"]))
+    layer = layer.assign(
+        pvd=layer["code"].map(stats["pvd"]),
+        acv=layer["code"].map(stats["acv"]),
+        part=layer["code"].map(stats["part_population_pvd"]),
+    )
     # all France: national generalisation; a région's départements: département generalisation
     geometry = "geometry_national" if level == "region" or not region else "geometry_departement"
-    com = atlas.communes[atlas.communes["pvd"]]
-    if region:
-        com = com[com["reg"] == region]
-    points = com.set_geometry("geometry_departement").representative_point().to_frame("geometry")
     found = [] if region else national_insets(atlas)  # France: overseas in insets
+    main = main_bounds(layer, geometry)
     if found:
         layer = with_insets(layer, geometry, level, found)
-        points = with_insets(points.assign(code=com["code"].to_numpy()), "geometry", "commune", found)
-    bounds = tuple(layer[geometry].total_bounds) if found else main_bounds(layer, geometry)
+    bounds = tuple(layer[geometry].total_bounds) if found else main
+    names = None
+    if level == "departement" and not region:  # France by département: the régions named
+        regions = atlas.layer("region")
+        regions = regions[~regions["code"].isin(set(insets.OVERSEAS_REGIONS))]
+        names = regions.set_index("nom")["geometry_national"]
     spec = webmap.territories_spec(
         layer,
         geometry,
-        points,
         title=title,
         sources=sources,
+        level=level,
         level_label=LEVEL_LABEL[level],
         bounds=bounds,
         insets=insets.frames(found),
         link=link,
+        names=names,
     )
+    if found:  # on a tall map (a phone) the insets go in a row below metropolitan France
+        spec["main"] = [round(float(v), 4) for v in main]
     return spec | {"tiles": webmap.TILES.get(tiles or "")}
 
 

@@ -9,7 +9,7 @@ import itertools
 import numpy as np
 import pytest
 
-from pvd_geo.webmap import COLOURS, EXTRA_COLOURS, LEGEND
+from pvd_geo.webmap.spec import COLOURS, EXTRA_COLOURS, LEGEND
 
 MACHADO = {
     "protanopie": [

@@ -135,7 +135,7 @@ def settle(page, timeout=60):
 
 
 def map_frame(page):
-    return page.frame_locator("iframe[title$='mapview.carte']").first
+    return page.frame_locator("iframe[title='streamlit_folium.st_folium']").first
 
 
 def wait_for_paths(page, minimum, timeout=30):
@@ -170,7 +170,7 @@ CLICKABLE_PVD = """() => {
 
 def click_a_pvd_commune(page):
     """Click the centre of a PVD commune that no legend or label covers, as a user would."""
-    iframe = page.locator("iframe[title$='mapview.carte']").first
+    iframe = page.locator("iframe[title='streamlit_folium.st_folium']").first
     frame = iframe.element_handle().content_frame()
     point = frame.evaluate(CLICKABLE_PVD)
     assert point, "no PVD commune visible on the map"
@@ -193,7 +193,7 @@ def test_overview_map_draws_offline(page, server):
     page.goto(server)
     settle(page)
     assert wait_for_paths(page, 800) >= 800  # the 808 communes of the Gard and the Gers
-    assert "Commune sélectionnée" in map_frame(page).locator(".pvd-legend").inner_text()
+    assert "Petite ville de demain" in map_frame(page).locator(".pvd-legend").inner_text()
     assert "Sources" in map_frame(page).locator(".pvd-sources").inner_text()
     assert page.refused == []  # no CDN, no tiles
 
@@ -214,9 +214,9 @@ def test_back_button_goes_up_a_level(page, server):
     settle(page)
     assert "Gard (30)" in page.locator("h1").first.inner_text()
     wait_for_paths(page, 350)
-    click_a_pvd_commune(page)
-    wait_for_url(page, "epci=")
-    page.locator("h1", has_text="CC").or_(page.locator("h1", has_text="CA")).first.wait_for(timeout=30_000)
+    click_a_pvd_commune(page)  # the commune's page, not its EPCI's (a click means one thing)
+    wait_for_url(page, "com=30")
+    page.get_by_text("Commune", exact=False).first.wait_for(timeout=30_000)
     page.go_back()
     wait_for_url(page, "/Territoire?dep=30")
     page.locator("h1", has_text="Gard (30)").first.wait_for(timeout=30_000)
@@ -351,7 +351,7 @@ def test_phone_layout_puts_the_map_in_the_first_screen(server):
         boxes = [metrics.nth(i).bounding_box() for i in range(4)]
         assert abs(boxes[0]["y"] - boxes[1]["y"]) < 2 and boxes[2]["y"] > boxes[0]["y"] + 10  # 2 × 2
         assert boxes[1]["x"] > boxes[0]["x"] + 100
-        frame = page.locator("iframe[title$='mapview.carte']").first.bounding_box()
+        frame = page.locator("iframe[title='streamlit_folium.st_folium']").first.bounding_box()
         assert frame["y"] < 844 - 300, frame  # at least 300 px of map in the first screen
         legend = map_frame(page).locator(".pvd-legend")
         assert legend.get_attribute("open") is None  # collapsed on a phone: the map stays visible
@@ -368,7 +368,7 @@ def test_presentation_mode_fits_a_projector(server):
         settle(page)
         wait_for_paths(page, 800)
         title = page.locator("h1").first.bounding_box()
-        frame = page.locator("iframe[title$='mapview.carte']").first.bounding_box()
+        frame = page.locator("iframe[title='streamlit_folium.st_folium']").first.bounding_box()
         assert title["y"] >= 0 and frame["y"] + frame["height"] <= 1080, (title, frame)
         assert page.locator("[data-testid='stMetric']").first.bounding_box()["y"] < frame["y"]
 

@@ -18,9 +18,10 @@ from html.parser import HTMLParser
 import geopandas as gpd
 import pytest
 
-from pvd_geo import exports, figures, views, webmap
+from pvd_geo import exports, figures, views
 from pvd_geo.atlas import load_atlas
 from pvd_geo.constants import EMBEDDED_DIR, ROOT
+from pvd_geo.webmap.plugins.base import dumps
 
 from .test_app import app_for
 from .test_browser import offline_page, running_app, settle, wait_for_labels, wait_for_paths
@@ -104,7 +105,7 @@ def test_maps_keep_names_as_text(hostile_atlas):
     spec = views.communes_map_spec(
         hostile_atlas, ["30"], None, f"Petites villes de demain — {DEP[1]}", "Sources"
     )
-    text = webmap.dumps(spec)
+    text = dumps(spec)
     for raw in ("<img src=x", "<script>window", "</script><script>", "<svg onload"):
         assert raw not in text  # names travel JSON-escaped (\\u003c): none closes a script element
     names = json.loads(text)["rows"]["n"]  # decoded: the names are intact text for textContent
@@ -235,11 +236,22 @@ def test_browser_shows_hostile_names_as_text(hostile_server):
         assert any("<img src=x" in t for t in shown)  # map labels: text
         assert any(t.startswith("{{ 7*7 }} Bellegarde") for t in shown)  # not evaluated
         # tooltips, as a reader hovering the PVD communes sees them
-        frame = page.locator("iframe[title$='mapview.carte']").first.element_handle().content_frame()
+        frame = (
+            page.locator("iframe[title='streamlit_folium.st_folium']").first.element_handle().content_frame()
+        )
         tips = frame.evaluate(HOVER)
         assert any("<img src=x" in t for t in tips) and any("<script>" in t for t in tips), tips
         assert page.evaluate(INJECTED) == []
+        # the Gard and the Gers in panels: the panel's name (the département's) is text
+        page.goto(hostile_server)
+        settle(page)
+        wait_for_paths(page, 800)
+        names = page.frame_locator("iframe[title='streamlit_folium.st_folium']").first.locator(".pvd-inset")
+        assert any(t.startswith("Gard<svg onload") for t in names.all_inner_texts())
+        assert page.evaluate(INJECTED) == []
         for link in (
+            "/?perimetre=france",
+            "/Territoire?reg=76",
             f"/Territoire?dep=30&epci={EPCI[0]}",
             "/Territoire?com=30210",
             "/Territoire?com=30350",
@@ -264,11 +276,14 @@ def test_static_site_keeps_names_as_text(hostile_atlas, tmp_path):
     out = tmp_path / "site"
     publish.publish(hostile_atlas, out, only=["30"])
     pages = {p: p.read_text(encoding="utf-8") for p in out.rglob("*.html")}
-    for path, text in pages.items():
+    scripts = {p: p.read_text(encoding="utf-8") for p in out.rglob("*.js") if "assets" not in p.parts}
+    assert out / "departement" / "30.js" in scripts  # folium's rendered script, beside its page
+    for path, text in {**pages, **scripts}.items():
         for raw in ("<img src=x", "<script>window", "</script><script>", "<svg onload", "49 Bellegarde"):
             assert raw not in text, (path, raw)
     department = pages[out / "departement" / "30.html"]
     assert "&lt;img src=x onerror=&quot;window.pwned=1&quot;&gt;Quissac" in department  # the table
     assert "{{ 7*7 }} Bellegarde" in department  # shown as written, not evaluated
+    assert "\\u003cimg src=x" in scripts[out / "departement" / "30.js"]  # the map's data: JSON text
     entries = json.loads((out / "recherche.json").read_text(encoding="utf-8"))
     assert any(e[0].startswith('<img src=x onerror="window.pwned=1">Quissac') for e in entries)

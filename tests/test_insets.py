@@ -60,6 +60,18 @@ def test_national_web_map_draws_the_insets(atlas):
     assert shapely.box(*found[0].box).contains(regions.loc["01", "geometry_national"])  # région Guadeloupe
     points = atlas.communes[atlas.communes["pvd"]].set_geometry("geometry_departement").representative_point()
     spec = views.territories_map_spec(atlas, "departement", None, "France", "s")
-    assert len(spec["points"]) == len(points) and spec["insets"]
+    # PVD as proportional symbols, one per département with a PVD, their counts adding up
+    pvd = atlas.communes[atlas.communes["pvd"]]
+    assert len(spec["symbols"]["points"]) == pvd["dep"].nunique() and spec["insets"]
+    assert sum(p[2] for p in spec["symbols"]["points"]) == len(points)
+    assert spec["symbols"]["max"] == int(pvd["dep"].value_counts().max())
+    # a classed key with swatches, the hatching of what the list does not cover, the régions named
+    labels = [i.get("label") for i in spec["legend"]["items"]]
+    assert "moins de 5 %" in labels and "20 % et plus" in labels
+    assert "Hors de la liste chargée (nombre inconnu)" in labels
+    named = {n[0] for n in spec["names"]}
+    assert {"Occitanie", "Bretagne", "Île-de-France"} <= named and "Gard" not in named
+    rows = dict(zip(spec["rows"]["c"], spec["rows"]["v"], strict=True))
+    assert rows["30"] == int((pvd["dep"] == "30").sum()) and rows["01"] is None  # Ain: not covered
     assert [p[0] for p in spec["panels"]] == ["Guadeloupe", "Martinique", "Guyane", "La Réunion", "Mayotte"]
     assert {"text": "Outre-mer en cartouches (échelles différentes)"} in spec["legend"]["items"]

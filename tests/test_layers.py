@@ -27,18 +27,15 @@ def test_only_the_app_layer_imports_streamlit():
     assert any("streamlit" in _imports(p) for p in inside)
 
 
-def test_the_private_apis_the_app_layer_relies_on_still_exist():
-    """Streamlit's run context, used in one place (``pvd_geo/ui/mapview.py``, to declare the map
-    component during a page run): an upgrade that removes it fails here, not in a reader's page."""
-    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
-
-    assert callable(get_script_run_ctx)
-    users = [
-        p.name
-        for p in (ROOT / "pvd_geo").rglob("*.py")
-        if "get_script_run_ctx" in p.read_text(encoding="utf-8")
-    ]
-    assert sorted(users) == ["mapview.py"]
+def test_the_maps_use_public_apis_only():
+    """The dashboard shows maps with ``st_folium`` (streamlit-folium's public function) and no
+    private name of streamlit-folium or Streamlit's runtime."""
+    maps = [*(ROOT / "pvd_geo" / "ui").glob("*.py"), *(ROOT / "pvd_geo" / "webmap").rglob("*.py")]
+    texts = {p.name: p.read_text(encoding="utf-8") for p in maps}
+    assert "from streamlit_folium import st_folium" in texts["mapview.py"]
+    for name, text in texts.items():
+        assert "streamlit_folium._" not in text and "from streamlit_folium import _" not in text, name
+        assert "streamlit.runtime" not in text and "get_script_run_ctx" not in text, name
 
 
 DATA_LIBRARIES = {"pandas", "geopandas", "pyarrow", "shapely", "numpy"}
@@ -78,7 +75,7 @@ def test_every_module_using_the_data_libraries_imports_the_data_stack_first():
     assert {
         "views.py",
         "atlas.py",
-        "webmap.py",
+        "spec.py",
         "topo.py",
         "publish.py",
         "figures.py",
@@ -115,7 +112,7 @@ def test_concurrent_first_imports_from_different_ends_complete():
     names = [
         "pvd_geo.views",
         "pvd_geo.atlas",
-        "pvd_geo.webmap",
+        "pvd_geo.webmap.spec",
         "pyarrow.parquet",
         "pvd_geo.figures",
         "pandas",

@@ -9,7 +9,7 @@ from pvd_geo import mapcache
 from pvd_geo.atlas import load_atlas
 from pvd_geo.constants import EMBEDDED_DIR, ROOT
 
-PREPARED = mapcache.PreparedMap('{"kind": "communes", "rows": {"n": ["Quissac"]}}')
+PREPARED = mapcache.PreparedMap({"layer": '{"kind": "communes", "rows": {"n": ["Quissac"]}}', "map": "{}"})
 
 
 def test_store_round_trip_and_damaged_file(build_env):
@@ -19,7 +19,7 @@ def test_store_round_trip_and_damaged_file(build_env):
     assert mapcache.load(key) == PREPARED
     files = list(mapcache.folder().iterdir())
     assert [f.name for f in files] == [f"{key}.json"]  # no temporary file left behind
-    files[0].write_text('{"spec": "{\\"kind', encoding="utf-8")  # truncated
+    files[0].write_text('{"parts": {"layer": "{\\"kind', encoding="utf-8")  # truncated
     assert mapcache.load(key) is None
     files[0].write_text(json.dumps({"autre": 1}), encoding="utf-8")  # another format
     assert mapcache.load(key) is None
@@ -93,15 +93,17 @@ figures = ui.first_screen_figures(catalogue, deps)
 from pvd_geo.ui import mapview
 prepared = mapview._communes_map(tuple(deps), None, None, "Petites villes de demain — " + figures["name"],
                             catalogue.fingerprint)
-heavy = sorted(m for m in ("pandas", "geopandas", "pyarrow", "shapely", "pvd_geo.views", "pvd_geo.atlas",
-                            "pvd_geo.webmap") if m in sys.modules)
-print(heavy, figures["name"], figures["totals"]["pvd"], len(catalogue.departements), len(prepared.spec))
+heavy = sorted(m for m in ("geopandas", "shapely", "pyogrio", "pvd_geo.views", "pvd_geo.atlas",
+                            "pvd_geo.webmap.spec") if m in sys.modules)
+print(heavy, figures["name"], figures["totals"]["pvd"], len(catalogue.departements),
+      len(prepared.parts["layer"]))
 """
 
 
 def test_after_warm_the_overview_first_screen_needs_no_pandas(build_env, built_dir):
-    """A fresh server draws the overview's selectors, figures and map from the store: pandas,
-    geopandas and the atlas only load afterwards, for the counts under the map."""
+    """A fresh server draws the overview's selectors, figures and map from the store: geopandas,
+    shapely, the atlas and the map builder only load afterwards, for the counts under the map
+    (pandas comes with folium, which imports it itself)."""
     warm = [sys.executable, "-m", "pvd_geo", "warm"]
     assert subprocess.run(warm, capture_output=True, cwd=ROOT, env=build_env).returncode == 0
     run = [sys.executable, "-c", FIRST_SCREEN]

@@ -289,7 +289,8 @@ def test_overview_and_data_page_show_the_programme_in_time(official, built_dir, 
 
 
 def test_ort_overlay_is_off_by_default_and_drawn_as_an_outline(official, built_dir):
-    from pvd_geo import views, webmap
+    from pvd_geo import views
+    from pvd_geo.webmap import spec as webmap
 
     env, lists, _ = official
     atlas = load_atlas(built_dir, lists)

@@ -58,6 +58,13 @@ def site(atlas, tmp_path_factory):
     return out, report
 
 
+def plugin_data(script: str, function: str) -> dict:
+    """The data a plugin of the atlas receives in a map's rendered script."""
+    found = re.search(rf"pvdAtlas\.{function}\(map_carte, (.*), \{{.*\}}\);$", script, re.MULTILINE)
+    assert found, function
+    return json.loads(found.group(1))
+
+
 def test_publish_writes_one_page_per_territory(site, atlas):
     out, report = site
     com = atlas.communes[atlas.communes["dep"].isin(DEFAULT_SCOPE)]
@@ -75,8 +82,17 @@ def test_publish_writes_one_page_per_territory(site, atlas):
     assert (out / "perimetre" / "30-32.html").is_file() and (out / "region" / "76.html").is_file()
     france = json.loads((out / "france.geojson").read_text(encoding="utf-8"))
     assert len(france["features"]) == len(atlas.departements)  # the index's data: CSV and GeoJSON
-    for name in ("leaflet.js", "leaflet.css", "topojson-client.min.js", "atlasmap.js", "page.js"):
-        assert (out / "assets" / name).is_file()
+    for name in (
+        "leaflet/leaflet.js",
+        "leaflet/leaflet.css",
+        "leaflet/LICENSE",
+        "topojson-client/topojson-client.min.js",
+        "leaflet-gesture-handling/leaflet-gesture-handling.min.js",
+        "atlas/core.js",
+        "atlas/layers.js",
+        "page.js",
+    ):
+        assert (out / "assets" / name).is_file(), name
     assert report.bytes == sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     assert not list(out.parent.glob(".atlas-*"))  # no temporary folder left
 
@@ -124,11 +140,11 @@ def test_departement_page_has_figures_table_data_sources(site, atlas):
     linked = {a["href"] for t, a in page.tags if t == "a" and a.get("href", "").startswith("../commune/")}
     assert linked == {f"../commune/{c}.html" for c in gard["code"]}  # every PVD commune, as a link
     assert "liste PVD" in words and "Sources : " in words  # the list, its date or vintage, the sources
-    spec = json.loads(
-        re.search(r'<script type="application/json" id="carte-donnees">(.*?)</script>', text).group(1)
-    )
+    script = (out / "departement" / "30.js").read_text(encoding="utf-8")  # folium's script, beside
+    assert '<script src="30.js">' in text
+    spec, controls = (plugin_data(script, name) for name in ("layer", "controls"))
     assert spec["kind"] == "communes" and spec["link"] == "../commune/{c}.html"
-    assert len(spec["rows"]["c"]) == int(stats["communes"]) and spec["sources"] in words
+    assert len(spec["rows"]["c"]) == int(stats["communes"]) and controls["sources"] in words
     csv = pd.read_csv(out / "departement" / "30.csv", sep=";", encoding="utf-8-sig", dtype=str)
     assert len(csv) == int(stats["communes"]) and set(gard["code"]) <= set(csv["code_insee"])
     geo = json.loads((out / "departement" / "30.geojson").read_text(encoding="utf-8"))
@@ -250,7 +266,8 @@ BOXES = """() => {
   const terr = [Math.min(...paths.map(p => p[0])), Math.min(...paths.map(p => p[1])),
                 Math.max(...paths.map(p => p[2])), Math.max(...paths.map(p => p[3]))];
   return {territory: terr, legend: box(document.querySelector(".pvd-legend")),
-          sources: box(document.querySelector(".pvd-sources")), map: box(document.querySelector("#carte")),
+          sources: box(document.querySelector(".pvd-sources")),
+          map: box(document.querySelector("#map_carte")),
           legendOpen: document.querySelector(".pvd-legend").open};
 }"""
 
@@ -324,7 +341,7 @@ def test_static_pages_in_a_browser(site):
                     p.dispatchEvent(new MouseEvent("mousemove", at));
                     return document.querySelector(".leaflet-tooltip:not(.pvd-inset)").textContent; }"""
                 )
-                assert "PVD" in tip and "hab." in tip
+                assert "Petite ville de demain" in tip and "hab." in tip
                 pvd = page.locator("path.leaflet-interactive[fill='#D55E00']").first
                 pvd.hover()  # a reader points at a PVD commune, then clicks it
                 pvd.click(force=True)
@@ -340,7 +357,8 @@ def test_static_pages_in_a_browser(site):
                 frame.locator("path.leaflet-interactive").nth(300).wait_for()
                 assert frame.locator("html.integree").count() == 1
                 assert (
-                    not frame.locator(".tableau").first.is_visible() and frame.locator("#carte").is_visible()
+                    not frame.locator(".tableau").first.is_visible()
+                    and frame.locator("#map_carte").is_visible()
                 )
             context.close()
         context = browser.new_context(java_script_enabled=False)

@@ -3,10 +3,15 @@
 import json
 import re
 
+import folium
 import numpy as np
 import shapely
 
-from pvd_geo import assets, topo, views, webmap
+from pvd_geo import assets, topo, views
+from pvd_geo.webmap import maps
+from pvd_geo.webmap import spec as webmap
+from pvd_geo.webmap.plugins import Assets
+from pvd_geo.webmap.plugins.base import dumps
 
 
 def test_search_ignores_case_accents_hyphens_article(atlas):
@@ -52,24 +57,55 @@ def _map(sc, communes=None, **kwargs) -> dict:
         population_label="p",
         **kwargs,
     )
-    return json.loads(webmap.dumps(spec))
+    return json.loads(dumps(spec))
 
 
-def test_map_component_loads_only_the_atlas_files_and_the_map_is_light(atlas):
-    """The component's page loads Leaflet, topojson-client and atlasmap.js from the atlas itself;
-    the Gard + Gers map has its legend, sources, names, and weighs less than 150 KB."""
-    assets.sync_own()
-    page = (assets.VENDOR_DIR / assets.COMPONENT_PAGE).read_text(encoding="utf-8")
-    links = re.findall(r'(?:src|href)="([^"]+)"', page)
-    assert links and all("://" not in u and not u.startswith("/") for u in links)
+DASHBOARD = Assets(vendor="/app/static/vendor/", own="/app/static/vendor/atlas/", version="v1")
+
+
+def test_a_map_is_a_folium_map_loading_only_the_atlas_files_and_light(atlas):
+    """A folium.Map with the atlas's plugins: every script and style from the atlas itself
+    (folium's CDN defaults replaced: no jQuery, Bootstrap or Font Awesome); the Gard + Gers map has
+    its legend, sources and names and its data weigh less than 150 KB."""
+    spec = views.communes_map_spec(atlas, ["30", "32"], None, "Gard et Gers", "Sources : test")
+    parts = maps.prepare(spec)
+    fmap = maps.atlas_map(parts, DASHBOARD)
+    assert isinstance(fmap, folium.Map)
+    js, css = maps.links(fmap)
+    assert all(u.startswith("/app/static/vendor/") for u in js + css)
     for name in (*assets.MAP_JS, *assets.MAP_CSS):
-        assert any(u.split("?")[0] == name for u in links), name
-    text = webmap.dumps(views.communes_map_spec(atlas, ["30", "32"], None, "Gard et Gers", "Sources : test"))
-    spec = json.loads(text)
-    assert spec["legend"]["items"][0]["label"].startswith("Commune sélectionnée")
-    assert spec["sources"] == "Sources : test" and "https://" not in text
-    assert {"Le Grau-du-Roi", "Quissac"} <= set(spec["rows"]["n"])
-    assert len(text.encode()) < 150_000  # issue 15's target for the Gard and the Gers
+        assert any(u.split("?")[0] == "/app/static/vendor/" + name for u in js + css), name
+    page = fmap.get_root().render()
+    assert "://" not in page.replace("http://www.w3.org", "")  # nothing from another host
+    layer, controls = json.loads(parts["layer"]), json.loads(parts["controls"])
+    assert controls["legend"]["items"][0]["label"] == "Petite ville de demain"
+    assert controls["sources"] == "Sources : test"
+    assert {"Le Grau-du-Roi", "Quissac"} <= set(layer["rows"]["n"])
+    assert sum(len(v.encode()) for v in parts.values()) < 150_000
+
+
+def test_plugins_are_folium_plugins_in_order(atlas):
+    """Each concern is a folium plugin (JSCSSMixin + MacroElement, its own script file), rendered
+    in order into the map's script: panels before the layer, the view after the controls."""
+    from branca.element import MacroElement
+    from folium.elements import JSCSSMixin
+
+    fmap = maps.atlas_map(maps.prepare(views.communes_map_spec(atlas, ["30"], None, "Gard", "s")), DASHBOARD)
+    plugins = list(fmap._children.values())
+    assert [type(p).__name__ for p in plugins] == [
+        "Panels",
+        "CompactLayer",
+        "LegendSources",
+        "Recentre",
+        "Labels",
+        "Gestures",
+    ]
+    for plugin in plugins:
+        assert isinstance(plugin, JSCSSMixin) and isinstance(plugin, MacroElement)
+        assert (assets.OWN_DIR / plugin.script).is_file()
+    script = maps.site_script(fmap)
+    calls = re.findall(r"pvdAtlas\.(\w+)\(map_atlas,", script)
+    assert calls == ["panels", "layer", "controls", "recentre", "labels", "gestures"]
 
 
 def test_topology_gives_back_every_ring(atlas):
@@ -124,9 +160,9 @@ def test_hostile_names_are_escaped(atlas):
     spec = webmap.communes_spec(
         communes, sc.background, epci=sc.epci, title="t", sources="s", population_label="p"
     )
-    text = webmap.dumps(spec)
+    text = dumps(spec)
     # JSON-escaped (\\u003c): safe inside a <script> element of the static pages; decoded, the name
-    # is text (atlasmap.js puts it in with textContent)
+    # is text (the plugins put it in with textContent)
     assert hostile not in text and "\\u003cimg" in text
     assert hostile in json.loads(text)["rows"]["n"]
 
@@ -140,12 +176,6 @@ def test_departement_map_names_its_pvd_communes_at_the_zoom_it_opens_with(atlas)
     two = _map(views.scope(atlas, ["30", "34"]))  # neighbours: one wide map
     assert one["labels"]["atFit"] and panels["labels"]["atFit"] and not two["labels"]["atFit"]
     assert two["labels"]["min"] == webmap.LABEL_MIN_ZOOM
-
-
-def test_map_script_has_fullscreen_and_print_buttons():
-    script = (assets.OWN_DIR / "atlasmap.js").read_text(encoding="utf-8")
-    assert "Plein écran" in script and "global.print()" in script and "requestFullscreen" in script
-    assert "innerHTML" not in script  # names go in as text
 
 
 def test_other_named_selections_get_their_own_style(atlas):

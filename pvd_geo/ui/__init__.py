@@ -56,6 +56,7 @@ from .state import (  # noqa: F401
     TILES,
     current_location,
     go,
+    open_click,
     open_commune,
     open_territory,
     ort_choice,

@@ -1,16 +1,16 @@
-"""The map component: prepared maps (memory, then the disk store) drawn by the atlas's own
-Streamlit component (``pvd_geo/web/component.*`` with ``atlasmap.js``); a click comes back as the
-code of the territory or commune clicked."""
+"""Maps in the dashboard: prepared maps (memory, then the disk store) made into a ``folium.Map``
+with the atlas's plugins (:mod:`pvd_geo.webmap`) and shown by ``st_folium``; a click comes back as
+the level and code of the feature clicked (its properties, ``last_active_drawing``)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 import streamlit as st
-import streamlit.components.v1 as components
+from streamlit_folium import st_folium
 
 from .. import mapcache
-from ..assets import VENDOR_DIR, assets_installed, sync_own
+from ..assets import assets_installed, own_version, sync_own
 
 if TYPE_CHECKING:
     from ..atlas import Atlas
@@ -30,8 +30,10 @@ def _communes_map(
     zoom: float | None = None,
     ort: bool = False,
     own: tuple = (),
+    focus: str | None = None,
 ):
-    """``own``: a reader's own lists ((name, codes), ...), drawn as dashed outlines; such a map
+    """``focus``: the commune outlined (its page); ``own``: a reader's own lists ((name, codes),
+    ...), drawn as dashed outlines; such a map
     stays in this process's memory and is never written to the disk store."""
 
     def make(atlas: Atlas):
@@ -47,12 +49,21 @@ def _communes_map(
             zoom=zoom,
             ort=ort,
             own={own_column(name): set(codes) for name, codes in own},
+            focus=focus,
         )
         return mapcache.PreparedMap.of(spec)
 
     if own:
         return make(get_atlas())
-    params = {"deps": departements, "epci": epci, "tiles": tiles, "title": title, "zoom": zoom, "ort": ort}
+    params = {
+        "deps": departements,
+        "epci": epci,
+        "tiles": tiles,
+        "title": title,
+        "zoom": zoom,
+        "ort": ort,
+        "focus": focus,
+    }
     return _stored(fingerprint, "communes", params, make)
 
 
@@ -81,57 +92,69 @@ def _stored(fingerprint: str, kind: str, params: dict, make) -> mapcache.Prepare
     return prepared
 
 
-_COMPONENT: list = []
+def dashboard_assets():
+    """Where the dashboard's maps load their files: Streamlit's static serving (``/app/static/``,
+    under the server's base path), the plugins' files with their version."""
+    from ..webmap.plugins import Assets
 
-
-def _component():
-    """The map component (its page and scripts: the vendor folder, see :func:`assets.sync_own`),
-    declared during a page run (Streamlit registers it with the running server only then)."""
-    if not _COMPONENT:
-        from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
-
-        sync_own()
-        component = components.declare_component("carte", path=str(VENDOR_DIR))
-        if get_script_run_ctx() is None:
-            return component
-        _COMPONENT.append(component)
-    return _COMPONENT[0]
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    root = f"/{base}/app/static/vendor/" if base else "/app/static/vendor/"
+    return Assets(vendor=root, own=root + "atlas/", version=own_version())
 
 
 # Presentation mode: on a 1920 × 1080 projector the title, the figures and the map fit without
 # scrolling (measured in the browser tests: the map ends above 1080 px).
 PRESENTATION_MAP_HEIGHT = 660
+# what the map sends back: the clicked feature (its code and level) and the clicks' counter; not
+# the view (bounds, zoom, centre), so that panning and zooming never rerun the script
+RETURNED = ["last_active_drawing", "last_object_clicked_count"]
 
 
-def show_map(prepared: mapcache.PreparedMap, key: str, height: int = 620) -> str | None:
-    """Draw a prepared map; the code of a new click (territory or commune), else None.
+def show_map(prepared: mapcache.PreparedMap, key: str, height: int = 620) -> tuple[str, str] | None:
+    """Draw a prepared map; (level, code) of a new click on a feature, else None.
 
-    The component gets the map's description as text, computed once (memory, disk store); a rerun
-    with the same map (same digest) redraws nothing in the browser. Panning and zooming never rerun
-    the script: only clicks come back."""
+    ``st_folium`` keeps the map's frame while the map is the same (its key derives from the
+    script and ``key``, which carries the map's digest): a rerun redraws nothing in the browser."""
     if not assets_installed():
         st.error("Cartes indisponibles : lancez « make setup » (installe Leaflet depuis le registre npm).")
         return None
-    out = _component()(
-        spec=prepared.spec,
-        digest=prepared.digest,
-        height=PRESENTATION_MAP_HEIGHT if presentation_mode() else height,
+    from ..webmap.maps import atlas_map
+
+    sync_own()
+    presenting = presentation_mode()
+    fmap = atlas_map(prepared.parts, dashboard_assets(), label_scale=1.5 if presenting else 1.0)
+    out = st_folium(
+        fmap,
         key=f"{key}-{prepared.digest}",
-        default=None,
+        height=PRESENTATION_MAP_HEIGHT if presenting else height,
+        use_container_width=True,
+        returned_objects=RETURNED,
     )
-    if not isinstance(out, dict) or not isinstance(out.get("code"), str):
-        return None
-    seen_key = f"_seen_{key}"
-    click = (out["code"], out.get("n"))
-    if st.session_state.get(seen_key) == click:
-        return None
-    st.session_state[seen_key] = click
-    return out["code"]
+    return new_click(out, f"_clic_{key}-{prepared.digest}")
 
 
-def show_communes_map(source, departements: list[str], epci: str | None, title: str, key: str):
-    """Communes map of a scope of the data ``source`` (the atlas or a catalogue); returns the code
-    of a clicked commune."""
+def new_click(out: object, seen_key: str) -> tuple[str, str] | None:
+    """(level, code) of the feature clicked when the clicks' counter moved since the last run."""
+    if not isinstance(out, dict):
+        return None
+    count, drawing = out.get("last_object_clicked_count"), out.get("last_active_drawing")
+    if not count or not isinstance(drawing, dict):
+        return None
+    props = drawing.get("properties") or {}
+    code, level = props.get("code"), props.get("level")
+    if not isinstance(code, str) or not isinstance(level, str):
+        return None
+    if st.session_state.get(seen_key) == count:
+        return None
+    st.session_state[seen_key] = count
+    return level, code
+
+
+def show_communes_map(
+    source, departements: list[str], epci: str | None, title: str, key: str, focus: str | None = None
+):
+    """Communes map of a scope of the data ``source`` (the atlas or a catalogue), ``focus``: the
+    commune outlined; returns (level, code) of a click."""
     fmap = _communes_map(
         tuple(departements),
         epci,
@@ -140,13 +163,14 @@ def show_communes_map(source, departements: list[str], epci: str | None, title: 
         source.fingerprint,
         ort=ort_choice(),
         own=own_lists_shown(),
+        focus=focus,
     )
     return show_map(fmap, key)
 
 
 def show_territories_map(source, level: str, region: str | None, title: str, key: str):
-    """Régions or départements shaded by PVD count (``source``: the atlas or a catalogue); returns
-    the code of a clicked territory."""
+    """Régions or départements (``source``: the atlas or a catalogue); returns (level, code) of a
+    click."""
     fmap = _territories_map(level, region, tiles_choice(), title, source.fingerprint)
     return show_map(fmap, key)
 
@@ -158,8 +182,8 @@ def _reload_atlas() -> None:
     _territories_map.clear()
 
 
-def level_map(atlas: Atlas, view: LevelView, key: str) -> str | None:
-    """The map of a drill-down level; returns the code clicked (territory or commune)."""
+def level_map(atlas: Atlas, view: LevelView, key: str) -> tuple[str, str] | None:
+    """The map of a drill-down level; returns (level, code) of a click."""
     if view.map_level == "commune":
         return show_communes_map(atlas, view.departements, view.epci, view.title, key=key)
     return show_territories_map(atlas, view.map_level, view.region, view.title, key=key)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from .. import views, webmap
+from .. import views
 from ..constants import (
     EMBEDDED_DIR,
     LEVEL_LABEL,
@@ -20,13 +20,23 @@ from ..constants import (
     selection_dir,
 )
 from ..format import fr_int
+from ..webmap import spec as webmap
 
 if TYPE_CHECKING:
     from ..atlas import Atlas
 
 from .loaders import shared, sources_of
 from .mapview import _communes_map, show_map
-from .state import go, ort_choice, own_column, own_lists_shown, set_url_list, tiles_choice, url_list
+from .state import (
+    go,
+    open_click,
+    ort_choice,
+    own_column,
+    own_lists_shown,
+    set_url_list,
+    tiles_choice,
+    url_list,
+)
 from .text import md
 from .widgets import MISSING, columns_html, figure, table_html
 
@@ -311,7 +321,7 @@ def comparison_map(
         ort=ort_choice(),
         own=own_lists_shown(),
     )
-    show_map(fmap, key, height=480)
+    open_click(show_map(fmap, key, height=480))
 
 
 def show_breadcrumb(atlas: Atlas, loc: views.Location) -> None:

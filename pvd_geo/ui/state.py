@@ -225,3 +225,18 @@ def open_territory(codes: dict[str, str]) -> None:
     """Go to the drill-down page at ``codes`` (``Location.params()``, or e.g. ``{"dep": "30"}``),
     keeping the presentation mode."""
     st.switch_page(PAGE_TERRITOIRE, query_params=keeping_mode(codes))
+
+
+# a map feature's level (its properties, pvd_geo.webmap) → its key in the drill-down URL
+CLICK_KEYS = {"region": "reg", "departement": "dep", "epci": "epci", "commune": "com"}
+
+
+def open_click(click: tuple[str, str] | None) -> None:
+    """Open what was clicked on a map, wherever the map is: a commune's page for a commune, the
+    territory's view for a territory (keeping the presentation mode)."""
+    if not click:
+        return
+    level, code = click
+    key = CLICK_KEYS.get(level)
+    if key:
+        st.switch_page(PAGE_TERRITOIRE, query_params=keeping_mode({key: code}))

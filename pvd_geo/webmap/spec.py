@@ -1,28 +1,25 @@
-"""What a web map draws, as one compact JSON object read by ``atlasmap.js`` (``pvd_geo/web/``).
+"""What a web map draws: the data of each of the atlas's folium plugins (:mod:`.plugins`), built
+from the atlas's layers.
 
-The same object drives the dashboard's maps (the atlas's map component, ``component.js``) and the
-pages of the static site (``publish``): geometry as quantized TopoJSON (:mod:`pvd_geo.topo`), one short
-record per feature (code, name, population, EPCI, status bits), legend, sources and framing. The
-browser builds tooltips, labels and outlines from it — names go in as text (``textContent``),
-never as HTML. EPCI and département outlines are not shipped: the browser derives them from the
-communes' shared borders (``topojson.mesh``).
+Geometry as quantized TopoJSON (:mod:`pvd_geo.topo`), one short record per feature (code, name,
+population, EPCI, status bits), legend, sources and framing. The browser builds tooltips, labels
+and outlines from it — names go in as text (``textContent``), never as HTML. EPCI and département
+outlines are not shipped: the browser derives them from the communes' shared borders.
 """
 
 from __future__ import annotations
 
-from . import datastack  # noqa: F401  (first: see datastack.py)
+from .. import datastack  # noqa: F401  (first: see datastack.py)
 
 # isort: split
 
-import json
 import math
-import re
 
 import geopandas as gpd
 import numpy as np
 import shapely
 
-from . import topo
+from .. import topo
 
 DECIMALS = 3  # ≈ 100 m: below a pixel at département zoom
 # Okabe–Ito based palette (readable by colour-blind users); PVD and ACV also differ by shape.
@@ -39,9 +36,9 @@ ORT_COLOUR = "#1a1a1a"  # the ORT overlay: a dark dotted outline (shape, not col
 EXTRA_COLOURS = ["#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#000000"]
 UNCOVERED = "#eeeeee"  # territories the loaded list does not speak for
 LEGEND = [
-    ("pvd", "Commune sélectionnée (Petites villes de demain)", "square"),
-    ("acv", "Commune Action cœur de ville", "circle"),
-    ("epci_pvd", "EPCI contenant au moins une Petite ville de demain", "square"),
+    ("pvd", "Petite ville de demain", "square"),
+    ("acv", "Action cœur de ville (cercle ; bleu si la commune n'est pas PVD)", "ring"),
+    ("epci_pvd", "Autre commune d'un EPCI ayant au moins une Petite ville de demain", "square"),
 ]
 LABEL_MIN_ZOOM = 8.5
 # Optional backgrounds (online only; none by default: the atlas works offline)
@@ -58,23 +55,18 @@ PVD, ACV, ORT = 1, 2, 4
 EXTRA_BIT = 8  # the first other list; the next ones 16, 32…
 
 
-def dumps(spec: dict) -> str:
-    """JSON safe inside a ``<script>`` element and through branca's second Jinja render: ``<``,
-    ``>``, ``&`` and ``'`` escaped as ``\\u00XX``; a ``{`` followed by ``{ % #`` (only possible
-    inside a string) escaped too, so no name can open a template tag."""
-    text = json.dumps(spec, ensure_ascii=False, separators=(",", ":"))
-    for char in "<>&'":
-        text = text.replace(char, f"\\u{ord(char):04x}")
-    return re.sub(r"\{(?=[{%#])", r"\\u007b", text)
-
-
 def _round(geoms: np.ndarray, decimals: int = DECIMALS) -> np.ndarray:
     return shapely.set_precision(np.asarray(geoms, dtype=object), 10.0**-decimals)
 
 
 def legend(title: str, extras: list[str] | None = None, ort: bool = False) -> dict:
     """The legend of a communes map: items (fill colour, shape, label)."""
-    items = [{"fill": COLOURS[key], "shape": shape, "label": label} for key, label, shape in LEGEND]
+    items = [
+        {"fill": COLOURS[key], "shape": shape, "label": label}
+        if shape != "ring"
+        else {"line": COLOURS[key], "shape": shape, "label": label}
+        for key, label, shape in LEGEND
+    ]
     if ort:
         items.append({"line": ORT_COLOUR, "dash": "dotted", "label": "ORT signée (contour pointillé)"})
     items += [
@@ -116,6 +108,7 @@ def communes_spec(
     panels: list[tuple[str, tuple]] | None = None,
     link: str | None = None,
     outline: str = "departement",
+    focus: str | None = None,
 ) -> dict:
     """A communes map: polygons with PVD/ACV styles, EPCI shading and outlines, labels, legend.
 
@@ -172,61 +165,130 @@ def communes_spec(
         "panels": [[name, *(round(float(v), 4) for v in box)] for name, box in panels or []],
         "link": link,
         "outline": outline,
+        "focus": focus,
     }
 
 
-def count_colour(value: int, top: int) -> str:
-    ramp = ["#FFFFFF", "#FDE5D2", "#F9C49E", "#F09A62", "#E0702F", "#C24E0C"]
-    if value <= 0 or top <= 0:
-        return ramp[0]
-    return ramp[min(len(ramp) - 1, 1 + int((len(ramp) - 2) * value / top))]
+RAMP = ["#FDE5D2", "#F9C49E", "#F09A62", "#E0702F", "#B5470B"]  # light to dark (the one ramp)
+SYMBOL_COLOUR = "#5A1E00"
+
+
+# Fixed classes of the share of inhabitants living in a PVD (%): the same colour means the same
+# share on every map (maps side by side, France and région alike).
+SHARE_BREAKS = [5.0, 10.0, 15.0, 20.0]
+
+
+def class_colour(value: float | None, breaks: list[float] = SHARE_BREAKS) -> str | None:
+    """The ramp's colour of ``value`` (None: unknown)."""
+    if value is None or value != value:
+        return None
+    k = sum(value >= b for b in breaks)
+    return RAMP[min(k, len(RAMP) - 1)]
+
+
+def class_items(breaks: list[float] = SHARE_BREAKS) -> list[dict]:
+    """Legend entries of the classes: « moins de 5 % », « 5 à 10 % »… « 20 % et plus »."""
+    labels = [f"moins de {breaks[0]:.0f} %"]
+    labels += [f"{low:.0f} à {high:.0f} %" for low, high in zip(breaks, breaks[1:], strict=False)]
+    labels.append(f"{breaks[-1]:.0f} % et plus")
+    return [{"fill": RAMP[k], "label": text} for k, text in enumerate(labels)]
+
+
+def name_anchors(shapes: gpd.GeoSeries, ranks: list | None = None) -> list[list]:
+    """[name, lat, lng, west, south, east, north, rank, symbol] of each shape: where its name goes
+    (a point inside it), the box it must fit in, its rank (larger first) and the count of the
+    proportional symbol drawn at the same point (``ranks``: those counts; the name goes below it)."""
+    out = []
+    for k, (name, shape) in enumerate(shapes.items()):
+        if shape is None or shape.is_empty:
+            continue
+        pt = shape.representative_point()
+        box = [round(float(v), 4) for v in shape.bounds]
+        rank = (ranks[k] or 0) if ranks is not None else round(shape.area, 4)
+        symbol = (ranks[k] or 0) if ranks is not None else 0
+        out.append([str(name), round(pt.y, 4), round(pt.x, 4), *box, rank, symbol])
+    return out
+
+
+def symbol_sizes(top: int) -> list[int]:
+    """Counts shown in the proportional symbols' key: the maximum, about a half and a tenth."""
+    sizes = [top, max(1, round(top / 2)), max(1, round(top / 10))]
+    return sorted(set(sizes), reverse=True)
 
 
 def territories_spec(
     territories: gpd.GeoDataFrame,
     geometry: str,
-    pvd_points: gpd.GeoDataFrame,
     *,
     title: str,
     sources: str,
+    level: str,
     level_label: str,
     bounds=None,
     insets: list | None = None,
     link: str | None = None,
+    names: gpd.GeoSeries | None = None,
 ) -> dict:
-    """Territories (régions or départements) shaded by PVD count (NA: not covered by the loaded
-    list, pale and dashed), PVD communes as dots; ``insets``: (name, box) frames of the overseas."""
+    """Territories (régions or départements) shaded by the share of their inhabitants living in a
+    PVD (classed), the number of PVD as proportional symbols, names where they fit; hatched: not
+    covered by the loaded list. ``territories`` needs ``code, nom, pvd, acv, part`` (a ratio; NA
+    where the list stops) and ``geometry``; ``insets``: (name, box) frames of the overseas; ``names``: the
+    shapes named on the map, indexed by name (default: the territories themselves)."""
     known = territories["pvd"].notna().to_numpy()
-    top = int(territories.loc[known, "pvd"].max()) if known.any() else 0
+    share = [
+        100 * float(v) if k and v == v else None for v, k in zip(territories["part"], known, strict=True)
+    ]
+    anchors = territories[geometry].representative_point()
+    counts = [int(v) if k else None for v, k in zip(territories["pvd"], known, strict=True)]
+    top = max((v for v in counts if v), default=0)
     rows = {
         "c": territories["code"].astype(str).tolist(),
         "n": territories["nom"].astype(str).tolist(),
-        "v": [int(v) if k else None for v, k in zip(territories["pvd"], known, strict=True)],
+        "v": counts,
         "a": [int(v) if k and v == v else None for v, k in zip(territories["acv"], known, strict=True)],
-        "f": [
-            count_colour(int(v), top) if k else UNCOVERED
-            for v, k in zip(territories["pvd"], known, strict=True)
-        ],
+        "r": [round(v, 1) if v is not None else None for v in share],
+        "f": [class_colour(v) or "#FFFFFF" for v in share],
     }
     geoms = _round(territories[geometry].to_numpy())
-    notes = ["Outre-mer en cartouches (échelles différentes)"] if insets else []
     items = [
-        {"text": f"Couleur : nombre de communes PVD par {level_label} (max. {top})"},
-        {"fill": "#5A1E00", "shape": "circle", "label": "Commune PVD"},
-        *({"text": n} for n in notes),
+        {"text": f"Part des habitants vivant dans une Petite ville de demain, par {level_label}"},
+        *class_items(),
     ]
+    if top:
+        items.append(
+            {
+                "symbol": symbol_sizes(top),
+                "max": top,
+                "fill": SYMBOL_COLOUR,
+                "label": f"Nombre de Petites villes de demain par {level_label} (surface proportionnelle)",
+            }
+        )
     if not known.all():
-        items.append({"fill": UNCOVERED, "dash": "dashed", "label": "Hors de la liste chargée (inconnu)"})
+        items.append({"hatch": True, "label": "Hors de la liste chargée (nombre inconnu)"})
+    if insets:
+        items.append({"text": "Outre-mer en cartouches (échelles différentes)"})
+    points = [
+        [round(pt.y, 4), round(pt.x, 4), v, c]
+        for pt, v, c in zip(anchors, counts, rows["c"], strict=True)
+        if v
+    ]
     return {
         "kind": "territoires",
         "topo": topo.compact(topo.topology({"territoires": (list(geoms), [{}] * len(geoms))}, DECIMALS)),
         "rows": rows,
-        "points": topo.points(pvd_points.geometry.to_numpy(), DECIMALS),
+        "symbols": {"max": top, "points": points},
+        "symbolColour": SYMBOL_COLOUR,
+        "names": name_anchors(
+            names if names is not None else territories.set_index("nom")[geometry],
+            counts if names is None else None,
+        ),
         "level": level_label,
+        "levelKey": level,
         "legend": {"title": title, "items": items},
         "sources": sources,
         "fit": _fit(bounds if bounds is not None else territories[geometry].total_bounds),
         "panels": [[name, *(round(float(v), 4) for v in box.bounds)] for name, box in insets or []],
         "insets": bool(insets),
         "link": link,
+        "labels": {"min": 0, "atFit": True},
     }

@@ -1,0 +1,158 @@
+"""The atlas's overview against the page a Streamlit user would write instead, alternately.
+
+    .venv/bin/python benchmarks/bench_explore.py [--rounds 10]
+
+The other page is `st_folium(gdf.explore())` of the same Gard + Gers communes (the build's
+geometries, Leaflet served locally by that page's own static folder, no tiles: nothing off
+127.0.0.1, as the atlas). Both servers are pinned to core 1 (``taskset``), the browser to core 0.
+One browser context sees both pages first (its HTTP cache warm: "a browser that has seen both
+pages"), then opens each in a new tab in turn, the order swapped every round, over an emulated
+4G link (Chromium's DevTools network conditions: 40 ms latency, 9 Mbit/s down, 9 Mbit/s up).
+Measured per tab: seconds from ``goto`` to the map drawn (the communes' paths in the map's
+frame), and bytes received (HTTP bodies as transferred + websocket frames).
+Appends one JSON line to benchmarks/results/explore.jsonl.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import ARGS, CHROMIUM, ROOT, free_port, save_result, start_server, stop, wait_until_up  # noqa: E402
+
+EXPLORE_PAGE = '''
+import geopandas as gpd
+import streamlit as st
+from streamlit_folium import st_folium
+
+st.set_page_config(layout="wide")
+
+
+@st.cache_resource
+def communes():
+    gdf = gpd.read_parquet(BUILD, columns=["code", "nom", "dep", "population", "geometry_departement"])
+    gdf = gdf[gdf["dep"].isin(["30", "32"])].set_geometry("geometry_departement")
+    return gdf.rename_geometry("geometry")
+
+
+st.title("Communes du Gard et du Gers")
+m = communes().explore(tooltip=["nom", "code", "population"], tiles=None)
+m.default_js = [("leaflet", "/app/static/leaflet/leaflet.js")]  # Leaflet served locally
+m.default_css = [("leaflet", "/app/static/leaflet/leaflet.css")]
+st_folium(m, height=620, use_container_width=True)
+'''
+DRAWN = """(paths) => {
+  for (const f of document.querySelectorAll("iframe")) {
+    try {
+      const d = f.contentDocument;
+      if (d && d.querySelectorAll("path.leaflet-interactive").length >= paths) return true;
+    } catch (e) {}
+  }
+  return false;
+}"""
+FOURG = {"offline": False, "latency": 40, "downloadThroughput": 9e6 / 8, "uploadThroughput": 9e6 / 8}
+
+
+def explore_server(folder: Path, core: int) -> tuple[subprocess.Popen, str]:
+    build = ROOT / "geodata" / "build" / "communes.parquet"
+    (folder / "explorer.py").write_text(f"BUILD = {str(build)!r}\n" + EXPLORE_PAGE, encoding="utf-8")
+    shutil.copytree(ROOT / "static" / "vendor" / "leaflet", folder / "static" / "leaflet")
+    port = free_port()
+    proc = subprocess.Popen(
+        ["taskset", "-c", str(core), sys.executable, "-m", "streamlit", "run", "explorer.py"]
+        + ["--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true"]
+        + ["--server.enableStaticServing", "true"],
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    return proc, f"http://127.0.0.1:{port}"
+
+
+def open_tab(context, url: str, paths: int, network: dict | None) -> tuple[float, int]:
+    """A new tab of ``context``: seconds to the map drawn, bytes received."""
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    if network:
+        cdp.send("Network.emulateNetworkConditions", network)
+    received = [0]
+    cdp.on("Network.loadingFinished", lambda e: received.__setitem__(0, received[0] + e["encodedDataLength"]))
+    cdp.on(
+        "Network.webSocketFrameReceived",
+        lambda e: received.__setitem__(0, received[0] + len(e["response"]["payloadData"])),
+    )
+    start = time.perf_counter()
+    page.goto(url)
+    page.wait_for_function(DRAWN, arg=paths, polling=20, timeout=180_000)
+    seconds = time.perf_counter() - start
+    page.wait_for_timeout(300)  # late bytes of the same load
+    page.close()
+    return seconds, received[0]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rounds", type=int, default=10)
+    ap.add_argument("--paths", type=int, default=808, help="map paths meaning 'drawn' (808: Gard + Gers)")
+    ap.add_argument("--sans-reseau", action="store_true", help="no emulated 4G (loopback speed)")
+    args = ap.parse_args()
+    network = None if args.sans_reseau else FOURG
+    os.sched_setaffinity(0, {0})  # this driver and the browser it starts: core 0
+    from playwright.sync_api import sync_playwright
+
+    atlas, atlas_url = start_server({"MALLOC_ARENA_MAX": "2"}, core=1)
+    times: dict[str, list[float]] = {"atlas": [], "explore": []}
+    sizes: dict[str, list[int]] = {"atlas": [], "explore": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        explore, explore_url = explore_server(Path(tmp), core=1)
+        urls = {"atlas": atlas_url + "/", "explore": explore_url + "/"}
+        try:
+            wait_until_up(atlas_url, 120)
+            wait_until_up(explore_url, 120)
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+                context = browser.new_context(viewport={"width": 1400, "height": 1000})
+                for name in urls:  # the browser has seen both pages; the servers are warm
+                    open_tab(context, urls[name], args.paths, None)
+                for r in range(args.rounds):
+                    for name in (["atlas", "explore"] if r % 2 == 0 else ["explore", "atlas"]):
+                        seconds, received = open_tab(context, urls[name], args.paths, network)
+                        times[name].append(seconds)
+                        sizes[name].append(received)
+                browser.close()
+        finally:
+            stop(atlas)
+            stop(explore)
+    med = {n: statistics.median(v) for n, v in times.items()}
+    kb = {n: statistics.median(v) / 1000 for n, v in sizes.items()}
+    result = {
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+        "tours": args.rounds,
+        "reseau": "4G émulée : 40 ms, 9 Mbit/s" if network else "boucle locale",
+        "coeurs": "serveurs: 1, navigateur: 0",
+        "commit": subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
+        ).stdout.strip(),
+        "atlas_carte_dessinee_mediane_s": round(med["atlas"], 3),
+        "explore_carte_dessinee_mediane_s": round(med["explore"], 3),
+        "rapport_temps": round(med["atlas"] / med["explore"], 2),
+        "atlas_ko": round(kb["atlas"], 1),
+        "explore_ko": round(kb["explore"], 1),
+        "rapport_octets": round(kb["atlas"] / kb["explore"], 3),
+        "atlas_min_max_s": [round(min(times["atlas"]), 3), round(max(times["atlas"]), 3)],
+        "explore_min_max_s": [round(min(times["explore"]), 3), round(max(times["explore"]), 3)],
+    }
+    save_result(result, "explore")
+
+
+if __name__ == "__main__":
+    main()
