@@ -149,8 +149,10 @@ class Session:
                     raise ActionError(f"exception: {element.exception.message[:120]}")
                 if which == "alert" and element.alert.format == element.alert.ERROR:
                     raise ActionError(f"error alert: {element.alert.body[:120]}")
-                if which == "component_instance":
-                    paths.append(f"/component/{element.component_instance.component_name}/index.html")
+                if which == "component_instance":  # its page, then the scripts it loads uncached
+                    name = element.component_instance.component_name
+                    paths.append(f"/component/{name}/index.html")
+                    paths.extend(COMPONENT_FILES.get(name, []))
                 url = element.download_button.url if which == "download_button" else ""
                 if url.startswith("/media/") and not any(p.startswith("/media/") for p in paths):
                     paths.append(url)  # one download per view
@@ -171,6 +173,8 @@ class Session:
             if self.extra_http:
                 for path in paths:
                     await asyncio.wait_for(http_get(self.base, path, self.cookies), self.timeout)
+                    if path.endswith("/index.html") and path.split("/")[2] not in COMPONENT_FILES:
+                        await learn_component_files(self.base, path, self.cookies)
         except (ActionError, OSError, websockets.WebSocketException) as exc:
             return Result(kind, time.perf_counter() - start, f"{type(exc).__name__}: {exc}"[:160], started)
         except TimeoutError:
@@ -178,7 +182,23 @@ class Session:
         return Result(kind, time.perf_counter() - start, None, started)
 
 
-async def http_get(base: str, path: str, cookies: dict | None = None) -> int:
+# A component's page loads its own bundle: streamlit-folium's (``static/js/main.*.js``) is served
+# with ``Cache-Control: public`` and no validator, so a browser fetches it again for every new map
+# frame; the driver fetches it too (learnt from the page, once).
+COMPONENT_FILES: dict[str, list[str]] = {}
+
+
+async def learn_component_files(base: str, page: str, cookies: dict | None) -> None:
+    import re
+
+    name = page.split("/")[2]
+    body: list[bytes] = []
+    await http_get(base, page, cookies, body)
+    found = re.findall(rb'<script[^>]+src="\./([^"]+)"', body[0] if body else b"")
+    COMPONENT_FILES[name] = [f"/component/{name}/{f.decode()}" for f in found]
+
+
+async def http_get(base: str, path: str, cookies: dict | None = None, body: list | None = None) -> int:
     """A minimal HTTP/1.1 GET (one connection, read to the end): what a browser fetches for a view.
     Cookies set by the answer (a proxy's affinity cookie) are added to ``cookies``, as a browser
     keeps them. Raises ActionError on a status other than 200."""
@@ -199,6 +219,8 @@ async def http_get(base: str, path: str, cookies: dict | None = None) -> int:
                 cookies[key] = rest.split(";", 1)[0]
     if status != 200:
         raise ActionError(f"HTTP {status} for {path}")
+    if body is not None:
+        body.append(data.split(b"\r\n\r\n", 1)[-1])
     return len(data)
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import ARGS, CHROMIUM, ROOT, free_port, save_result, start_server, stop, wait_until_up  # noqa: E402
 
-EXPLORE_PAGE = '''
+EXPLORE_PAGE = """
 import geopandas as gpd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -48,7 +48,7 @@ m = communes().explore(tooltip=["nom", "code", "population"], tiles=None)
 m.default_js = [("leaflet", "/app/static/leaflet/leaflet.js")]  # Leaflet served locally
 m.default_css = [("leaflet", "/app/static/leaflet/leaflet.css")]
 st_folium(m, height=620, use_container_width=True)
-'''
+"""
 DRAWN = """(paths) => {
   for (const f of document.querySelectorAll("iframe")) {
     try {
@@ -69,7 +69,7 @@ def explore_server(folder: Path, core: int) -> tuple[subprocess.Popen, str]:
     proc = subprocess.Popen(
         ["taskset", "-c", str(core), sys.executable, "-m", "streamlit", "run", "explorer.py"]
         + ["--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true"]
-        + ["--server.enableStaticServing", "true"],
+        + ["--server.enableStaticServing", "true", "--browser.gatherUsageStats", "false"],
         cwd=folder,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -124,7 +124,7 @@ def main() -> None:
                 for name in urls:  # the browser has seen both pages; the servers are warm
                     open_tab(context, urls[name], args.paths, None)
                 for r in range(args.rounds):
-                    for name in (["atlas", "explore"] if r % 2 == 0 else ["explore", "atlas"]):
+                    for name in ["atlas", "explore"] if r % 2 == 0 else ["explore", "atlas"]:
                         seconds, received = open_tab(context, urls[name], args.paths, network)
                         times[name].append(seconds)
                         sizes[name].append(received)

@@ -86,7 +86,7 @@ def test_a_map_is_a_folium_map_loading_only_the_atlas_files_and_light(atlas):
 
 def test_plugins_are_folium_plugins_in_order(atlas):
     """Each concern is a folium plugin (JSCSSMixin + MacroElement, its own script file), rendered
-    in order into the map's script: panels before the layer, the view after the controls."""
+    in order into the map's script: panels first, the view after the controls and before the layer."""
     from branca.element import MacroElement
     from folium.elements import JSCSSMixin
 
@@ -94,9 +94,9 @@ def test_plugins_are_folium_plugins_in_order(atlas):
     plugins = list(fmap._children.values())
     assert [type(p).__name__ for p in plugins] == [
         "Panels",
-        "CompactLayer",
         "LegendSources",
         "Recentre",
+        "CompactLayer",
         "Labels",
         "Gestures",
     ]
@@ -105,7 +105,7 @@ def test_plugins_are_folium_plugins_in_order(atlas):
         assert (assets.OWN_DIR / plugin.script).is_file()
     script = maps.site_script(fmap)
     calls = re.findall(r"pvdAtlas\.(\w+)\(map_atlas,", script)
-    assert calls == ["panels", "layer", "controls", "recentre", "labels", "gestures"]
+    assert calls == ["panels", "controls", "recentre", "layer", "labels", "gestures"]
 
 
 def test_topology_gives_back_every_ring(atlas):

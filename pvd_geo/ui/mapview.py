@@ -105,9 +105,10 @@ def dashboard_assets():
 # Presentation mode: on a 1920 × 1080 projector the title, the figures and the map fit without
 # scrolling (measured in the browser tests: the map ends above 1080 px).
 PRESENTATION_MAP_HEIGHT = 660
-# what the map sends back: the clicked feature (its code and level) and the clicks' counter; not
-# the view (bounds, zoom, centre), so that panning and zooming never rerun the script
-RETURNED = ["last_active_drawing", "last_object_clicked_count"]
+# what the map sends back: the clicked feature (its code and level) only — not the view (bounds,
+# zoom, centre), so that panning and zooming never rerun the script, and not the clicks' counter,
+# whose first value (0, against a default of None) would rerun every page once as its map loads
+RETURNED = ["last_active_drawing"]
 
 
 def show_map(prepared: mapcache.PreparedMap, key: str, height: int = 620) -> tuple[str, str] | None:
@@ -120,6 +121,9 @@ def show_map(prepared: mapcache.PreparedMap, key: str, height: int = 620) -> tup
         return None
     from ..webmap.maps import atlas_map
 
+    import sys, time
+
+    t0 = time.perf_counter()
     sync_own()
     presenting = presentation_mode()
     fmap = atlas_map(prepared.parts, dashboard_assets(), label_scale=1.5 if presenting else 1.0)
@@ -130,23 +134,22 @@ def show_map(prepared: mapcache.PreparedMap, key: str, height: int = 620) -> tup
         use_container_width=True,
         returned_objects=RETURNED,
     )
+    print("st_folium ms", round((time.perf_counter() - t0) * 1000, 1), file=sys.stderr)
     return new_click(out, f"_clic_{key}-{prepared.digest}")
 
 
 def new_click(out: object, seen_key: str) -> tuple[str, str] | None:
-    """(level, code) of the feature clicked when the clicks' counter moved since the last run."""
-    if not isinstance(out, dict):
-        return None
-    count, drawing = out.get("last_object_clicked_count"), out.get("last_active_drawing")
-    if not count or not isinstance(drawing, dict):
-        return None
-    props = drawing.get("properties") or {}
-    code, level = props.get("code"), props.get("level")
+    """(level, code) of the feature clicked, once: every click opens a page, so the map that shows
+    it again is a new one (its value starts empty, which forgets the click seen)."""
+    drawing = out.get("last_active_drawing") if isinstance(out, dict) else None
+    props = drawing.get("properties") if isinstance(drawing, dict) else None
+    code, level = (props.get("code"), props.get("level")) if isinstance(props, dict) else (None, None)
     if not isinstance(code, str) or not isinstance(level, str):
+        st.session_state.pop(seen_key, None)
         return None
-    if st.session_state.get(seen_key) == count:
+    if st.session_state.get(seen_key) == (level, code):
         return None
-    st.session_state[seen_key] = count
+    st.session_state[seen_key] = (level, code)
     return level, code
 
 
@@ -155,6 +158,9 @@ def show_communes_map(
 ):
     """Communes map of a scope of the data ``source`` (the atlas or a catalogue), ``focus``: the
     commune outlined; returns (level, code) of a click."""
+    import sys, time
+
+    t0 = time.perf_counter()
     fmap = _communes_map(
         tuple(departements),
         epci,
@@ -165,6 +171,7 @@ def show_communes_map(
         own=own_lists_shown(),
         focus=focus,
     )
+    print("communes_map ms", round((time.perf_counter() - t0) * 1000, 1), file=sys.stderr)
     return show_map(fmap, key)
 
 

@@ -82,11 +82,12 @@ def atlas_map(
     fmap.default_js = [("leaflet", assets.vendor_url(LEAFLET_JS))]
     fmap.default_css = [("leaflet", assets.vendor_url(LEAFLET_CSS))]
     options = {"controls": {"open": open_legend}, "labels": {"scale": label_scale}}
+    # the view is set before the layers are drawn (drawn once, at their final zoom)
     for plugin, key in (
         (Panels, "panels"),
-        (CompactLayer, "layer"),
         (LegendSources, "controls"),
         (Recentre, "recentre"),
+        (CompactLayer, "layer"),
         (Labels, "labels"),
     ):
         plugin(parts[key], assets, dumps(options.get(key, {}))).add_to(fmap)

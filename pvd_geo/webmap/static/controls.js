@@ -26,7 +26,7 @@
       data.legend.items.forEach(function (item) {
         var row = el("div", item.symbol ? "pvd-symbols" : null, null, box);
         if (item.symbol) {  /* proportional symbols: a few sizes and their counts */
-          var r = atlas.of(map).symbolRadius || 14;
+          var r = atlas.symbolRadius(map);
           item.symbol.forEach(function (s) {
             var cell = el("span", null, null, row);
             var dot = el("i", "circle", null, cell);

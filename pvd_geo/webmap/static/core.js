@@ -46,6 +46,12 @@
     return ctl.getContainer();
   };
 
+  /* The radius (px) of the largest proportional symbol on this map. */
+  atlas.symbolRadius = function (map) {
+    var size = map.getSize();
+    return Math.max(9, Math.min(22, Math.min(size.x, size.y) / 28));
+  };
+
   /* Where a point of the data is drawn (moved with its panel when the panels were restacked). */
   atlas.at = function (map, latlng) {
     var ll = L.latLng(latlng), move = atlas.of(map).move;

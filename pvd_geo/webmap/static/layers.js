@@ -243,7 +243,7 @@
     /* PVD per territory as proportional symbols (area ∝ count), not clickable: the territory is */
     var sym = data.symbols;
     if (sym && sym.max > 0) {
-      var rmax = Math.max(9, Math.min(22, Math.min(map.getSize().x, map.getSize().y) / 28));
+      var rmax = atlas.symbolRadius(map);
       shared.symbolRadius = rmax;
       shared.symbolMax = sym.max;
       sym.points.forEach(function (s) {
