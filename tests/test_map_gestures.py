@@ -166,3 +166,43 @@ def test_recentre_restores_the_opening_view(page, server):
     pixel = 360 / (256 * 2**zoom)  # degrees of longitude per pixel: Leaflet rounds views to pixels
     assert zoom == opening[0] and abs(lat - opening[1]) < 2 * pixel and abs(lng - opening[2]) < 2 * pixel
     assert page.refused == []
+
+
+def test_a_rerun_with_the_same_map_does_not_redraw_it(page, server):
+    """Another widget changes (the counts' level): the script reruns, the map's frame is kept."""
+    page.goto(server)
+    settle(page)
+    wait_for_paths(page, 800)
+    frame = page.locator("iframe[title='streamlit_folium.st_folium']").first.element_handle().content_frame()
+    frame.evaluate("() => { window.__still_here = true; }")
+    page.get_by_text("EPCI", exact=True).first.click()  # « Niveau » of the counts under the map
+    settle(page)
+    page.wait_for_timeout(500)
+    frame = page.locator("iframe[title='streamlit_folium.st_folium']").first.element_handle().content_frame()
+    assert frame.evaluate("() => window.__still_here === true")
+
+
+EDGE_TIP = """() => {
+  const box = document.querySelector(".leaflet-container").getBoundingClientRect();
+  let best = null;
+  for (const path of document.querySelectorAll("path.leaflet-interactive")) {
+    const r = path.getBoundingClientRect();
+    const x = r.left + r.width / 2, y = r.top + r.height / 2;
+    if (x < box.right - 4 && y < box.bottom - 4 && (!best || x + y > best[1] + best[2])) best = [path, x, y];
+  }
+  const [path, x, y] = best;
+  const at = {bubbles: true, clientX: x, clientY: y};
+  path.dispatchEvent(new MouseEvent("mouseover", at));
+  path.dispatchEvent(new MouseEvent("mousemove", at));
+  const tip = document.querySelector(".leaflet-tooltip:not(.pvd-inset)").getBoundingClientRect();
+  return [tip.left >= box.left, tip.top >= box.top, tip.right <= box.right, tip.bottom <= box.bottom];
+}"""
+
+
+def test_tooltips_stay_inside_the_map(page, server):
+    """The commune nearest the map's bottom-right corner: its tooltip is pulled back inside."""
+    page.goto(f"{server}/Territoire?dep=30")
+    settle(page)
+    wait_for_paths(page, 350)
+    frame = page.locator("iframe[title='streamlit_folium.st_folium']").first.element_handle().content_frame()
+    assert frame.evaluate(EDGE_TIP) == [True, True, True, True]

@@ -144,3 +144,23 @@ def test_a_change_anywhere_in_the_package_changes_the_map_keys(tmp_path):
         path.write_bytes(original)
     (copy / "nouveau.py").write_text("X = 1\n", encoding="utf-8")
     assert mapcache.package_hash(copy) != before
+
+
+def test_a_build_whose_names_changed_gives_new_map_keys(built_dir, tmp_path):
+    """Same metadata, one département renamed: the data fingerprint (part of every stored map's
+    key) changes, so no map drawn with the old name is served."""
+    import shutil
+
+    import geopandas as gpd
+
+    copy = tmp_path / "build"
+    shutil.copytree(built_dir, copy)
+    before = load_atlas(copy, EMBEDDED_DIR).fingerprint
+    layer = gpd.read_parquet(copy / "departements.parquet")
+    layer.loc[layer["code"] == "30", "nom"] = "Gard renommé"
+    layer.to_parquet(copy / "departements.parquet", index=False)
+    assert (copy / "meta.json").read_bytes() == (built_dir / "meta.json").read_bytes()
+    after = load_atlas(copy, EMBEDDED_DIR).fingerprint
+    assert after != before
+    key = {"deps": ["30"]}
+    assert mapcache.cache_key(before, "communes", key) != mapcache.cache_key(after, "communes", key)

@@ -121,9 +121,6 @@ def show_map(prepared: mapcache.PreparedMap, key: str, height: int = 620) -> tup
         return None
     from ..webmap.maps import atlas_map
 
-    import sys, time
-
-    t0 = time.perf_counter()
     sync_own()
     presenting = presentation_mode()
     fmap = atlas_map(prepared.parts, dashboard_assets(), label_scale=1.5 if presenting else 1.0)
@@ -133,8 +130,8 @@ def show_map(prepared: mapcache.PreparedMap, key: str, height: int = 620) -> tup
         height=PRESENTATION_MAP_HEIGHT if presenting else height,
         use_container_width=True,
         returned_objects=RETURNED,
+        render=False,  # st_folium renders the map itself; the whole figure is not needed (≈ 3 ms)
     )
-    print("st_folium ms", round((time.perf_counter() - t0) * 1000, 1), file=sys.stderr)
     return new_click(out, f"_clic_{key}-{prepared.digest}")
 
 
@@ -158,9 +155,6 @@ def show_communes_map(
 ):
     """Communes map of a scope of the data ``source`` (the atlas or a catalogue), ``focus``: the
     commune outlined; returns (level, code) of a click."""
-    import sys, time
-
-    t0 = time.perf_counter()
     fmap = _communes_map(
         tuple(departements),
         epci,
@@ -171,7 +165,6 @@ def show_communes_map(
         own=own_lists_shown(),
         focus=focus,
     )
-    print("communes_map ms", round((time.perf_counter() - t0) * 1000, 1), file=sys.stderr)
     return show_map(fmap, key)
 
 
