@@ -23,17 +23,18 @@ sys.path.insert(0, str(ROOT))
 
 
 def map_sizes(build: Path) -> dict:
-    """Bytes of the maps as the map component receives them: the Gard + Gers, and every
-    département (median, largest); and, when folium is installed (not a dependency any more),
-    ``explore()`` of the same layers for comparison."""
-    from pvd_geo import views, webmap
+    """Bytes of the maps' data as their folium plugins receive them: the Gard + Gers, and every
+    département (median, largest); and ``explore()`` of the same layers for comparison (when
+    mapclassify, which ``explore()`` needs, is installed: ``make bench-explore``)."""
+    from pvd_geo import views
     from pvd_geo.atlas import load_atlas
+    from pvd_geo.webmap.maps import prepare
 
     atlas = load_atlas(build)
 
     def size(deps: list[str]) -> int:
         spec = views.communes_map_spec(atlas, deps, None, "Carte", "Sources : " + "x" * 300)
-        return len(webmap.dumps(spec).encode())
+        return sum(len(part.encode()) for part in prepare(spec).values())
 
     shipped = size(["30", "32"])
     each = sorted((size([d]), d) for d in atlas.departements["code"])
@@ -94,7 +95,7 @@ def _first_map(build: Path, cache: Path, query: str, paths: int) -> dict:
             page.goto(f"{url}/{query}")
             page.wait_for_selector("h1", timeout=60_000)
             title = time.perf_counter() - start
-            frame = page.frame_locator("iframe[title$='mapview.carte']").first
+            frame = page.frame_locator("iframe[title='streamlit_folium.st_folium']").first
             while frame.locator("path.leaflet-interactive").count() < paths:
                 page.wait_for_timeout(25)
             drawn = time.perf_counter() - start

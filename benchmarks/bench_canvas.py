@@ -4,8 +4,8 @@
 
 ``DIR``: a site written by ``python -m pvd_geo publish`` (with these départements). The site is
 served pinned to core 1; Chromium (core 0, a new context each time) opens each page as published
-(SVG) and with Leaflet's ``preferCanvas`` (page.js rewritten on the fly), and waits for the names
-(placed once every commune is drawn). Appends one JSON line to benchmarks/results/canvas.jsonl.
+(SVG) and with Leaflet's ``preferCanvas`` (the page's map script rewritten on the fly), and waits for
+the names (placed once every commune is drawn). Appends one JSON line to benchmarks/results/canvas.jsonl.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import ARGS, CHROMIUM, save_result, static_server, stop, time_new_tab  # noqa: E402
 
-SVG = 'L.map("carte", { zoomSnap: 0.25, attributionControl: false })'
-CANVAS = 'L.map("carte", { zoomSnap: 0.25, attributionControl: false, preferCanvas: true })'
+SVG = '"preferCanvas": false,'  # folium's map options, in each page's rendered script
+CANVAS = '"preferCanvas": true,'
 
 
 def main() -> None:
@@ -31,10 +31,12 @@ def main() -> None:
     ap.add_argument("--departements", default="62,30")
     args = ap.parse_args()
     site = Path(args.site)
-    page_js = (site / "assets" / "page.js").read_text(encoding="utf-8")
-    if SVG not in page_js:
-        raise SystemExit("page.js a changé : mettre à jour ce banc")
-    canvas_js = page_js.replace(SVG, CANVAS)
+    scripts = {
+        d: (site / "departement" / f"{d}.js").read_text(encoding="utf-8")
+        for d in args.departements.split(",")
+    }
+    if not all(SVG in text for text in scripts.values()):
+        raise SystemExit("le script des cartes a changé : mettre à jour ce banc")
     server, base = static_server(site, core=1)
     os.sched_setaffinity(0, {0})
     deps = args.departements.split(",")
@@ -48,11 +50,12 @@ def main() -> None:
                 for mode in ("svg", "canvas") if r % 2 == 0 else ("canvas", "svg"):
                     for dep in deps:
 
-                        def rewrite(page):  # the same page drawn on a canvas
+                        def rewrite(page, dep=dep):  # the same page drawn on a canvas
                             page.route(
-                                "**/assets/page.js",
+                                f"**/departement/{dep}.js",
                                 lambda route: route.fulfill(
-                                    body=canvas_js, content_type="application/javascript"
+                                    body=scripts[dep].replace(SVG, CANVAS),
+                                    content_type="application/javascript",
                                 ),
                             )
 

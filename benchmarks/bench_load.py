@@ -78,7 +78,7 @@ SETTLED = """([title, shapes]) => {
   if (!h1 || !h1.textContent.includes(title) || document.querySelector("[data-testid='stSkeleton']"))
     return false;
   if (!shapes) return true;
-  const frame = document.querySelector("iframe[title$='mapview.carte']");
+  const frame = document.querySelector("iframe[title='streamlit_folium.st_folium']");
   const doc = frame && frame.contentDocument;
   return !!doc && doc.querySelectorAll("path.leaflet-interactive").length >= shapes;
 }"""

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -77,8 +78,8 @@ def main() -> None:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
                 for page_path in chosen:
-                    text = page_path.read_text(encoding="utf-8")
-                    block = text.split('id="carte-donnees">', 1)[1].split("</script>", 1)[0]
+                    script = page_path.with_suffix(".js").read_text(encoding="utf-8")  # folium's
+                    block = re.search(r"pvdAtlas\.layer\(map_carte, (.*), \{.*\}\);$", script, re.M).group(1)
                     communes = len(json.loads(block)["rows"]["c"])
                     for _ in range(args.repeat):
                         url = f"{base}/departement/{page_path.name}"

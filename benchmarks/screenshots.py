@@ -23,7 +23,7 @@ from common import ARGS, CHROMIUM, ROOT, start_server, stop, wait_until_up  # no
 LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
 SETTLED = """() => {
   const app = document.querySelector("[data-testid='stApp']");
-  const frame = document.querySelector("iframe[title$='mapview.carte']");
+  const frame = document.querySelector("iframe[title='streamlit_folium.st_folium']");
   const doc = frame && frame.contentDocument;
   return !!app && app.getAttribute("data-test-script-state") === "notRunning" && !!doc
     && doc.querySelectorAll("path.leaflet-interactive").length >= 800;

@@ -104,3 +104,24 @@ def http_server():
     yield server
     server.shutdown()
     server.server_close()
+
+
+# -- browser tests: a real `streamlit run` server per module, an offline Chromium page per test ----
+
+
+@pytest.fixture(scope="module")
+def server(built_dir, tmp_path_factory):
+    """The dashboard served by a real `streamlit run` on 127.0.0.1 (one per test module)."""
+    from .test_browser import app_env, running_app
+
+    with running_app(app_env(built_dir, tmp_path_factory.mktemp("browser"))) as url:
+        yield url
+
+
+@pytest.fixture
+def page(server):
+    """A Chromium page where every request off 127.0.0.1 is refused (``page.refused``)."""
+    from .test_browser import offline_page
+
+    with offline_page() as pg:
+        yield pg

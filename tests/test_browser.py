@@ -111,18 +111,6 @@ def app_env(built_dir, folder) -> dict:
     }
 
 
-@pytest.fixture(scope="module")
-def server(built_dir, tmp_path_factory):
-    with running_app(app_env(built_dir, tmp_path_factory.mktemp("browser"))) as url:
-        yield url
-
-
-@pytest.fixture
-def page(server):
-    with offline_page() as pg:
-        yield pg
-
-
 def settle(page, timeout=60):
     page.wait_for_selector("[data-testid='stApp']", timeout=timeout * 1000)
     deadline = time.time() + timeout

@@ -8,30 +8,15 @@ import pytest
 from .test_browser import (
     ARGS,
     CHROMIUM,
-    app_env,
     click_a_pvd_commune,
     map_frame,
     offline_context,
-    offline_page,
-    running_app,
     settle,
     wait_for_paths,
     wait_for_url,
 )
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def server(built_dir, tmp_path_factory):
-    with running_app(app_env(built_dir, tmp_path_factory.mktemp("gestures"))) as url:
-        yield url
-
-
-@pytest.fixture
-def page(server):
-    with offline_page() as pg:
-        yield pg
 
 
 SCROLLED = """() => Math.max(window.scrollY,
