@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 BUILD  := geodata/build
 
-.PHONY: setup build prepare run serve test lint format bench bench-load screenshots clean
+.PHONY: setup build prepare run serve test lint format bench bench-load bench-explore screenshots clean
 
 setup: $(STAMP)
 
@@ -61,6 +61,12 @@ bench: setup $(BUILD)/meta.json
 bench-load: setup $(BUILD)/meta.json
 	$(PY) benchmarks/bench_load.py
 	$(PY) benchmarks/bench_floor.py
+
+# The overview against st_folium(gdf.explore()) of the same communes, emulated 4G (explore()
+# needs mapclassify: benchmarks only, requirements-bench.txt)
+bench-explore: setup $(BUILD)/meta.json
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+	$(PY) benchmarks/bench_explore.py
 
 # The README's pictures: the overview in Chromium and an exported map
 screenshots: setup $(BUILD)/meta.json
