@@ -287,3 +287,33 @@ def test_static_site_keeps_names_as_text(hostile_atlas, tmp_path):
     assert "\\u003cimg src=x" in scripts[out / "departement" / "30.js"]  # the map's data: JSON text
     entries = json.loads((out / "recherche.json").read_text(encoding="utf-8"))
     assert any(e[0].startswith('<img src=x onerror="window.pwned=1">Quissac') for e in entries)
+
+
+@pytest.mark.browser
+def test_static_site_maps_show_hostile_names_as_text_in_a_browser(hostile_atlas, tmp_path):
+    """The published département page in Chromium: names on the map (labels, panel names,
+    tooltips) are text, no script ran, no dialog, nothing fetched elsewhere, no policy violation."""
+    from pvd_geo import publish
+
+    from .test_publish import VIOLATIONS, serving
+
+    out = tmp_path / "site"
+    publish.publish(hostile_atlas, out, only=["30", "32"])
+    with serving(out) as base, offline_page() as page:
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.add_init_script(VIOLATIONS)
+        for path in ("departement/30.html", "perimetre/30-32.html", "region/76.html", "index.html"):
+            page.goto(f"{base}/{path}")
+            page.wait_for_selector("path.leaflet-interactive", timeout=20_000)
+            page.wait_for_timeout(500)
+            assert page.evaluate(INJECTED) == [], path
+            assert page.evaluate("window.__csp") == [], path
+        page.goto(f"{base}/departement/30.html")
+        page.wait_for_selector(".pvd-label", timeout=20_000)
+        labels = page.locator(".pvd-label").all_inner_texts()
+        assert any("<img src=x" in t for t in labels) and any(t.startswith("{{ 7*7 }}") for t in labels)
+        page.goto(f"{base}/perimetre/30-32.html")
+        page.wait_for_selector(".pvd-inset", timeout=20_000)
+        assert any(t.startswith("Gard<svg onload") for t in page.locator(".pvd-inset").all_inner_texts())
+        assert dialogs == [] and page.refused == []
