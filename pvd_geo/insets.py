@@ -2,8 +2,8 @@
 draw them: each one moved and scaled into its own box west of France (scales differ, said in the
 legend), so that a national web map shows all of France at once.
 
-Pure geometry on WGS 84 longitudes/latitudes; a click on a moved territory sends its code (the
-map component), so nothing is mapped back.
+Pure geometry on WGS 84 longitudes/latitudes; a click on a moved territory sends its code (each
+feature of the map's layer carries it), so nothing is mapped back.
 """
 
 from __future__ import annotations

@@ -220,3 +220,30 @@ def test_a_new_build_on_disk_is_picked_up_at_the_next_run(built_dir, tmp_path, m
     app.run()
     assert not app.exception, app.exception
     assert "contours témoins" in _text(app)  # the sources line comes from the reloaded build
+
+
+@pytest.mark.parametrize(
+    ("page", "key", "value", "most"),
+    [
+        (
+            "pages/2_Comparer.py",
+            "t",
+            "departement:30,departement:30,departement:32,departement:34,departement:11,departement:13",
+            4,
+        ),
+        ("pages/2_Comparer.py", "t", "departement:30,departement:30", 1),
+        ("dashboard.py", "deps", ",".join(f"{d:02d}" for d in range(1, 20)) + ",30,30", 12),
+    ],
+    ids=["five-territories", "twice-the-same", "too-many-departements"],
+)
+def test_crafted_links_get_what_the_widgets_allow(page, key, value, most, build_env):
+    """Too many territories, or the same twice, in a link: no traceback; each once, at most the
+    widget's limit, and a French message when some were left out."""
+    app = app_for(page)
+    app.query_params[key] = value
+    app.run()
+    assert not app.exception, app.exception
+    chosen = app.multiselect[0].value if page != "dashboard.py" else app.sidebar.multiselect[0].value
+    assert len(chosen) == len(set(chosen)) and len(chosen) <= most
+    if most > 1:
+        assert any("Le lien demandait" in w.value for w in app.warning)

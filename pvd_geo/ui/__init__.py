@@ -5,8 +5,8 @@
   screen, the sources line.
 - ``state``: What lives in the URL and in the session: scope, location, presentation mode,
   navigation, the reader's own lists.
-- ``mapview``: The map component: prepared maps (memory, then the disk store) drawn by the
-  atlas's own component (``pvd_geo/web/``); a click comes back as a code.
+- ``mapview``: Maps: prepared maps (memory, then the disk store) as a ``folium.Map`` with the
+  atlas's plugins (``pvd_geo/webmap/``), shown by ``st_folium``; a click comes back as a code.
 - ``widgets``: Bars, warnings where a list stops, lists, page furniture — from plain data.
 - ``sections``: Page sections computed from the loaded atlas: breadcrumb, tables, selectors, the
   commune page, the comparison map, exports, the programme in time.

@@ -363,7 +363,7 @@ def territory_selector(atlas: Atlas, label: str, key: str, max_selections: int |
     chosen = st.multiselect(
         label,
         list(labels),
-        default=url_list("t", ["departement:30", "departement:32"], list(labels)),
+        default=url_list("t", ["departement:30", "departement:32"], list(labels), max_selections),
         format_func=labels.get,
         key=key,
         max_selections=max_selections,

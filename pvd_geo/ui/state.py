@@ -145,10 +145,19 @@ def share_link() -> None:
         st.caption("Le bouton à droite du lien le copie. Ajoutez « &mode=presentation » pour une réunion.")
 
 
-def url_list(name: str, default: list[str], allowed: list[str]) -> list[str]:
-    """A list kept in the URL (``?deps=30,32``) so that a copied link reproduces the view."""
+def url_list(name: str, default: list[str], allowed: list[str], limit: int | None = None) -> list[str]:
+    """A list kept in the URL (``?deps=30,32``) so that a copied link reproduces the view: only
+    what the widget allows — known values, each once, at most ``limit`` (a French message says
+    what was left out; checked before any work)."""
     raw = st.query_params.get(name)
-    values = [v for v in raw.split(",") if v in allowed] if raw else []
+    known = set(allowed)
+    values = list(dict.fromkeys(v for v in raw.split(",") if v in known)) if raw else []
+    if limit is not None and len(values) > limit:
+        st.warning(
+            f"Le lien demandait {len(values)} territoires : "
+            f"les {limit} premiers sont montrés (au plus {limit})."
+        )
+        values = values[:limit]
     return values or default
 
 
@@ -163,6 +172,8 @@ def set_url_list(name: str, values: list[str]) -> None:
 _OWN = "_pvd_own_lists"
 
 MAX_OWN_LISTS = 3
+
+MAX_DEPARTEMENTS = 12  # départements chosen one by one (a région or all France has its own mode)
 
 MAX_OWN_ROWS = 40_000
 
@@ -211,12 +222,15 @@ def scope_selector(catalogue: summary.Catalogue) -> tuple[str, list[str], str | 
             st.sidebar.multiselect(
                 "Départements",
                 list(labels),
-                default=url_list("deps", DEFAULT_SCOPE, list(labels)),
+                default=url_list("deps", DEFAULT_SCOPE, list(labels), MAX_DEPARTEMENTS),
                 format_func=labels.get,
                 key="scope",
+                max_selections=MAX_DEPARTEMENTS,
+                help=f"Au plus {MAX_DEPARTEMENTS} : pour davantage, une région ou la France entière.",
             )
             or DEFAULT_SCOPE
         )
+        deps = sorted(deps)  # one view (and one stored map) whatever the order chosen
         set_url_list("deps", deps)
     return mode, deps, region
 
