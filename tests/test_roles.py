@@ -244,3 +244,23 @@ def test_cli_restore_lists_and_restores(lists, build_env):
     assert out.returncode == 0, out.stderr
     assert (lists / "pvd.csv").read_text(encoding="utf-8").count("\n") == 3
     assert run("restore", "--programme", "pvd", "../../etc/passwd", env=env).returncode == 2
+
+
+def test_restore_takes_only_the_programmes_own_history(lists, built_dir):
+    """A list named ``pvd-test`` has its own history: its versions are never offered or restored
+    as versions of ``pvd``; a programme name that is a path is refused (issue 22, item 9)."""
+    from pvd_geo.errors import InvalidInput
+    from pvd_geo.sources.selections import history_versions, restore_version
+
+    built = read_build(built_dir)
+    rows = built["communes"].set_index("code").loc[["30210", "32208"]].reset_index()[["code", "nom"]]
+    for name in ("pvd-test", "pvd"):
+        save_selection(rows, name, lists, writer=auth.operator())
+        save_selection(rows.head(1), name, lists, writer=auth.operator())
+    own, other = history_versions(lists, "pvd"), history_versions(lists, "pvd-test")
+    assert len(own) == 1 and len(other) == 1 and not set(own) & set(other)
+    with pytest.raises(InvalidInput):
+        restore_version(lists, "pvd", other[0], writer=auth.operator())
+    for name in ("../../x", "pvd/../x", "PVD", ""):
+        with pytest.raises(InvalidInput):
+            history_versions(lists, name)

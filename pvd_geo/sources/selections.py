@@ -232,9 +232,25 @@ def list_paths(directory: Path, embedded: Path | None) -> dict[str, Path]:
     return found
 
 
+_VERSION = re.compile(r"-\d{8}-\d{6}-\d{6}(?:-\d+)?\.csv")  # after the programme's name: its stamp
+
+
 def history_versions(directory: Path, programme: str) -> list[Path]:
-    """Previous versions of a programme's list, oldest first."""
-    return sorted((Path(directory) / HISTORY).glob(f"{programme}-*.csv"))
+    """Previous versions of a programme's list, oldest first: the files named exactly
+    ``<programme>-<stamp>.csv`` (not those of a programme whose name starts the same, ``pvd-test``);
+    a programme name that is not one (``../../x``) is refused."""
+    if not _NAME.fullmatch(programme):
+        raise InvalidInput(
+            f"nom de programme invalide : {programme[:40]!r} (lettres minuscules, chiffres, - et _)"
+        )
+    folder = Path(directory) / HISTORY
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.name.startswith(f"{programme}-") and _VERSION.fullmatch(p.name[len(programme) :]) and p.is_file()
+    )
 
 
 def lists_in_use(directory: Path, embedded: Path | None = None) -> pd.DataFrame:
