@@ -128,10 +128,15 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def stats_csv(table) -> str:
     """The ``stats`` CSV contract: fixed columns (new ones only at the end), shares as ratios, an
-    empty cell where a figure is unknown (the list does not cover the territory)."""
+    empty cell where a figure is unknown (the list does not cover the territory); a name a
+    spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``) is neutralised, as in every export."""
+    from .exports import neutralise
+
     out = table[STATS_COLUMNS + EXTRA_COLUMNS].copy()
     for column in ("part_population_pvd", "part_pvd_avec_ort"):
         out[column] = out[column].round(6)
+    for column in ("nom",):
+        out[column] = out[column].map(neutralise)
     return out.to_csv(index=False, lineterminator="\n")
 
 

@@ -88,3 +88,20 @@ def test_build_command_prints_what_it_wrote(tmp_path, build_env):
     assert "communes.parquet (3 lignes)" in out.stdout
     assert "100 %" in out.stderr  # the progress bar reached its end
     assert (tmp_path / "b" / "meta.json").exists()
+
+
+def test_stats_csv_neutralises_formula_like_names(atlas):
+    """A territory whose name a spreadsheet would run (``+CA …``, ``=HYPERLINK(…)``) is written
+    with a leading apostrophe in the ``stats`` CSV, as in every other export (issue 22, item 10)."""
+    import io
+
+    import pandas as pd
+
+    from pvd_geo.__main__ import stats_csv
+
+    table = atlas.stats("epci").head(3).copy()
+    table.loc[table.index[0], "nom"] = "+CA du Grand Test"
+    table.loc[table.index[1], "nom"] = '=HYPERLINK("http://10.9.9.9","x")'
+    out = pd.read_csv(io.StringIO(stats_csv(table)), dtype=str)
+    assert out["nom"].iloc[0] == "'+CA du Grand Test" and out["nom"].iloc[1].startswith("'=HYPERLINK")
+    assert out["nom"].iloc[2] == table["nom"].iloc[2] and list(out["code"]) == list(table["code"])
