@@ -213,9 +213,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     from .atlas import read_build
     from .selection import join_selection
     from .sources.anct import read_selection_csv
-    from .sources.selections import programme_file, save_selection
+    from .sources.selections import NATIONAL, programme_file, save_selection
 
     target = programme_file(_lists(args), args.programme)
+    if args.couverture and args.couverture != NATIONAL:
+        declared_coverage(args.couverture)  # a wrong option is refused before the file is read
     rows = read_selection_csv(Path(args.fichier))
     built = read_build(args.build)
     result = join_selection(rows, built["communes"], built["rattachees"], args.programme)
@@ -253,9 +255,22 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def declared_coverage(text: str) -> tuple[str, ...]:
+    """The départements of ``--couverture 30,32`` (checked before any file is read)."""
+    from .codes import normalise_departement
+    from .sources.selections import NATIONAL
+
+    cover = tuple(sorted({normalise_departement(c) for c in text.split(",") if c.strip()}))
+    if not cover:  # « ,,, »: a list covering nothing would hide every figure
+        raise InvalidInput(
+            f"--couverture {text!r} ne nomme aucun département "
+            f"(attendu : des codes séparés par des virgules, ex. 30,32, ou « {NATIONAL} »)"
+        )
+    return cover
+
+
 def import_info(args: argparse.Namespace, kept, communes):
     """The description of an imported list: its coverage declared (``--couverture``) or inferred."""
-    from .codes import normalise_departement
     from .coverage import infer_coverage
     from .format import parse_date
     from .sources.selections import NATIONAL, ListInfo
@@ -263,7 +278,7 @@ def import_info(args: argparse.Namespace, kept, communes):
     if args.couverture == NATIONAL:
         cover = None
     elif args.couverture:
-        cover = tuple(sorted({normalise_departement(c) for c in args.couverture.split(",") if c.strip()}))
+        cover = declared_coverage(args.couverture)
     else:
         deps = communes.set_index("code")["dep"].reindex(kept["code"]).dropna()
         cover = infer_coverage(set(deps), set(communes["dep"].dropna()))

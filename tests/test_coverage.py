@@ -126,3 +126,17 @@ def test_a_national_pvd_list_leaves_the_acv_figures_where_the_acv_list_stops(tmp
     bretagne = rows["53"]
     assert int(bretagne["pvd"]) > 0 and bretagne["couverture_pvd"] == "oui"
     assert bretagne["acv"] == "" and bretagne["couverture_acv"] == "non"
+
+
+def test_a_declared_coverage_naming_no_departement_is_refused(tmp_path, build_env):
+    """``--couverture ",,,"`` would save a list covering nothing (every figure hidden): refused,
+    in French, nothing written (issue 22, item 10)."""
+    from .test_cli import run
+
+    lists = tmp_path / "listes"
+    env = {**build_env, "PVD_SELECTION_DIR": str(lists)}
+    path = tmp_path / "deux.csv"
+    path.write_text("insee_com\n30210\n32208\n", encoding="utf-8")
+    out = run("import-selection", str(path), "--couverture", ",,,", "--yes", env=env)
+    assert out.returncode != 0 and "ne nomme aucun département" in out.stderr, out.stderr
+    assert "Traceback" not in out.stderr and not (lists / "pvd.csv").exists()
