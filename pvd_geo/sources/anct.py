@@ -105,6 +105,25 @@ def _find_column(header: list[str], candidates: tuple[str, ...]) -> int | None:
     return None
 
 
+_EXCEL_SEP = re.compile(r"\s*sep=(.)\s*", re.IGNORECASE)
+
+
+def _excel_separator(text: str) -> tuple[str, str | None]:
+    """Excel's first line ``sep=;`` names the separator: used, and the line blanked (the line
+    numbers of the report stay those of the file)."""
+    first, _, rest = text.partition("\n")
+    found = _EXCEL_SEP.fullmatch(first)
+    if not found:
+        return text, None
+    sep = found.group(1)
+    if sep not in _SEPARATORS:
+        raise SelectionFileError(
+            f"ligne 1 : séparateur « {sep} » annoncé par « sep= » non pris en charge "
+            f"(attendu : {', '.join(_SEPARATORS.values())})"
+        )
+    return "\n" + rest, sep
+
+
 def _sniff_delimiter(text: str) -> str:
     first = next((line for line in text.splitlines() if line.strip()), "")
     if first.lstrip().lower().startswith(("<!doctype", "<html", "<?xml", "{", "[")):
@@ -156,7 +175,8 @@ def _cell(row: list[str], index: int | None) -> str:
 def read_selection_text(text: str) -> pd.DataFrame:
     """Rows of a selection CSV: ``ligne`` (line in the file), ``code_fichier``, ``nom_fichier``, extras."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # Windows, old Mac and mixed endings
-    delimiter = _sniff_delimiter(text)
+    text, delimiter = _excel_separator(text)
+    delimiter = delimiter or _sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         return _read_rows(reader, delimiter)
