@@ -64,7 +64,7 @@ def test_real_anct_files_are_read_whole():
 def test_excel_separator_line_is_used_and_line_numbers_stay_the_files():
     """Excel writes ``sep=;`` as a first line: the separator it names is used (issue 22, item 10);
     the report's line numbers are still those of the file; an unsupported one is named."""
-    rows = read_selection_bytes("sep=;\ninsee_com;lib_com\n30210;Quissac\n32208;L'Isle-Jourdain\n".encode())
+    rows = read_selection_bytes(b"sep=;\ninsee_com;lib_com\n30210;Quissac\n32208;L'Isle-Jourdain\n")
     assert rows["code_fichier"].tolist() == ["30210", "32208"] and rows["ligne"].tolist() == [3, 4]
     rows = read_selection_bytes(b"SEP=,\r\ninsee_com,lib_com\r\n30210,Quissac\r\n")
     assert rows["code_fichier"].tolist() == ["30210"]
