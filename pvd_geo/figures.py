@@ -60,8 +60,13 @@ def styled(function):
 
 
 def plain(value: object) -> str:
-    """A name as figure text: control characters (invalid in SVG/XML, e.g. NUL) removed."""
-    return "".join(c for c in str(value) if ord(c) >= 32 and c != "\x7f")
+    """A name as figure text: characters XML forbids (invalid in an SVG: controls such as NUL,
+    surrogates, U+FFFE and U+FFFF) removed."""
+    return "".join(
+        c
+        for c in str(value)
+        if (ord(c) >= 32 and c != "\x7f") and not 0xD800 <= ord(c) <= 0xDFFF and c not in "\ufffe\uffff"
+    )
 
 
 from . import credits  # noqa: E402

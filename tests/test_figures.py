@@ -154,3 +154,16 @@ def test_figures_change_no_global_matplotlib_setting(atlas):
 
     assert matplotlib.rcParams["svg.fonttype"] == "path"  # unchanged after a figure
     assert "Prix : 5 $ et 6 $" in svg.decode()  # yet the figure had real text and no mathematics
+
+
+def test_svg_stays_valid_xml_with_noncharacters_in_names(atlas):
+    """Names with U+FFFE, U+FFFF or a control character (hostile build data) still give an SVG
+    that an XML parser reads (issue 22, item 10), with the rest of the name kept."""
+    import xml.etree.ElementTree as ET
+
+    table = atlas.stats("epci", "32").copy()
+    first = table.index[table["pvd"].fillna(0).astype(int).argmax()]
+    table.loc[first, "nom"] = "CC \ufffeTest\uffff\x00 Armagnac"
+    svg = figures.encode(figures.bar_chart(table, "Titre \uffff", "Sources : test\ufffe"), "svg")
+    ET.fromstring(svg)  # raises on a character XML forbids
+    assert "CC Test Armagnac" in svg.decode()
