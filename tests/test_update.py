@@ -104,7 +104,7 @@ class _Slow(_Truncating):
         super().do_GET()
 
 
-@pytest.mark.parametrize(("handler", "message"), [(_Truncating, "tronqué"), (_Slow, "impossible")])
+@pytest.mark.parametrize(("handler", "message"), [(_Truncating, "tronqué"), (_Slow, "trop long")])
 def test_truncated_or_slow_downloads(selections, reference, handler, message, monkeypatch):
     import pvd_geo.update as update
 

@@ -134,3 +134,61 @@ def test_cli_update_refuses_a_local_url_without_allow_local(build_env, tmp_path,
 )  # fmt: skip
 def test_address_classes(address, refused):
     assert download._forbidden(address) is refused
+
+
+class _Trickle:
+    """Handlers that send one byte at a time: in the body, or in the headers themselves."""
+
+    @staticmethod
+    def server(headers: bool):
+        import http.server
+        import threading
+        import time
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802
+                if headers:
+                    self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+                    for byte in b"X-Lent: " + b"a" * 100:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        time.sleep(0.2)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "text/csv")
+                self.end_headers()
+                for byte in b"insee_com\n30210\n" * 20:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(0.2)
+
+            def log_message(self, *args):
+                pass
+
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        return server
+
+
+@pytest.mark.parametrize("headers", [False, True], ids=["body", "headers"])
+def test_a_trickling_server_cannot_outlast_the_deadline(headers, monkeypatch):
+    """One byte every 0.2 s, in the body or in the headers: the download stops at its deadline
+    (the whole transfer, not each read), with a French message (issue 22, item 5)."""
+    import time
+
+    monkeypatch.setenv("PVD_ALLOW_LOCAL", "1")
+    server = _Trickle.server(headers)
+    start = time.monotonic()
+    with pytest.raises(download.DownloadError, match="trop long"):
+        download.fetch(f"http://127.0.0.1:{server.server_address[1]}/liste.csv", timeout=1.5)
+    assert time.monotonic() - start < 3.0
+    server.shutdown()
+
+
+def test_the_connection_goes_to_the_address_that_was_checked(no_local, monkeypatch):
+    """A name that answers a public address to the check and a loopback one afterwards (DNS
+    rebinding) never reaches loopback: each connection resolves once and checks what it connects to."""
+    answers = iter([["93.184.216.34"], ["127.0.0.1"], ["127.0.0.1"]])
+    monkeypatch.setattr(download, "_resolve", lambda host, port: next(answers))
+    with pytest.raises(download.AddressRefused, match="locale ou privée"):
+        download.fetch("https://rebind.example/liste.csv", timeout=5)
