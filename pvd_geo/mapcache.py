@@ -22,7 +22,8 @@ from pathlib import Path
 from .constants import cache_dir
 from .files import atomic_write
 
-MAX_FILES = 400  # ≤ 100 KB each for a département view
+MAX_FILES = 200  # as the README says
+MAX_BYTES = 50_000_000  # the store's size on disk, whatever the sizes of the maps
 
 
 @dataclass(frozen=True)
@@ -113,10 +114,23 @@ def save_data(key: str, data: dict) -> None:
         return
 
 
-def prune(directory: Path, keep: int = MAX_FILES) -> None:
-    """Remove the oldest stored maps beyond ``keep`` and temporary files left by a killed process."""
-    files = sorted(directory.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+def prune(directory: Path, keep: int = MAX_FILES, max_bytes: int | None = None) -> None:
+    """Remove the oldest stored maps beyond ``keep`` files or ``max_bytes`` in all (the newest
+    kept), and temporary files left by a killed process."""
+    limit = MAX_BYTES if max_bytes is None else max_bytes
+    stats = []
+    for path in directory.glob("*.json"):
+        with contextlib.suppress(OSError):  # removed by another replica meanwhile
+            stat = path.stat()
+            stats.append((stat.st_mtime, stat.st_size, path))
+    stats.sort(key=lambda item: item[0], reverse=True)
+    kept, total, old = 0, 0, []
+    for _, size, path in stats:
+        if kept < keep and total + size <= limit:
+            kept, total = kept + 1, total + size
+        else:
+            old.append(path)
     stale = [p for p in directory.glob(".*.tmp") if time.time() - p.stat().st_mtime > 600]
-    for path in files[keep:] + stale:
+    for path in old + stale:
         with contextlib.suppress(OSError):  # removed by another replica meanwhile
             path.unlink()

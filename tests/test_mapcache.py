@@ -164,3 +164,18 @@ def test_a_build_whose_names_changed_gives_new_map_keys(built_dir, tmp_path):
     assert after != before
     key = {"deps": ["30"]}
     assert mapcache.cache_key(before, "communes", key) != mapcache.cache_key(after, "communes", key)
+
+
+def test_the_store_is_capped_by_bytes_as_well_as_files(build_env, monkeypatch):
+    """Maps of 300 KB each under a 1 MB cap: the store keeps the newest that fit, never more
+    than the cap on disk (issue 22, item 3)."""
+    import time
+
+    monkeypatch.setattr(mapcache, "MAX_BYTES", 1_000_000)
+    big = mapcache.PreparedMap({"layer": "x" * 300_000, "map": "{}"})
+    for i in range(8):
+        mapcache.save(f"carte-{i}", big)
+        time.sleep(0.01)  # distinct modification times: the newest are kept
+    files = sorted(p.name for p in mapcache.folder().glob("*.json"))
+    assert sum(p.stat().st_size for p in mapcache.folder().glob("*.json")) <= 1_000_000
+    assert files == ["carte-5.json", "carte-6.json", "carte-7.json"]
