@@ -55,6 +55,10 @@ defaults
 
 frontend atlas
     bind {address}:{port}
+    # the client's address for the replicas (password lockout per client): replaces any
+    # X-Forwarded-For a client sent itself
+    http-request del-header X-Forwarded-For
+    option forwardfor
     capture request header User-Agent len 80
     capture cookie {cookie}= len 32
     default_backend replicas

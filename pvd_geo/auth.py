@@ -5,7 +5,8 @@
   OpenID Connect login (Streamlit's ``st.login``; the provider in ``.streamlit/secrets.toml``
   ``[auth]``, the allowed e-mail addresses in ``[admin] emails``) or, where no provider is
   configured, a password whose PBKDF2 hash is in ``[admin] password_hash`` (compared in constant
-  time, attempts limited per session). With neither, the web app has no write path.
+  time, wrong passwords limited per client address and per process: :class:`Lockout`). With
+  neither, the web app has no write path.
 - The check is made where the lists are written (:func:`require`, called by
   :func:`pvd_geo.sources.selections.save_selection`): a :class:`Writer` is a capability the server
   issues itself (:func:`operator`, :func:`grant`); nothing a browser sends can make one.
@@ -21,14 +22,20 @@ import hmac
 import secrets
 import threading
 import time
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .errors import PvdError
 
 PBKDF2_ITERATIONS = 600_000
-MAX_ATTEMPTS = 5  # wrong passwords per session before a pause
-PAUSE_S = 15 * 60
+MAX_ATTEMPTS = 5  # wrong passwords from one client address before a pause
+PAUSE_S = 15 * 60  # doubled at each new round of wrong passwords
+MAX_PAUSE_S = 24 * 3600
+GLOBAL_MAX = 30  # wrong passwords from all clients within GLOBAL_WINDOW_S…
+GLOBAL_WINDOW_S = 15 * 60
+GLOBAL_PAUSE_S = 5 * 60  # …pause every password login for this long
+MAX_CLIENTS = 10_000
 
 
 class WriteDenied(PvdError, PermissionError):
@@ -140,22 +147,52 @@ def verify_password(password: str, encoded: str) -> bool:
         return False
 
 
-@dataclass
-class Attempts:
-    """Wrong passwords of one session: after :data:`MAX_ATTEMPTS`, a pause of :data:`PAUSE_S`."""
+class Lockout:
+    """Wrong passwords counted per client address and for the whole process (every session of a
+    replica), checked before a password is hashed, so that a refusal costs nothing.
 
-    failures: int = 0
-    blocked_until: float = 0.0
+    A client's :data:`MAX_ATTEMPTS`-th wrong password pauses it for :data:`PAUSE_S`, doubled at
+    each new round (at most :data:`MAX_PAUSE_S`); :data:`GLOBAL_MAX` wrong passwords within
+    :data:`GLOBAL_WINDOW_S`, from any clients, pause every password login for
+    :data:`GLOBAL_PAUSE_S` (many addresses cannot share the guessing)."""
 
-    def blocked(self, now: float | None = None) -> float:
-        """Seconds left before the next try is allowed (0: allowed)."""
-        return max(0.0, self.blocked_until - (time.monotonic() if now is None else now))
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._clients: dict[str, list[float]] = {}  # address → [failures, blocked until, rounds]
+        self._recent: deque[float] = deque()
+        self._global_until = 0.0
 
-    def failed(self, now: float | None = None) -> None:
-        self.failures += 1
-        if self.failures >= MAX_ATTEMPTS:
-            self.blocked_until = (time.monotonic() if now is None else now) + PAUSE_S
-            self.failures = 0
+    def blocked(self, client: str, now: float | None = None) -> float:
+        """Seconds before ``client`` may try a password (0: now)."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            own = self._clients.get(client)
+            return max(0.0, self._global_until - now, (own[1] - now) if own else 0.0)
+
+    def failed(self, client: str, now: float | None = None) -> None:
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            own = self._clients.setdefault(client, [0, 0.0, 0])
+            own[0] += 1
+            if own[0] >= MAX_ATTEMPTS:
+                own[1] = now + min(MAX_PAUSE_S, PAUSE_S * 2 ** own[2])
+                own[0], own[2] = 0, own[2] + 1
+            self._recent.append(now)
+            while self._recent and self._recent[0] < now - GLOBAL_WINDOW_S:
+                self._recent.popleft()
+            if len(self._recent) >= GLOBAL_MAX:
+                self._global_until = now + GLOBAL_PAUSE_S
+                self._recent.clear()
+            if len(self._clients) > MAX_CLIENTS:  # bounded memory: forget the oldest addresses
+                for old in list(self._clients)[: len(self._clients) - MAX_CLIENTS]:
+                    del self._clients[old]
+
+    def succeeded(self, client: str) -> None:
+        with self._lock:
+            self._clients.pop(client, None)
+
+
+LOCKOUT = Lockout()  # one per process: shared by all its sessions
 
 
 def is_admin_email(config: AdminConfig, email: object, logged_in: bool) -> bool:

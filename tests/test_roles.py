@@ -56,11 +56,24 @@ def test_passwords_are_hashed_and_compared_in_constant_time():
     assert encoded.startswith("pbkdf2_sha256$1000$") and PASSWORD not in encoded
     assert auth.verify_password(PASSWORD, encoded) and not auth.verify_password("autre", encoded)
     assert not auth.verify_password(PASSWORD, "") and not auth.verify_password(PASSWORD, "md5$x$y$z")
-    attempts = auth.Attempts()
+    lockout = auth.Lockout()
     for _ in range(auth.MAX_ATTEMPTS):
-        assert attempts.blocked(now=0) == 0
-        attempts.failed(now=0)
-    assert attempts.blocked(now=1) > 0 and attempts.blocked(now=auth.PAUSE_S + 1) == 0
+        assert lockout.blocked("192.0.2.1", now=0) == 0
+        lockout.failed("192.0.2.1", now=0)
+    assert lockout.blocked("192.0.2.1", now=1) > 0 and lockout.blocked("192.0.2.1", now=auth.PAUSE_S + 1) == 0
+    assert lockout.blocked("192.0.2.2", now=1) == 0  # another client: its own count
+    for _ in range(auth.MAX_ATTEMPTS):  # a second round: a pause twice as long
+        lockout.failed("192.0.2.1", now=auth.PAUSE_S + 2)
+    assert lockout.blocked("192.0.2.1", now=3 * auth.PAUSE_S) > 0
+
+
+def test_many_addresses_cannot_share_the_guessing():
+    """GLOBAL_MAX wrong passwords from as many addresses pause every password login."""
+    lockout = auth.Lockout()
+    for i in range(auth.GLOBAL_MAX):
+        lockout.failed(f"198.51.100.{i}", now=10)
+    assert lockout.blocked("203.0.113.7", now=11) > 0  # even a client that never tried
+    assert lockout.blocked("203.0.113.7", now=10 + auth.GLOBAL_PAUSE_S + 1) == 0
 
 
 def test_oidc_administrators_are_the_listed_emails():
@@ -126,8 +139,13 @@ def test_password_administrator_can_update_and_a_reader_cannot(lists, http_serve
     assert "Connecté" not in " ".join(s.value for s in reader.success)
 
 
-def test_wrong_passwords_are_limited_per_session(lists):
-    app = _admin_app(auth.hash_password(PASSWORD, iterations=1_000))
+def test_wrong_passwords_are_limited_across_sessions(lists, monkeypatch):
+    """The lockout holds for the client, not the session: after MAX_ATTEMPTS wrong passwords, a
+    new session (a new websocket) of the same address gets no form; another address still does
+    (issue 22, item 4)."""
+    monkeypatch.setattr(auth, "LOCKOUT", auth.Lockout())
+    encoded = auth.hash_password(PASSWORD, iterations=1_000)
+    app = _admin_app(encoded)
     app.run()
     for _ in range(auth.MAX_ATTEMPTS):
         app.text_input(key="admin_password").input("non")
@@ -135,6 +153,15 @@ def test_wrong_passwords_are_limited_per_session(lists):
     app.run()
     assert "Trop d'essais" in " ".join(e.value for e in app.error)
     assert not app.get("form_submit_button")  # no form while paused
+    fresh = _admin_app(encoded)  # a new session from the same address
+    fresh.run()
+    assert "Trop d'essais" in " ".join(e.value for e in fresh.error) and not fresh.get("form_submit_button")
+    from pvd_geo.ui import forms
+
+    monkeypatch.setattr(forms, "client_address", lambda: "203.0.113.9")
+    other = _admin_app(encoded)
+    other.run()
+    assert other.get("form_submit_button")  # another client is not paused
 
 
 def test_oidc_configuration_offers_the_login_button(lists):

@@ -30,8 +30,6 @@ def admin_config():
 
 _WRITER = "_pvd_writer"  # session state: the right the server granted (an object, not widget data)
 
-_ATTEMPTS = "_pvd_attempts"
-
 
 def _logged_in() -> bool:
     """Is this session logged in with the OpenID Connect provider (``st.login``)?"""
@@ -51,6 +49,16 @@ def session_writer():
         st.session_state[_WRITER] = granted
         return granted
     return None
+
+
+def client_address() -> str:
+    """The reader's address: the peer's, or behind the atlas's proxy (a loopback peer) the one
+    the proxy sets in ``X-Forwarded-For`` (its last entry: the proxy replaces what a client sent)."""
+    peer = st.context.ip_address
+    peer = peer if isinstance(peer, str) else ""
+    forwarded = st.context.headers.get("X-Forwarded-For") if peer in ("", "127.0.0.1", "::1") else ""
+    forwarded = forwarded if isinstance(forwarded, str) else ""
+    return forwarded.split(",")[-1].strip() or peer or "inconnue"
 
 
 def admin_section():
@@ -81,8 +89,8 @@ def admin_section():
         if _logged_in():
             st.warning("Ce compte n'est pas administrateur de l'atlas : lecture seule.")
         return None
-    attempts = st.session_state.setdefault(_ATTEMPTS, auth.Attempts())
-    wait = attempts.blocked()
+    client = client_address()
+    wait = auth.LOCKOUT.blocked(client)
     if wait:
         st.error(f"Trop d'essais : réessayez dans {int(wait // 60) + 1} min.")
         return None
@@ -90,10 +98,14 @@ def admin_section():
         password = st.text_input("Mot de passe administrateur", type="password", key="admin_password")
         sent = st.form_submit_button("Se connecter")
     if sent:
+        if auth.LOCKOUT.blocked(client):  # another session of this client failed meanwhile
+            st.error("Trop d'essais : réessayez plus tard.")
+            return None
         if auth.verify_password(password, config.password_hash):
+            auth.LOCKOUT.succeeded(client)
             st.session_state[_WRITER] = auth.grant("administrateur (mot de passe)")
             st.rerun()
-        attempts.failed()
+        auth.LOCKOUT.failed(client)
         st.error("Mot de passe refusé.")
     return None
 
