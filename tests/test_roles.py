@@ -291,3 +291,24 @@ def test_restore_takes_only_the_programmes_own_history(lists, built_dir):
     for name in ("../../x", "pvd/../x", "PVD", ""):
         with pytest.raises(InvalidInput):
             history_versions(lists, name)
+
+
+def test_a_long_pasted_list_is_refused_before_any_parsing_or_join(lists, build_env, monkeypatch):
+    """More lines than a reader's list may have: refused at once, in French, without parsing or
+    joining anything (issue 22, item 1: the limit is checked before the work)."""
+    import pvd_geo.selection as selection
+    import pvd_geo.sources.anct as anct
+    from pvd_geo.ui.state import MAX_OWN_ROWS
+
+    def never(*args, **kwargs):
+        raise AssertionError("the refused list was parsed or joined")
+
+    app = app_for("pages/4_Donnees.py")
+    app.run()
+    monkeypatch.setattr(anct, "read_selection_bytes", never)
+    monkeypatch.setattr(selection, "join_selection", never)
+    app.text_area(key="own_text").input("insee_com\n" + "30210\n" * (MAX_OWN_ROWS + 5))
+    app.run()
+    assert not app.exception, app.exception
+    assert "Liste trop longue" in " ".join(e.value for e in app.error)
+    assert "Afficher ma liste sur les cartes" not in [b.label for b in app.button]

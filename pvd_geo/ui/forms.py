@@ -149,15 +149,26 @@ def update_form(writer) -> None:
     _reload_atlas()
 
 
-def _checked_upload(atlas: Atlas, payload: bytes, programme: str):
-    """Read and join an uploaded list, showing the report; the result, or None if refused."""
+def _checked_upload(atlas: Atlas, payload: bytes, programme: str, max_rows: int | None = None):
+    """Read and join an uploaded list, showing the report; the result, or None if refused.
+    ``max_rows``: refused before any parsing when the file has more lines than that (a count of
+    line ends: milliseconds), then again on the rows read, before the join."""
     from ..selection import join_selection
     from ..sources.anct import MAX_BYTES, SelectionFileError, read_selection_bytes
 
+    if len(payload) > MAX_BYTES:
+        st.error(f"Fichier refusé : {fr_int(len(payload))} octets (limite {fr_int(MAX_BYTES)}).")
+        return None
+    if max_rows is not None and payload.count(b"\n") > max_rows + 2:  # header, Excel's sep= line
+        st.error(f"Liste trop longue : plus de {fr_int(max_rows)} lignes (limite {fr_int(max_rows)}).")
+        return None
     try:
         rows = read_selection_bytes(payload, MAX_BYTES)
     except (SelectionFileError, ValueError) as exc:
         st.error(f"Fichier refusé : {md(exc)}")
+        return None
+    if max_rows is not None and len(rows) > max_rows:
+        st.error(f"Liste trop longue : {fr_int(len(rows))} lignes (limite {fr_int(max_rows)}).")
         return None
     result = join_selection(rows, atlas.communes, atlas.rattachees, programme)
     st.markdown(md(result.summary()))
@@ -241,6 +252,9 @@ def restore_form(writer, programme: str) -> None:
         _reload_atlas()
 
 
+MAX_OWN_CHARS = 1_000_000  # a pasted list: 40,000 codes take about 240,000 characters
+
+
 def own_list_form(atlas: Atlas) -> None:
     """A reader's own list: validated like an import, kept in this session only, shown on the maps
     and in the counts beside the official lists."""
@@ -254,14 +268,14 @@ def own_list_form(atlas: Atlas) -> None:
     name = st.text_input("Nom de ma liste", "ma liste", key="own_name", max_chars=60)
     upload = st.file_uploader("Fichier CSV", type=["csv", "txt"], key="own_file")
     pasted = st.text_area(
-        "ou collez les codes INSEE (une ligne d'en-tête, puis un code par ligne)", key="own_text"
+        "ou collez les codes INSEE (une ligne d'en-tête, puis un code par ligne)",
+        key="own_text",
+        max_chars=MAX_OWN_CHARS,
     )
     payload = upload.getvalue() if upload is not None else pasted.encode("utf-8") if pasted.strip() else None
     if payload is not None:
-        result = _checked_upload(atlas, payload, "ma_liste")
-        if result is not None and len(result.report) > MAX_OWN_ROWS:
-            st.error(f"Liste trop longue : {len(result.report)} lignes (limite {MAX_OWN_ROWS}).")
-        elif result is not None and st.button("Afficher ma liste sur les cartes", key="own_add"):
+        result = _checked_upload(atlas, payload, "ma_liste", max_rows=MAX_OWN_ROWS)
+        if result is not None and st.button("Afficher ma liste sur les cartes", key="own_add"):
             label = " ".join(str(name).split())[:60] or "ma liste"
             if label not in lists and len(lists) >= MAX_OWN_LISTS:
                 st.error(f"{MAX_OWN_LISTS} listes au plus par session : retirez-en une d'abord.")
