@@ -10,7 +10,10 @@ ui.sidebar()
 atlas = ui.get_atlas()
 st.title("Exporter cartes, graphiques et données")
 pairs, labels = sections.territory_selector(
-    atlas, "Territoires (plusieurs : panneaux côte à côte à la même échelle)", key="export_territoires"
+    atlas,
+    "Territoires (plusieurs : panneaux côte à côte à la même échelle)",
+    key="export_territoires",
+    max_selections=ui.MAX_EXPORTED,
 )
 if not pairs:
     st.info("Choisissez au moins un territoire.")

@@ -233,8 +233,9 @@ def test_a_new_build_on_disk_is_picked_up_at_the_next_run(built_dir, tmp_path, m
         ),
         ("pages/2_Comparer.py", "t", "departement:30,departement:30", 1),
         ("dashboard.py", "deps", ",".join(f"{d:02d}" for d in range(1, 20)) + ",30,30", 12),
+        ("pages/3_Exporter.py", "t", ",".join(f"departement:{d:02d}" for d in range(1, 20)), 6),
     ],
-    ids=["five-territories", "twice-the-same", "too-many-departements"],
+    ids=["five-territories", "twice-the-same", "too-many-departements", "export-many"],
 )
 def test_crafted_links_get_what_the_widgets_allow(page, key, value, most, build_env):
     """Too many territories, or the same twice, in a link: no traceback; each once, at most the

@@ -43,6 +43,7 @@ from .mapview import (  # noqa: F401
 from .state import (  # noqa: F401
     DEFAULT_SCOPE,
     LANG_FR,
+    MAX_EXPORTED,
     MAX_OWN_LISTS,
     MAX_OWN_ROWS,
     NAVIGATION,

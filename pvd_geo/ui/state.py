@@ -175,6 +175,8 @@ MAX_OWN_LISTS = 3
 
 MAX_DEPARTEMENTS = 12  # départements chosen one by one (a région or all France has its own mode)
 
+MAX_EXPORTED = 6  # territories of one press map (panels side by side); more would not be read
+
 MAX_OWN_ROWS = 40_000
 
 
