@@ -151,3 +151,44 @@ def test_build_killed_while_writing_keeps_the_previous_build(built_dir, tmp_path
     child.wait(timeout=20)
     assert (out / "meta.json").read_bytes() == before
     load_atlas(out, EMBEDDED_DIR)
+
+
+PARALLEL_SAVE = """
+import sys, time
+from pathlib import Path
+import pandas as pd
+from pvd_geo.auth import operator
+from pvd_geo.sources.selections import ListInfo, save_selection
+folder, marker, start = Path(sys.argv[1]), sys.argv[2], float(sys.argv[3])
+rows = pd.DataFrame({"code": ["30210", marker], "nom": ["Quissac", f"version {marker}"]})
+while time.time() < start:  # every process saves at the same instant
+    pass
+save_selection(rows, "pvd", folder, ListInfo("pvd", source=marker), writer=operator())
+"""
+
+
+def test_parallel_saves_lose_no_version_and_keep_list_and_description_together(tmp_path):
+    """Four processes save the same programme at the same instant, 20 rounds (issue 22, item 6):
+    every version is in use or in the history, and the list in use carries its own description."""
+    import json
+    import time
+
+    folder = tmp_path / "listes"
+    folder.mkdir()
+    expected = set()
+    for round_ in range(20):
+        start = time.time() + 1.5
+        markers = [f"{90000 + 10 * round_ + i}" for i in range(4)]
+        procs = [
+            subprocess.Popen([sys.executable, "-c", PARALLEL_SAVE, str(folder), m, str(start)], cwd=ROOT)
+            for m in markers
+        ]
+        assert all(p.wait(timeout=60) == 0 for p in procs)
+        expected |= set(markers)
+        current = (folder / "pvd.csv").read_text(encoding="utf-8")
+        described = json.loads((folder / "pvd.json").read_text(encoding="utf-8"))["source"]
+        assert described in current, (round_, described)  # the description is the list's own
+    versions = [folder / "pvd.csv", *sorted((folder / "historique").glob("pvd-*.csv"))]
+    kept = {line.split(",")[0] for v in versions for line in v.read_text(encoding="utf-8").splitlines()}
+    assert expected <= kept, sorted(expected - kept)
+    assert len(versions) == 80  # one in use, 79 in the history: none lost

@@ -183,16 +183,34 @@ def save_selection(
             **{c: [_clean(c, v) for v in rows[c]] if c in rows else "" for c in SAVED_COLUMNS[2:]},
         }
     )
-    for name in (target.name, info_file(target).name):
-        _remove_stale(target.parent, name)
     buffer = io.StringIO()
     out.to_csv(buffer, index=False, lineterminator="\n")
-    history = _history_copy(target, programme) if target.exists() else None
     info = info or ListInfo(programme, origine="importée")
-    info = ListInfo(**{**info.__dict__, "programme": programme, "enregistree_le": _now()})
-    atomic_write(info_file(target), json.dumps(info.to_json(), ensure_ascii=False, indent=1).encode())
-    atomic_write(target, buffer.getvalue().encode("utf-8"))
+    with save_lock(target.parent, programme):  # one save of a programme at a time
+        for name in (target.name, info_file(target).name):
+            _remove_stale(target.parent, name)
+        history = _history_copy(target, programme) if target.exists() else None
+        info = ListInfo(**{**info.__dict__, "programme": programme, "enregistree_le": _now()})
+        atomic_write(info_file(target), json.dumps(info.to_json(), ensure_ascii=False, indent=1).encode())
+        atomic_write(target, buffer.getvalue().encode("utf-8"))
     return target, history
+
+
+@contextlib.contextmanager
+def save_lock(directory: Path, programme: str):
+    """An exclusive lock on a programme's list for the time of a save (``flock`` on a file beside
+    the lists: it holds between the processes of one machine — the replicas, the command line,
+    ``update``; replicas on several machines must not share a lists folder, see deploy/README)."""
+    import fcntl
+
+    path = Path(directory) / f".{programme}.verrou"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def restore_version(directory: Path, programme: str, version: Path, *, writer: object) -> Path:
@@ -208,11 +226,12 @@ def restore_version(directory: Path, programme: str, version: Path, *, writer: o
         raise InvalidInput(f"version inconnue dans l'historique de « {programme} » : {version.name[:80]}")
     payload = version.read_bytes()
     described = info_file(version).read_bytes() if info_file(version).is_file() else None
-    if target.exists():
-        _history_copy(target, programme)
-    if described is not None:
-        atomic_write(info_file(target), described)
-    atomic_write(target, payload)
+    with save_lock(target.parent, programme):
+        if target.exists():
+            _history_copy(target, programme)
+        if described is not None:
+            atomic_write(info_file(target), described)
+        atomic_write(target, payload)
     return target
 
 
