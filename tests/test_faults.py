@@ -192,3 +192,33 @@ def test_parallel_saves_lose_no_version_and_keep_list_and_description_together(t
     kept = {line.split(",")[0] for v in versions for line in v.read_text(encoding="utf-8").splitlines()}
     assert expected <= kept, sorted(expected - kept)
     assert len(versions) == 80  # one in use, 79 in the history: none lost
+
+
+def test_a_save_killed_between_its_renames_never_shows_another_lists_description(tmp_path):
+    """A save killed after writing the new description but before the new list (issue 22,
+    item 7): the description names other bytes than the list beside it, so it is not read — the
+    list is never shown with the new list's coverage, source or date. Partial history copies of a
+    killed save are cleaned by the next save."""
+    import json
+    import os
+    import time
+
+    import pandas as pd
+
+    from pvd_geo.auth import operator
+    from pvd_geo.sources.selections import ListInfo, read_info, save_selection
+
+    folder = tmp_path / "listes"
+    old = pd.DataFrame({"code": ["30210"], "nom": ["Quissac"]})
+    save_selection(old, "pvd", folder, ListInfo("pvd", ("30",), source="ancienne"), writer=operator())
+    assert read_info(folder / "pvd.csv").source == "ancienne"
+    killed = json.loads((folder / "pvd.json").read_text(encoding="utf-8"))
+    killed.update(source="nouvelle", couverture=["30", "32"], empreinte="0" * 64)  # the new one's
+    (folder / "pvd.json").write_text(json.dumps(killed), encoding="utf-8")
+    assert read_info(folder / "pvd.csv") is None  # not the new list's words on the old list
+    partial = folder / "historique" / ".pvd-20261201-000000-000000.123.csv.partiel"
+    partial.parent.mkdir(exist_ok=True)
+    partial.write_text("insee_com\n30210\n", encoding="utf-8")
+    os.utime(partial, (time.time() - 3600, time.time() - 3600))
+    save_selection(old, "pvd", folder, ListInfo("pvd", ("30",), source="refaite"), writer=operator())
+    assert not partial.exists() and read_info(folder / "pvd.csv").source == "refaite"

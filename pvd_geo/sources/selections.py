@@ -14,6 +14,7 @@ from .. import datastack  # noqa: F401  (first: see datastack.py)
 
 import contextlib
 import datetime as dt
+import hashlib
 import io
 import json
 import os
@@ -60,6 +61,9 @@ class ListInfo:
     # rows of the original file that were not kept as written (resolved, merged, rejected): the
     # saved list holds current codes only, so this is where they stay visible (``check``)
     rapport: tuple = ()
+    # SHA-256 of the list's bytes this description was written for: a description whose list is
+    # not (or no longer) beside it — a save killed between its two renames — is not read
+    empreinte: str = ""
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -89,15 +93,27 @@ def info_file(csv_path: Path) -> Path:
     return Path(csv_path).with_suffix(".json")
 
 
+def list_digest(payload: bytes) -> str:
+    return hashlib.sha256(payload).hexdigest()
+
+
 def read_info(csv_path: Path) -> ListInfo | None:
-    """The description saved beside a list, or None (an older list, a hand-copied file)."""
+    """The description saved beside a list, or None (an older list, a hand-copied file, or a
+    description written for other bytes than the list beside it: never another list's words)."""
     path = info_file(csv_path)
     if not path.is_file():
         return None
     try:
-        return ListInfo.from_json(json.loads(path.read_text(encoding="utf-8")))
+        info = ListInfo.from_json(json.loads(path.read_text(encoding="utf-8")))
     except (ValueError, TypeError, AttributeError):
         return None
+    if info.empreinte:
+        try:
+            if list_digest(Path(csv_path).read_bytes()) != info.empreinte:
+                return None
+        except OSError:
+            return None
+    return info
 
 
 def _history_copy(target: Path, programme: str) -> Path:
@@ -185,15 +201,30 @@ def save_selection(
     )
     buffer = io.StringIO()
     out.to_csv(buffer, index=False, lineterminator="\n")
+    payload = buffer.getvalue().encode("utf-8")
     info = info or ListInfo(programme, origine="importée")
     with save_lock(target.parent, programme):  # one save of a programme at a time
         for name in (target.name, info_file(target).name):
             _remove_stale(target.parent, name)
+        _remove_partial(target.parent / HISTORY)
         history = _history_copy(target, programme) if target.exists() else None
-        info = ListInfo(**{**info.__dict__, "programme": programme, "enregistree_le": _now()})
+        fields = {"programme": programme, "enregistree_le": _now(), "empreinte": list_digest(payload)}
+        info = ListInfo(**{**info.__dict__, **fields})
         atomic_write(info_file(target), json.dumps(info.to_json(), ensure_ascii=False, indent=1).encode())
-        atomic_write(target, buffer.getvalue().encode("utf-8"))
+        atomic_write(target, payload)
     return target, history
+
+
+def _remove_partial(history: Path, age_s: float = 600.0) -> None:
+    """Partial history copies of a save killed mid-way (``.*.partiel``, older than ``age_s``)."""
+    import time
+
+    if not history.is_dir():
+        return
+    for path in history.glob(".*.partiel"):
+        with contextlib.suppress(OSError):
+            if time.time() - path.stat().st_mtime > age_s:
+                path.unlink()
 
 
 @contextlib.contextmanager
