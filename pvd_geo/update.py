@@ -90,12 +90,19 @@ def outcome(result: SelectionResult) -> str:
 def fetch_rows(
     url: str, progress: Callable[[int, int | None], None] | None = None, timeout: float = 30.0
 ) -> tuple[pd.DataFrame, str, str | None]:
-    """Rows of the official list (following a dataset JSON to its CSV), the final URL, its date."""
+    """Rows of the official list (following a dataset JSON to its CSV), the final URL, its date;
+    ``timeout`` bounds both downloads together (the file gets what the dataset page left)."""
+    import time
+
+    end = time.monotonic() + timeout
     try:
         got = fetch(url, timeout=timeout, progress=progress)
         resource = csv_resource(got.payload)
         if resource:
-            got = fetch(resource, timeout=timeout, progress=progress)
+            left = end - time.monotonic()
+            if left <= 0.05:
+                raise DownloadError(f"téléchargement trop long : plus de {timeout:.0f} s pour {url}")
+            got = fetch(resource, timeout=left, progress=progress)
         return read_selection_bytes(got.payload), got.url, list_date(got.url, got.last_modified)
     except (DownloadError, SelectionFileError) as exc:
         raise UpdateRefused(str(exc)) from exc

@@ -126,7 +126,7 @@ def test_cli_import_of_hostile_files(tmp_path, build_env, name, content):
     out = run("import-selection", str(path), "--programme", "essai", "--yes", env=env)
     assert "Traceback" not in out.stderr and out.returncode in (0, 1, 2), out.stderr
     written = sorted(p.name for p in lists.rglob("*")) if lists.exists() else []
-    assert set(written) <= {"essai.csv", "essai.json"}
+    assert set(written) <= {"essai.csv", "essai.json", ".essai.verrou"}  # the list, its description, its lock
     if out.returncode == 0 and name == "extras.csv":
         saved = (lists / "essai.csv").read_text(encoding="utf-8")
         assert (

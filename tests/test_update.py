@@ -147,3 +147,28 @@ def test_cli_update_with_env_url(http_server, selections, build_env):
         env=env,
     )
     assert out.returncode == 1 and "n'a pas changé" in out.stderr
+
+
+def test_the_dataset_page_and_the_file_share_one_deadline(monkeypatch):
+    """``update`` follows the dataset page to its CSV: the file gets what the page left of the
+    timeout, so a list never takes longer than promised (issue 22, item 5)."""
+    import time
+
+    import pvd_geo.update as update
+    from pvd_geo.sources.download import Downloaded
+
+    asked = []
+
+    def slow_fetch(url, timeout, progress=None):
+        asked.append(timeout)
+        time.sleep(0.4)
+        if url.endswith(".json"):
+            return Downloaded(b'{"resources": [{"format": "csv", "url": "https://x.test/l.csv"}]}', url)
+        return Downloaded(b"insee_com\n30210\n", url)
+
+    monkeypatch.setattr(update, "fetch", slow_fetch)
+    monkeypatch.setattr(
+        update, "csv_resource", lambda payload: "https://x.test/l.csv" if b"resources" in payload else None
+    )
+    update.fetch_rows("https://x.test/jeu.json", timeout=1.0)
+    assert asked[0] == 1.0 and asked[1] <= 0.65
