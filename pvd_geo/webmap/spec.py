@@ -34,7 +34,6 @@ COLOURS = {
 }
 ORT_COLOUR = "#1a1a1a"  # the ORT overlay: a dark dotted outline (shape, not colour, tells it)
 EXTRA_COLOURS = ["#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#000000"]
-UNCOVERED = "#eeeeee"  # territories the loaded list does not speak for
 LEGEND = [
     ("pvd", "Petite ville de demain", "square"),
     ("acv", "Action cœur de ville (cercle ; bleu si la commune n'est pas PVD)", "ring"),
