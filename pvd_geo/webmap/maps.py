@@ -14,6 +14,7 @@ from branca.element import Element
 
 from .plugins import Assets, CompactLayer, Gestures, Labels, LegendSources, Panels, Recentre
 from .plugins.base import LEAFLET_CSS, LEAFLET_JS, dumps
+from .plugins.gestures import HINTS
 
 # which keys of a map description (spec.py) each plugin receives
 PARTS = {
@@ -91,14 +92,8 @@ def atlas_map(
         (Labels, "labels"),
     ):
         plugin(parts[key], assets, dumps(options.get(key, {}))).add_to(fmap)
-    Gestures(dumps(_hints()), assets).add_to(fmap)
+    Gestures(dumps(HINTS), assets).add_to(fmap)
     return fmap
-
-
-def _hints() -> dict:
-    from .plugins.gestures import HINTS
-
-    return HINTS
 
 
 def links(fmap: folium.Map) -> tuple[list[str], list[str]]:
