@@ -37,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 COOKIE = "PVDSRV"
 
-HAPROXY_CFG = """# Written by deploy/serve.py: {count} replica(s) of the atlas behind one address.
+HAPROXY_CFG = r"""# Written by deploy/serve.py: {count} replica(s) of the atlas behind one address.
 global
     maxconn 4096
     log stdout format raw local0
@@ -60,6 +60,16 @@ frontend atlas
     http-request del-header X-Forwarded-For
     option forwardfor
     capture request header User-Agent len 80
+    # the maps' files whose address changes with their content — the atlas's bundle (?v=<hash>)
+    # and streamlit-folium's build files (a hash in the name) — are kept a year by browsers
+    # (Streamlit serves them without a lifetime: fetched again on every page)
+    acl atlas_file path_beg /app/static/vendor/
+    acl versioned query -m reg (^|&)v=[0-9a-f]+
+    acl hashed_build path_reg ^/component/[^/]+/static/.+\.[0-9a-f]{{8}}\.(js|css)$
+    http-request set-var(txn.immutable) bool(true) if atlas_file versioned || hashed_build
+    acl immutable var(txn.immutable) -m bool
+    acl found status 200
+    http-response set-header Cache-Control "public, max-age=31536000, immutable" if immutable found
     capture cookie {cookie}= len 32
     default_backend replicas
 

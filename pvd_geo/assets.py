@@ -10,6 +10,8 @@ at ``/app/static/``; the static site (``publish``) copies the same files.
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 import shutil
 import tarfile
 import tempfile
@@ -51,7 +53,7 @@ def assets_installed(vendor: Path = VENDOR_DIR) -> bool:
 def own_version() -> str:
     """A hash of the plugins' files: added to their address (``?v=``), so that a browser never
     keeps a copy older than the server's (computed once per process)."""
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(repr(sorted(PACKAGES.items())).encode())
     for path in sorted(OWN_DIR.iterdir()):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:10]
@@ -76,7 +78,49 @@ def sync_own(vendor: Path = VENDOR_DIR) -> None:
             atomic_write(dest, data)
         except OSError:
             continue
+    if assets_installed(vendor):
+        # the bundle's time is its newest source's (a browser keeps it as long as it kept them)
+        newest = max(p.stat().st_mtime for p in (*OWN_DIR.iterdir(), *(vendor / f for f in MAP_JS)))
+        for name, data in bundle_texts(vendor).items():
+            dest = vendor / name
+            try:
+                if not (dest.is_file() and dest.read_bytes() == data):
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    atomic_write(dest, data)
+                os.utime(dest, (newest, newest))
+            except OSError:
+                continue
     _SYNCED[:] = [str(vendor), version]
+
+
+def bundle_texts(vendor: Path = VENDOR_DIR) -> dict[str, bytes]:
+    """The maps' scripts and stylesheets concatenated in their loading order (one request each
+    instead of ten scripts fetched one after the other in a map's frame): the package files from
+    ``vendor``, the plugins' from their source folder; source-map comments dropped, and Leaflet's
+    image addresses made relative to the bundle's folder."""
+    from .webmap.maps import load_order
+    from .webmap.plugins.base import BUNDLE_CSS, BUNDLE_JS
+
+    def read(kind: str, path: str) -> str:
+        text = ((vendor / path) if kind == "vendor" else (OWN_DIR / path)).read_text(encoding="utf-8")
+        lines = [
+            line
+            for line in text.splitlines()
+            if not line.startswith(("//# sourceMappingURL", "/*# sourceMappingURL"))
+        ]
+        text = "\n".join(lines)
+        if kind == "vendor" and path.endswith(".css"):
+            folder = Path(path).parent.as_posix()
+            text = re.sub(
+                r"url\((?!['\"]?(?:data:|#|/))['\"]?([^'\")]+)['\"]?\)", rf"url(../{folder}/\1)", text
+            )
+        return f"/* {kind}/{path} */\n{text}\n"
+
+    js, css = load_order()
+    return {
+        BUNDLE_JS: ";\n".join(read(*f) for f in js).encode(),
+        BUNDLE_CSS: "".join(read(*f) for f in css).encode(),
+    }
 
 
 def _extract(tarball: Path, keep: list[str], dest: Path) -> None:

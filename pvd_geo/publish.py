@@ -33,7 +33,7 @@ import geopandas as gpd
 import pandas as pd
 
 from . import credits, exports, views
-from .assets import OWN_DIR, PACKAGES, VENDOR_DIR, assets_installed
+from .assets import OWN_DIR, PACKAGES, VENDOR_DIR, assets_installed, bundle_texts, own_version
 from .atlas import Atlas
 from .constants import DEFAULT_SCOPE, LEVEL_LABEL
 from .embed import embed_snippet, page_path, perimeter_path
@@ -161,6 +161,9 @@ class Site:
         for package in PACKAGES:  # the packages' files as installed, licences included
             shutil.copytree(VENDOR_DIR / package, target / package)
         shutil.copytree(OWN_DIR, target / "atlas")
+        for name, data in bundle_texts().items():  # what the pages load: one script, one stylesheet
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            (target / name).write_bytes(data)
         for name in SITE_FILES:
             shutil.copyfile(SITE_DIR / name, target / name)
         self.report.bytes += sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
@@ -244,7 +247,11 @@ class Site:
 
         parts = prepare(spec)
         self.map_bytes[relative] = len(parts["layer"].encode())
-        fmap = atlas_map(parts, Assets(vendor=f"{up}assets/", own=f"{up}assets/atlas/"), name=MAP_ID)
+        fmap = atlas_map(
+            parts,
+            Assets(vendor=f"{up}assets/", own=f"{up}assets/atlas/", version=own_version(), bundled=True),
+            name=MAP_ID,
+        )
         script = relative.removesuffix(".html") + ".js"
         self.write(script, site_script(fmap))
         js, css = links(fmap)

@@ -176,3 +176,38 @@ def test_two_replicas_behind_haproxy_keep_each_browser_on_one(deployment, tmp_pa
             assert any("/_stcore/upload_file" in line["request"] for line in mine)  # the upload
         assert {line["server"] for line in mine} == {replica}, (agent, {line["server"] for line in mine})
         assert all(line["cookie"] == f"PVDSRV={replica}" for line in mine[1:])  # after the first answer
+
+
+def test_the_proxy_lets_browsers_keep_the_maps_versioned_files(deployment):
+    """Through HAProxy the atlas's bundle (its address carries its version) and streamlit-folium's
+    hashed build file are kept a year; the page itself and an unversioned address are not (asked
+    by a browser whose map was drawn, so on the replica that served it)."""
+    import streamlit_folium
+    from playwright.sync_api import sync_playwright
+
+    from pvd_geo.assets import own_version
+
+    build = Path(streamlit_folium.__file__).parent / "frontend" / "build" / "static" / "js"
+    main_js = next(p.name for p in build.glob("main.*.js"))
+    url = deployment["proxy"]
+    kept = "public, max-age=31536000, immutable"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            context, page = _new_page(browser, "cache")
+            page.goto(url)
+            settle(page)
+            assert wait_for_paths(page, 800) >= 800
+
+            def cache_control(path: str) -> str:
+                response = context.request.get(url + path)
+                assert response.status == 200, (path, response.status)
+                return response.headers.get("cache-control") or ""
+
+            assert cache_control(f"/app/static/vendor/bundle/atlas.js?v={own_version()}") == kept
+            assert cache_control(f"/component/streamlit_folium.st_folium/static/js/{main_js}") == kept
+            assert kept not in cache_control("/app/static/vendor/bundle/atlas.js")
+            assert kept not in cache_control("/")
+            assert kept not in cache_control("/component/streamlit_folium.st_folium/index.html")
+        finally:
+            browser.close()

@@ -84,6 +84,29 @@ def test_a_map_is_a_folium_map_loading_only_the_atlas_files_and_light(atlas):
     assert sum(len(v.encode()) for v in parts.values()) < 150_000
 
 
+def test_a_bundled_map_loads_one_script_and_one_stylesheet_holding_every_file_in_order(atlas):
+    """The dashboard's and the site's maps load the bundle: every file of the unbundled map,
+    concatenated in the same loading order (Leaflet first), Leaflet's images still found."""
+    parts = maps.prepare(views.communes_map_spec(atlas, ["30"], None, "Gard", "s"))
+    bundled = Assets(vendor="/v/", own="/v/atlas/", version="v1", bundled=True)
+    one = (["/v/bundle/atlas.js?v=v1"], ["/v/bundle/atlas.css?v=v1"])
+    assert maps.links(maps.atlas_map(parts, bundled)) == one
+    js, css = maps.links(maps.atlas_map(parts, Assets(vendor="/v/", own="/v/atlas/")))
+    texts = assets.bundle_texts()
+    script, style = texts["bundle/atlas.js"].decode(), texts["bundle/atlas.css"].decode()
+    expected = [u.removeprefix("/v/").replace("atlas/", "own/", 1) for u in js]
+    found = re.findall(r"^/\* (?:vendor|own)/(\S+) \*/$", script, flags=re.M)
+    assert [("own/" + f if not f.count("/") else f) for f in found] == expected
+    assert "pvdAtlas" in script and "sourceMappingURL" not in script
+    sheets = re.findall(r"^/\* (?:vendor|own)/(\S+) \*/$", style, flags=re.M)
+    assert [("own/" + f if not f.count("/") else f) for f in sheets] == [
+        u.removeprefix("/v/").replace("atlas/", "own/", 1) for u in css
+    ]
+    assert "url(../leaflet/images/layers.png)" in style and "url(images/" not in style
+    for url in re.findall(r"url\(\.\./([^)]+)\)", style):
+        assert (assets.VENDOR_DIR / url).is_file(), url
+
+
 def test_plugins_are_folium_plugins_in_order(atlas):
     """Each concern is a folium plugin (JSCSSMixin + MacroElement, its own script file), rendered
     in order into the map's script: panels first, the view after the controls and before the layer."""

@@ -99,7 +99,7 @@ def dashboard_assets():
 
     base = (st.get_option("server.baseUrlPath") or "").strip("/")
     root = f"/{base}/app/static/vendor/" if base else "/app/static/vendor/"
-    return Assets(vendor=root, own=root + "atlas/", version=own_version())
+    return Assets(vendor=root, own=root + "atlas/", version=own_version(), bundled=True)
 
 
 # Presentation mode: on a 1920 × 1080 projector the title, the figures and the map fit without

@@ -80,20 +80,39 @@ def atlas_map(
         attribution_control=bool(tiles),
     )
     fmap._id = name
-    fmap.default_js = [("leaflet", assets.vendor_url(LEAFLET_JS))]
-    fmap.default_css = [("leaflet", assets.vendor_url(LEAFLET_CSS))]
+    fmap.default_js = [assets.js("leaflet", assets.vendor_url(LEAFLET_JS))]
+    fmap.default_css = [assets.css_link("leaflet", assets.vendor_url(LEAFLET_CSS))]
     options = {"controls": {"open": open_legend}, "labels": {"scale": label_scale}}
-    # the view is set before the layers are drawn (drawn once, at their final zoom)
-    for plugin, key in (
-        (Panels, "panels"),
-        (LegendSources, "controls"),
-        (Recentre, "recentre"),
-        (CompactLayer, "layer"),
-        (Labels, "labels"),
-    ):
-        plugin(parts[key], assets, dumps(options.get(key, {}))).add_to(fmap)
-    Gestures(dumps(HINTS), assets).add_to(fmap)
+    for plugin, key in PLUGINS:
+        if key:
+            plugin(parts[key], assets, dumps(options.get(key, {}))).add_to(fmap)
+        else:
+            plugin(dumps(HINTS), assets).add_to(fmap)
     return fmap
+
+
+# the plugins in the order they are added to a map, with the part of the prepared data each
+# receives: the view is set before the layers are drawn (drawn once, at their final zoom)
+PLUGINS = (
+    (Panels, "panels"),
+    (LegendSources, "controls"),
+    (Recentre, "recentre"),
+    (CompactLayer, "layer"),
+    (Labels, "labels"),
+    (Gestures, ""),
+)
+
+
+def load_order() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Every script and stylesheet a map loads, in its loading order, each once:
+    ("vendor" | "own", path) — what :func:`pvd_geo.assets.sync_own` concatenates into the bundle."""
+    js: dict[tuple[str, str], None] = {("vendor", LEAFLET_JS): None}
+    css: dict[tuple[str, str], None] = {("vendor", LEAFLET_CSS): None}
+    for plugin, _ in PLUGINS:
+        scripts, sheets = plugin.files()
+        js.update(dict.fromkeys(scripts))
+        css.update(dict.fromkeys(sheets))
+    return list(js), list(css)
 
 
 def links(fmap: folium.Map) -> tuple[list[str], list[str]]:

@@ -26,21 +26,39 @@ def dumps(spec: dict) -> str:
 class Assets:
     """URL prefixes of the files a map loads, all served by the atlas itself: ``vendor`` for the
     npm packages (``leaflet/leaflet.js``…), ``own`` for the plugins' files (``core.js``…),
-    ``version`` added to the own files' addresses so that a browser never keeps an old copy."""
+    ``version`` added to the own files' addresses so that a browser never keeps an old copy.
+
+    ``bundled``: every map loads one script and one stylesheet (``bundle/atlas.js``, ``.css``
+    under ``vendor``: the same files concatenated in loading order, see :func:`bundle_texts`)
+    instead of ten scripts one after the other and three stylesheets."""
 
     vendor: str
     own: str
     version: str = ""
+    bundled: bool = False
 
     def vendor_url(self, path: str) -> str:
         return self.vendor + path
 
     def own_url(self, name: str) -> str:
-        return self.own + name + (f"?v={self.version}" if self.version else "")
+        return self.own + name + self._query()
+
+    def _query(self) -> str:
+        return f"?v={self.version}" if self.version else ""
+
+    def js(self, name: str, url: str) -> tuple[str, str]:
+        """The (name, URL) of a script in a map's header: itself, or the bundle (one name: once)."""
+        return ("pvd-bundle", self.vendor + BUNDLE_JS + self._query()) if self.bundled else (name, url)
+
+    def css_link(self, name: str, url: str) -> tuple[str, str]:
+        """The (name, URL) of a stylesheet: itself, or the bundle's."""
+        return ("pvd-bundle", self.vendor + BUNDLE_CSS + self._query()) if self.bundled else (name, url)
 
 
 LEAFLET_JS = "leaflet/leaflet.js"
 LEAFLET_CSS = "leaflet/leaflet.css"
+BUNDLE_JS = "bundle/atlas.js"
+BUNDLE_CSS = "bundle/atlas.css"
 
 
 class ScriptText(Element):
@@ -78,15 +96,32 @@ class AtlasPlugin(JSCSSMixin, MacroElement):
         self._id = self.function  # stable names: the same map renders the same script
         self.data = data
         self.options = options
-        self.default_js = [
-            *((path, assets.vendor_url(path)) for path in self.vendor_js),
-            ("pvd-core", assets.own_url("core.js")),
-            (f"pvd-{self.script}", assets.own_url(self.script)),
-        ]
-        self.default_css = [
-            *((path, assets.vendor_url(path)) for path in self.vendor_css),
-            *((f"pvd-{name}", assets.own_url(name)) for name in self.css),
-        ]
+        self.default_js = list(
+            dict.fromkeys(
+                assets.js(*link)
+                for link in (
+                    *((path, assets.vendor_url(path)) for path in self.vendor_js),
+                    ("pvd-core", assets.own_url("core.js")),
+                    (f"pvd-{self.script}", assets.own_url(self.script)),
+                )
+            )
+        )
+        self.default_css = list(
+            dict.fromkeys(
+                assets.css_link(*link)
+                for link in (
+                    *((path, assets.vendor_url(path)) for path in self.vendor_css),
+                    *((f"pvd-{name}", assets.own_url(name)) for name in self.css),
+                )
+            )
+        )
+
+    @classmethod
+    def files(cls) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        """The plugin's scripts and stylesheets in loading order: ("vendor" | "own", path)."""
+        js = [*(("vendor", p) for p in cls.vendor_js), ("own", "core.js"), ("own", cls.script)]
+        css = [*(("vendor", p) for p in cls.vendor_css), *(("own", p) for p in cls.css)]
+        return js, css
 
     def render(self, **kwargs) -> None:
         """Links in the figure's header (as ``JSCSSMixin``) and the script, rendered once."""
