@@ -5,8 +5,9 @@ websocket protocol, so that what is measured is the server, not browsers.
         [--think 10] [--sequential 1000] [--lists official|embedded] [--url URL --server-pid PID]
 
 How it works:
-- The server (``streamlit run dashboard.py``) is started pinned to core 1 (``taskset -c 1``) and
-  this driver pins itself to core 0, on loopback only. With ``--url`` the driver measures a server
+- The server (``streamlit run pvd_geo/server.py``: dashboard.py and its upload quota) is started
+  pinned to core 1 (``taskset -c 1``) and this driver pins itself to core 0, on loopback only.
+  With ``--url`` the driver measures a server
   started elsewhere (e.g. replicas behind the proxy of ``deploy/``); ``--server-pid`` (repeatable)
   names the processes whose CPU and memory are read from ``/proc``.
 - Each simulated reader opens its own session (``/_stcore/stream``, subprotocol ``streamlit``; a
@@ -464,7 +465,7 @@ async def measure(args) -> dict:
             subprocess.run(
                 [sys.executable, "-m", "pvd_geo", "warm"], cwd=ROOT, env=env, check=True, capture_output=True
             )
-            proc, base = start(ROOT / "dashboard.py", ROOT, env, args.server_core, args.ttl)
+            proc, base = start(ROOT / "pvd_geo" / "server.py", ROOT, env, args.server_core, args.ttl)
             procs.append(proc)
             pids = [proc.pid]  # taskset execs the interpreter: same pid
             out["target"] = f"dashboard.py (one process, core {args.server_core})"

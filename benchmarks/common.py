@@ -30,14 +30,19 @@ def free_port() -> int:
 
 
 def start_server(
-    env: dict, options: tuple[str, ...] = (), core: int | None = None, cwd: str | None = None
+    env: dict,
+    options: tuple[str, ...] = (),
+    core: int | None = None,
+    cwd: str | None = None,
+    script: str = "pvd_geo/server.py",
 ) -> tuple[subprocess.Popen, str]:
-    """`streamlit run dashboard.py` on 127.0.0.1 (not waited for: see :func:`wait_until_up`);
-    ``core``: pinned to that core (``taskset``), away from the browsers or the load driver."""
+    """`streamlit run pvd_geo/server.py` (dashboard.py) on 127.0.0.1 (not waited for: see
+    :func:`wait_until_up`); ``core``: pinned to that core (``taskset``), away from the browsers or
+    the load driver; ``script``: ``dashboard.py`` for the atlas without its upload quota."""
     port = free_port()
     pin = ["taskset", "-c", str(core)] if core is not None else []
     proc = subprocess.Popen(
-        [*pin, sys.executable, "-m", "streamlit", "run", "dashboard.py"]
+        [*pin, sys.executable, "-m", "streamlit", "run", script]
         + ["--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true"]
         + list(options),
         cwd=cwd or ROOT,

@@ -3,8 +3,9 @@
     python deploy/serve.py [--replicas 2] [--port 8500] [--pin] [--run-dir deploy/run]
     python deploy/serve.py --hosts deploy/hosts.txt [--port 8500]   # replicas on other machines
 
-- Starts N ``streamlit run dashboard.py`` processes on 127.0.0.1 (one port each; ``--pin``: replica
-  i on core i, e.g. one replica per core) and HAProxy (Debian's package) in front of them on
+- Starts N ``streamlit run pvd_geo/server.py`` processes (dashboard.py, pages/) on 127.0.0.1 (one
+  port each; ``--pin``: replica i on core i, e.g. one replica per core) and HAProxy (Debian's
+  package) in front of them on
   ``--address:--port``. With ``--hosts``, no replica is started here: the file lists one
   ``host:port`` per line (several machines, each running ``make run`` or this script's replicas).
 - HAProxy: websockets proxied (HTTP mode handles the upgrade), **a cookie per browser**
@@ -125,12 +126,12 @@ def wait_until_up(url: str, timeout: float = 120) -> None:
 
 
 def start_replicas(count: int, pin: bool, options: list[str]) -> list[dict]:
-    """N `streamlit run dashboard.py` on loopback ports (replica i on core i % cores if ``pin``)."""
+    """N `streamlit run pvd_geo/server.py` on loopback ports (replica i on core i % cores if ``pin``)."""
     replicas = []
     cores = os.cpu_count() or 1
     for i in range(count):
         port = free_port()
-        cmd = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port)]
+        cmd = [sys.executable, "-m", "streamlit", "run", "pvd_geo/server.py", "--server.port", str(port)]
         cmd += ["--server.address", "127.0.0.1", "--server.headless", "true", *options]
         if pin:
             cmd = ["taskset", "-c", str(i % cores), *cmd]

@@ -8,6 +8,7 @@ import streamlit as st
 
 from ..constants import PROGRAMMES, selection_dir
 from ..format import fr_int
+from ..uploads import LIMITS, MIB
 
 if TYPE_CHECKING:
     from ..atlas import Atlas
@@ -189,6 +190,7 @@ def import_form(atlas: Atlas, writer) -> None:
         "Fichier CSV (une commune par ligne, colonne du code INSEE)",
         type=["csv", "txt"],
         key="import_fichier",
+        help=UPLOAD_HELP,
     )
     programme = st.text_input(
         "Nom de la liste",
@@ -252,6 +254,12 @@ def restore_form(writer, programme: str) -> None:
         _reload_atlas()
 
 
+# Streamlit's own refusal of a larger file is in English (« File must be 5.0MB or smaller »)
+UPLOAD_HELP = (
+    "5 Mo au plus par fichier (un fichier plus lourd est refusé par le navigateur, en anglais : "
+    f"« File must be 5.0MB or smaller ») ; {LIMITS.files_per_session} fichiers et "
+    f"{LIMITS.bytes_per_session // MIB} Mo au plus envoyés par session."
+)
 MAX_OWN_CHARS = 1_000_000  # a pasted list: 40,000 codes take about 240,000 characters
 
 
@@ -266,7 +274,7 @@ def own_list_form(atlas: Atlas) -> None:
         "et 5 Mo chacune."
     )
     name = st.text_input("Nom de ma liste", "ma liste", key="own_name", max_chars=60)
-    upload = st.file_uploader("Fichier CSV", type=["csv", "txt"], key="own_file")
+    upload = st.file_uploader("Fichier CSV", type=["csv", "txt"], key="own_file", help=UPLOAD_HELP)
     pasted = st.text_area(
         "ou collez les codes INSEE (une ligne d'en-tête, puis un code par ligne)",
         key="own_text",
