@@ -32,7 +32,7 @@ prepare: setup $(BUILD)/meta.json
 
 # glibc: two malloc arenas, not one per script thread (lower RSS, measured: README « Capacité »)
 run: prepare
-	MALLOC_ARENA_MAX=2 $(VENV)/bin/streamlit run pvd_geo/server.py
+	MALLOC_ARENA_MAX=2 $(VENV)/bin/streamlit run pvd_geo/ui/server.py
 
 # REPLICAS processes of the atlas behind HAProxy (Debian package) on PORT, one cookie per browser:
 # see deploy/README.md.

@@ -5,7 +5,7 @@ websocket protocol, so that what is measured is the server, not browsers.
         [--think 10] [--sequential 1000] [--lists official|embedded] [--url URL --server-pid PID]
 
 How it works:
-- The server (``streamlit run pvd_geo/server.py``: dashboard.py and its upload quota) is started
+- The server (``streamlit run pvd_geo/ui/server.py``: dashboard.py and its upload quota) is started
   pinned to core 1 (``taskset -c 1``) and this driver pins itself to core 0, on loopback only.
   With ``--url`` the driver measures a server
   started elsewhere (e.g. replicas behind the proxy of ``deploy/``); ``--server-pid`` (repeatable)
@@ -241,6 +241,8 @@ def pools(build: Path, size: dict[str, int], seed: int) -> dict[str, list[str]]:
         "dep": pick(mainland["dep"], size["dep"]),
         "epci": pick(mainland["epci"].dropna(), size["epci"]),
         "com": pick(mainland["code"], size["com"]),
+        "all_dep": sorted(set(communes["dep"])),  # for the hostile client
+        "all_epci": sorted(set(communes["epci"].dropna())),
     }
 
 
@@ -259,6 +261,41 @@ def reader_path(pool: dict[str, list[str]], rng: random.Random) -> list[tuple[st
 
 
 FLOOR_PATH = [("page à un chiffre", "", "")]
+
+
+def hostile_path(pool: dict[str, list[str]], rng: random.Random) -> list[tuple[str, str, str]]:
+    """The worst links of the issue-22 trial, each new: 12 départements never asked together
+    (a new map each time, ≈ 3 s of CPU unbounded), every département, a comparison of five
+    territories with a duplicate, an export of every EPCI."""
+    deps = pool["all_dep"]
+    twelve = ",".join(sorted(rng.sample(deps, 12)))
+    five = ",".join([f"departement:{d}" for d in rng.sample(deps, 4)] + [f"departement:{deps[0]}"])
+    return [
+        ("12 départements nouveaux", "", f"deps={twelve}"),
+        ("101 départements", "", "deps=" + ",".join(deps)),
+        ("comparer 5 et un doublon", "Comparer", f"t={five}"),
+        ("exporter toutes les EPCI", "Exporter", "t=" + ",".join(f"epci:{e}" for e in pool["all_epci"])),
+    ]
+
+
+async def hostile(base, pool, until, results, timeout) -> None:
+    """One hostile client in a loop, no pause: its actions go to ``results`` (not the readers')."""
+    rng = random.Random(99)
+    while time.monotonic() < until:
+        session = Session(base, timeout, extra_http=False)
+        try:
+            await session.open()
+            while time.monotonic() < until:
+                for kind, page, query in hostile_path(pool, rng):
+                    if time.monotonic() >= until:
+                        break
+                    results.append(await session.action(kind, page, query))
+                    if session.ws is None or session.ws.state.name != "OPEN":
+                        raise OSError("socket dropped")
+        except (OSError, websockets.WebSocketException, TimeoutError):
+            await asyncio.sleep(0.5)
+        finally:
+            await session.close()
 
 
 async def reader(base, pool, seed, think, ramp, until, results, timeout, cookies=None):
@@ -314,7 +351,7 @@ def summary(results: list[Result]) -> dict:
     }
 
 
-async def stage(base, pids, pool, n, duration, think, ramp, timeout) -> dict:
+async def stage(base, pids, pool, n, duration, think, ramp, timeout, with_hostile=False) -> dict:
     """N readers arriving over ``ramp`` seconds (each opens its session: the page, the websocket),
     then ``duration`` seconds of steady state. The figures are those of the steady state (actions
     sent after the ramp; server CPU over the same window); the ramp's are reported apart, and
@@ -329,8 +366,11 @@ async def stage(base, pids, pool, n, duration, think, ramp, timeout) -> dict:
         await asyncio.sleep(ramp)
         marks["cpu"], marks["driver"] = cpu_seconds(pids), time.process_time()
 
+    bad: list[Result] = []
     await asyncio.gather(
-        mark(), *(reader(base, pool, 1000 * n + i, think, ramp, until, results, timeout) for i in range(n))
+        mark(),
+        *(reader(base, pool, 1000 * n + i, think, ramp, until, results, timeout) for i in range(n)),
+        *([hostile(base, pool, until, bad, timeout)] if with_hostile else []),
     )
     wall = time.monotonic() - steady_from
     cpu, drv = cpu_seconds(pids) - marks["cpu"], time.process_time() - marks["driver"]
@@ -349,6 +389,7 @@ async def stage(base, pids, pool, n, duration, think, ramp, timeout) -> dict:
         "rss_per_session_mb": round((rss_mb(pids) - rss_before) / n, 2),
         "steady_s": round(wall, 1),
         "ramp": {"seconds": ramp, **{k: v for k, v in summary(ramped).items() if k != "per_action"}},
+        **({"hostile": summary(bad)} if with_hostile else {}),
     }
 
 
@@ -465,7 +506,7 @@ async def measure(args) -> dict:
             subprocess.run(
                 [sys.executable, "-m", "pvd_geo", "warm"], cwd=ROOT, env=env, check=True, capture_output=True
             )
-            proc, base = start(ROOT / "pvd_geo" / "server.py", ROOT, env, args.server_core, args.ttl)
+            proc, base = start(ROOT / "pvd_geo" / "ui" / "server.py", ROOT, env, args.server_core, args.ttl)
             procs.append(proc)
             pids = [proc.pid]  # taskset execs the interpreter: same pid
             out["target"] = f"dashboard.py (one process, core {args.server_core})"
@@ -477,6 +518,12 @@ async def measure(args) -> dict:
         for n in levels:
             result = await stage(base, pids, pool, n, args.duration, args.think, args.ramp, args.timeout)
             out["stages"].append(result)
+            if args.hostile:
+                print(json.dumps({k: v for k, v in result.items() if k != "per_action"}, ensure_ascii=False))
+                result = await stage(
+                    base, pids, pool, n, args.duration, args.think, args.ramp, args.timeout, with_hostile=True
+                )
+                out.setdefault("stages_with_hostile", []).append(result)
             print(
                 json.dumps({k: v for k, v in result.items() if k != "per_action"}, ensure_ascii=False),
                 flush=True,
@@ -522,6 +569,11 @@ def main() -> None:
         "--floor", type=float, default=60, help="seconds per stage on the one-metric page (0: none)"
     )
     p.add_argument("--lists", choices=["official", "embedded"], default="official")
+    p.add_argument(
+        "--hostile",
+        action="store_true",
+        help="each stage again with one hostile client in a loop (crafted links), on the driver's core",
+    )
     p.add_argument("--server-core", type=int, default=1)
     p.add_argument("--driver-core", type=int, default=0)
     p.add_argument("--url", help="measure a server started elsewhere (e.g. the proxy of deploy/)")

@@ -6,7 +6,7 @@ The issue-22 trial: one reader's session sends 120 files of 5 MB in a row straig
 upload route (``/_stcore/upload_file/<session>/<file>``, the session's own XSRF token), as fast as
 its browser can. Two servers in turn, each pinned to core 1 (``taskset``), the browser on core 0:
 ``streamlit run dashboard.py`` (Streamlit's limit per file only) and ``streamlit run
-pvd_geo/server.py`` (the same pages through ``st.App`` with :mod:`pvd_geo.uploads`). Measured per
+pvd_geo/ui/server.py`` (the same pages through ``st.App`` with :mod:`pvd_geo.uploads`). Measured per
 server: uploads accepted, seconds of the burst, server CPU seconds, resident memory before, after
 the burst and 20 s after the tab closed. Appends one JSON line to benchmarks/results/uploads.jsonl.
 """
@@ -103,7 +103,7 @@ def main() -> None:
     }
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        for label, script in (("sans_quota", "dashboard.py"), ("avec_quota", "pvd_geo/server.py")):
+        for label, script in (("sans_quota", "dashboard.py"), ("avec_quota", "pvd_geo/ui/server.py")):
             proc, url = start_server({"MALLOC_ARENA_MAX": "2"}, core=1, script=script)
             try:
                 wait_until_up(url, 120)

@@ -34,9 +34,9 @@ def start_server(
     options: tuple[str, ...] = (),
     core: int | None = None,
     cwd: str | None = None,
-    script: str = "pvd_geo/server.py",
+    script: str = "pvd_geo/ui/server.py",
 ) -> tuple[subprocess.Popen, str]:
-    """`streamlit run pvd_geo/server.py` (dashboard.py) on 127.0.0.1 (not waited for: see
+    """`streamlit run pvd_geo/ui/server.py` (dashboard.py) on 127.0.0.1 (not waited for: see
     :func:`wait_until_up`); ``core``: pinned to that core (``taskset``), away from the browsers or
     the load driver; ``script``: ``dashboard.py`` for the atlas without its upload quota."""
     port = free_port()

@@ -3,7 +3,7 @@
     python deploy/serve.py [--replicas 2] [--port 8500] [--pin] [--run-dir deploy/run]
     python deploy/serve.py --hosts deploy/hosts.txt [--port 8500]   # replicas on other machines
 
-- Starts N ``streamlit run pvd_geo/server.py`` processes (dashboard.py, pages/) on 127.0.0.1 (one
+- Starts N ``streamlit run pvd_geo/ui/server.py`` processes (dashboard.py, pages/) on 127.0.0.1 (one
   port each; ``--pin``: replica i on core i, e.g. one replica per core) and HAProxy (Debian's
   package) in front of them on
   ``--address:--port``. With ``--hosts``, no replica is started here: the file lists one
@@ -126,12 +126,12 @@ def wait_until_up(url: str, timeout: float = 120) -> None:
 
 
 def start_replicas(count: int, pin: bool, options: list[str]) -> list[dict]:
-    """N `streamlit run pvd_geo/server.py` on loopback ports (replica i on core i % cores if ``pin``)."""
+    """N `streamlit run pvd_geo/ui/server.py` on loopback ports (replica i on core i % cores if ``pin``)."""
     replicas = []
     cores = os.cpu_count() or 1
     for i in range(count):
         port = free_port()
-        cmd = [sys.executable, "-m", "streamlit", "run", "pvd_geo/server.py", "--server.port", str(port)]
+        cmd = [sys.executable, "-m", "streamlit", "run", "pvd_geo/ui/server.py", "--server.port", str(port)]
         cmd += ["--server.address", "127.0.0.1", "--server.headless", "true", *options]
         if pin:
             cmd = ["taskset", "-c", str(i % cores), *cmd]

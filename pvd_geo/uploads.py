@@ -4,7 +4,7 @@ server, checked on each upload *before* its body is read.
 Streamlit keeps every file sent to ``/_stcore/upload_file/<session>/<file>`` in memory until the
 widget drops it or the session ends, with a limit per file only (``server.maxUploadSize``): one
 client could send 120 files of 5 MB in two seconds. :class:`UploadQuota` is an ASGI middleware
-given to Streamlit's public ``st.App`` (:mod:`pvd_geo.server`): it reads the upload's declared
+given to Streamlit's public ``st.App`` (:mod:`pvd_geo.ui.server`): it reads the upload's declared
 size (``Content-Length``, required), refuses it with a French message (HTTP 413) when it would
 pass a quota, and keeps a ledger of what Streamlit holds — a file counts until it is deleted
 (the widget's ``DELETE``) or until its session has been gone longer than Streamlit keeps a
@@ -57,7 +57,14 @@ class _Session:
 class Ledger:
     """What each session holds on the server, from the uploads accepted and deleted."""
 
-    def __init__(self, limits: Limits = LIMITS, active: Callable[[str], bool] | None = None, ttl_s=None):
+    def __init__(
+        self,
+        limits: Limits = LIMITS,
+        active: Callable[[str], bool] = lambda session: True,
+        ttl_s: float | Callable[[], float] = 120.0,
+    ):
+        """``active(session)``: the session is open (its files held); ``ttl_s``: how long files of a
+        closed session may still be held (Streamlit's ``server.disconnectedSessionTTL``)."""
         self.limits = limits
         self._active = active
         self._ttl_s = ttl_s
@@ -66,18 +73,11 @@ class Ledger:
 
     # -- what Streamlit still holds --------------------------------------------------------------
     def _is_active(self, session: str) -> bool:
-        if self._active is not None:
-            return self._active(session)
-        from streamlit import runtime
-
-        return runtime.exists() and runtime.get_instance().is_active_session(session)
+        return self._active(session)
 
     def _keep_s(self) -> float:
-        if self._ttl_s is None:
-            from streamlit import config
-
-            self._ttl_s = float(config.get_option("server.disconnectedSessionTTL"))
-        return self._ttl_s + self.limits.grace_s
+        ttl = self._ttl_s() if callable(self._ttl_s) else self._ttl_s
+        return ttl + self.limits.grace_s
 
     def _prune(self, now: float) -> None:
         for sid, held in list(self._sessions.items()):

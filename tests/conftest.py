@@ -18,6 +18,9 @@ SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 # The tests serve their files from 127.0.0.1: the operators' switch that lets downloads reach a
 # local server (the URL guard's own tests turn it off).
 os.environ["PVD_ALLOW_LOCAL"] = "1"
+# Every test reader comes from 127.0.0.1 and opens hundreds of new views: the readers' budget of
+# server time (pvd_geo.budget) is raised for them; its own tests set theirs.
+os.environ["PVD_BUDGET_CPU_S"] = "1000000"
 
 
 @pytest.fixture

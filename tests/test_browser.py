@@ -36,7 +36,7 @@ def _free_port() -> int:
 
 @contextlib.contextmanager
 def running_app(env: dict, options: tuple[str, ...] = ()):
-    """A real `streamlit run pvd_geo/server.py` (dashboard.py and pages/, with the upload quota) on
+    """A real `streamlit run pvd_geo/ui/server.py` (dashboard.py and pages/, with the upload quota) on
     127.0.0.1 with ``env`` (and command-line ``options``); yields its URL."""
     assert os.path.exists(CHROMIUM), (
         "Debian's chromium is required (apt-get install chromium; .ci/run does it)"
@@ -44,7 +44,7 @@ def running_app(env: dict, options: tuple[str, ...] = ()):
     assert assets_installed(), "Leaflet assets missing: run `make setup`"
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "pvd_geo/server.py", "--server.port", str(port)]
+        [sys.executable, "-m", "streamlit", "run", "pvd_geo/ui/server.py", "--server.port", str(port)]
         + ["--server.address", "127.0.0.1", "--server.headless", "true", *options],
         cwd=ROOT,
         env={**os.environ, **env},

@@ -1,6 +1,7 @@
 """Which layer may import what: only ``pvd_geo/ui/`` (and the pages) import Streamlit."""
 
 import ast
+import re
 from pathlib import Path
 
 from pvd_geo.constants import ROOT
@@ -31,7 +32,7 @@ def test_the_maps_use_public_apis_only():
     """The dashboard shows maps with ``st_folium`` (streamlit-folium's public function) and no
     private name of streamlit-folium or Streamlit's runtime."""
     maps = [*(ROOT / "pvd_geo" / "ui").glob("*.py"), *(ROOT / "pvd_geo" / "webmap").rglob("*.py")]
-    texts = {p.name: p.read_text(encoding="utf-8") for p in maps}
+    texts = {p.name: p.read_text(encoding="utf-8") for p in maps if p.name != "server.py"}
     assert "from streamlit_folium import st_folium" in texts["mapview.py"]
     for name, text in texts.items():
         assert "streamlit_folium._" not in text and "from streamlit_folium import _" not in text, name
@@ -120,3 +121,14 @@ def test_concurrent_first_imports_from_different_ends_complete():
     for _ in range(3):
         out = subprocess.run([sys.executable, "-c", RACE, *names], capture_output=True, text=True, cwd=ROOT)
         assert out.returncode == 0 and out.stdout.strip() == "ok", out.stdout + out.stderr
+
+
+def test_the_server_entry_uses_streamlits_public_app_and_session_check_only():
+    """``pvd_geo/ui/server.py`` is the one file that asks Streamlit's runtime something: whether a
+    session is open, through the public ``streamlit.runtime`` functions (no private name)."""
+    text = (ROOT / "pvd_geo" / "ui" / "server.py").read_text(encoding="utf-8")
+    assert "st.App(" in text and "Middleware(UploadQuota" in text
+    used = set(re.findall(r"runtime\.(\w+)", text))
+    assert used <= {"exists", "get_instance"}, used
+    assert set(re.findall(r"get_instance\(\)\.(\w+)", text)) == {"is_active_session"}
+    assert not re.search(r"\b_[a-z]\w*\(", text.replace("__file__", ""))

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from ..atlas import Atlas
 
 from .mapview import _reload_atlas
-from .state import _OWN, MAX_OWN_LISTS, MAX_OWN_ROWS, own_column
+from .state import _OWN, MAX_OWN_LISTS, MAX_OWN_ROWS, client_address, own_column
 from .text import md
 
 
@@ -50,16 +50,6 @@ def session_writer():
         st.session_state[_WRITER] = granted
         return granted
     return None
-
-
-def client_address() -> str:
-    """The reader's address: the peer's, or behind the atlas's proxy (a loopback peer) the one
-    the proxy sets in ``X-Forwarded-For`` (its last entry: the proxy replaces what a client sent)."""
-    peer = st.context.ip_address
-    peer = peer if isinstance(peer, str) else ""
-    forwarded = st.context.headers.get("X-Forwarded-For") if peer in ("", "127.0.0.1", "::1") else ""
-    forwarded = forwarded if isinstance(forwarded, str) else ""
-    return forwarded.split(",")[-1].strip() or peer or "inconnue"
 
 
 def admin_section():

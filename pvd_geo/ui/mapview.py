@@ -11,13 +11,14 @@ from streamlit_folium import st_folium
 
 from .. import mapcache
 from ..assets import assets_installed, own_version, sync_own
+from ..budget import OverBudget
 
 if TYPE_CHECKING:
     from ..atlas import Atlas
     from ..views import LevelView
 
 from .loaders import _atlas, get_atlas, sources_of
-from .state import ort_choice, own_column, own_lists_shown, presentation_mode, tiles_choice
+from .state import new_work, ort_choice, own_column, own_lists_shown, presentation_mode, tiles_choice
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -54,7 +55,9 @@ def _communes_map(
         return mapcache.PreparedMap.of(spec)
 
     if own:
-        return make(get_atlas())
+        atlas = get_atlas()  # loaded once for every reader: not charged to this one
+        with new_work():
+            return make(atlas)
     params = {
         "deps": departements,
         "epci": epci,
@@ -85,8 +88,9 @@ def _stored(fingerprint: str, kind: str, params: dict, make) -> mapcache.Prepare
     key = mapcache.cache_key(fingerprint, kind, params)
     prepared = mapcache.load(key)
     if prepared is None:
-        atlas = get_atlas()
-        prepared = make(atlas)
+        atlas = get_atlas()  # loaded once for every reader: not charged to this one
+        with new_work():
+            prepared = make(atlas)
         if atlas.fingerprint == fingerprint:  # the data did not change meanwhile
             mapcache.save(key, prepared)
     return prepared
@@ -155,23 +159,31 @@ def show_communes_map(
 ):
     """Communes map of a scope of the data ``source`` (the atlas or a catalogue), ``focus``: the
     commune outlined; returns (level, code) of a click."""
-    fmap = _communes_map(
-        tuple(departements),
-        epci,
-        tiles_choice(),
-        title,
-        source.fingerprint,
-        ort=ort_choice(),
-        own=own_lists_shown(),
-        focus=focus,
-    )
+    try:
+        fmap = _communes_map(
+            tuple(departements),
+            epci,
+            tiles_choice(),
+            title,
+            source.fingerprint,
+            ort=ort_choice(),
+            own=own_lists_shown(),
+            focus=focus,
+        )
+    except OverBudget as exc:
+        st.warning(exc.french("cette carte"))
+        return None
     return show_map(fmap, key)
 
 
 def show_territories_map(source, level: str, region: str | None, title: str, key: str):
     """Régions or départements (``source``: the atlas or a catalogue); returns (level, code) of a
     click."""
-    fmap = _territories_map(level, region, tiles_choice(), title, source.fingerprint)
+    try:
+        fmap = _territories_map(level, region, tiles_choice(), title, source.fingerprint)
+    except OverBudget as exc:
+        st.warning(exc.french("cette carte"))
+        return None
     return show_map(fmap, key)
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from .. import views
+from ..budget import OverBudget
 from ..constants import (
     EMBEDDED_DIR,
     LEVEL_LABEL,
@@ -29,6 +30,7 @@ from .loaders import shared, sources_of
 from .mapview import _communes_map, show_map
 from .state import (
     go,
+    new_work,
     open_click,
     ort_choice,
     own_column,
@@ -110,7 +112,8 @@ def _slug(pairs: tuple) -> str:
 def _static_map_bytes(_atlas: Atlas, fingerprint: str, pairs: tuple, fmt: str) -> bytes:
     from .. import figures
 
-    return figures.encode(figures.static_map(_atlas, list(pairs)), fmt)
+    with new_work():
+        return figures.encode(figures.static_map(_atlas, list(pairs)), fmt)
 
 
 def download_static_map(atlas: Atlas, pairs: tuple, fmt: str) -> None:
@@ -125,7 +128,11 @@ def download_static_map(atlas: Atlas, pairs: tuple, fmt: str) -> None:
     key = f"carte_{_slug(pairs)}_{fmt}"
     if st.button("Préparer la carte", key=f"prep_{key}") or st.session_state.get(key):
         st.session_state[key] = True
-        data = _static_map_bytes(atlas, atlas.fingerprint, pairs, fmt)
+        try:
+            data = _static_map_bytes(atlas, atlas.fingerprint, pairs, fmt)
+        except OverBudget as exc:
+            st.warning(exc.french("cette carte de presse"))
+            return
         mime = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}[fmt]
         st.download_button(
             f"Télécharger la carte ({fmt.upper()}, {len(data) // 1000} Ko)",
@@ -311,16 +318,20 @@ def comparison_map(
     width = {2: 420, 3: 270, 4: 200}.get(len(others), 200)
     zoom = webmap.common_zoom([shared(views.scope_bounds, atlas, *s) for s in scopes.values()], width, 440)
     deps, epci = scopes[(level, code)]
-    fmap = _communes_map(
-        tuple(deps),
-        epci,
-        tiles_choice(),
-        title,
-        atlas.fingerprint,
-        zoom=zoom,
-        ort=ort_choice(),
-        own=own_lists_shown(),
-    )
+    try:
+        fmap = _communes_map(
+            tuple(deps),
+            epci,
+            tiles_choice(),
+            title,
+            atlas.fingerprint,
+            zoom=zoom,
+            ort=ort_choice(),
+            own=own_lists_shown(),
+        )
+    except OverBudget as exc:
+        st.warning(exc.french("cette carte"))
+        return
     open_click(show_map(fmap, key, height=480))
 
 

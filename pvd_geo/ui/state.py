@@ -81,6 +81,25 @@ def keeping_mode(params: dict[str, str]) -> dict[str, str]:
     return {**params, **(PRESENTATION if presentation_mode() else {})}
 
 
+def client_address() -> str:
+    """The reader's address (:func:`pvd_geo.uploads.client_of`: behind the atlas's proxy, the one it
+    forwards)."""
+    from ..uploads import client_of
+
+    peer = st.context.ip_address
+    forwarded = st.context.headers.get("X-Forwarded-For")
+    return client_of(peer if isinstance(peer, str) else "", forwarded if isinstance(forwarded, str) else "")
+
+
+def new_work():
+    """Around work no cache answers (a new map, a new press map): refused before it starts when
+    this reader's budget of server time is spent (:class:`pvd_geo.budget.OverBudget`), its CPU
+    time charged after it ran."""
+    from .. import budget
+
+    return budget.BUDGET.spend(client_address())
+
+
 def sidebar() -> None:
     """The navigation (French labels), the map background and, in presentation mode, its styles."""
     # constants, no data in them; st.html with styles only: no element, no markdown renderer to load
