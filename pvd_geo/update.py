@@ -2,8 +2,10 @@
 
 Any failure (network, HTTP error, truncated file, HTML instead of CSV, wrong columns, a list that
 lost most of its rows) raises :class:`UpdateRefused` and leaves the list in use untouched.
-An official list is national: it covers every département. Its date is the upload date in the
-file's name (``liste-pvd-com2025-20260427.csv``), else the server's ``Last-Modified`` date.
+An official list is national: it covers every département. Its date is its publication date when
+known — the upload date in the file's name (``liste-pvd-com2025-20260427.csv``), else the date the
+official API gives its resource — and otherwise none: the list then says « téléchargée le … ». A
+server's file time (``Last-Modified``, a mirror's copy date) is never presented as the list's.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from . import datastack  # noqa: F401  (first: see datastack.py)
 # isort: split
 
 import datetime as dt
-import email.utils
 import json
 import re
 from collections.abc import Callable
@@ -43,8 +44,9 @@ class UpdateResult:
     info: ListInfo | None = None
 
 
-def csv_resource(payload: bytes) -> str | None:
-    """From a data.gouv.fr dataset JSON, the URL of its newest CSV resource (None if not JSON)."""
+def csv_resource(payload: bytes) -> tuple[str, str] | None:
+    """From a data.gouv.fr dataset JSON, the URL of its newest CSV resource and the date the API
+    gives it (ISO, or ""); None if the payload is not JSON."""
     if not payload.lstrip().startswith(b"{"):
         return None
     try:
@@ -55,26 +57,31 @@ def csv_resource(payload: bytes) -> str | None:
     if not resources:
         raise UpdateRefused("le jeu de données ne contient aucune ressource CSV")
     newest = max(resources, key=lambda r: str(r.get("last_modified", "")))
-    return str(newest["url"])
+    return str(newest["url"]), _iso_day(newest.get("last_modified") or newest.get("created_at"))
+
+
+def _iso_day(value: object) -> str:
+    """``2026-04-27`` from the API's ``2026-04-27T10:02:11.000+00:00`` (or "" if not a date)."""
+    text = str(value or "")[:10]
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        return ""
 
 
 _STAMP = re.compile(r"(20\d{2})(\d{2})(\d{2})(?!\d)")
 
 
-def list_date(url: str, last_modified: str = "") -> str | None:
-    """ISO date of a downloaded list: the upload date in its file name, else ``Last-Modified``."""
+def list_date(url: str, published: str = "") -> str | None:
+    """ISO publication date of a downloaded list: the upload date in its file name, else the date
+    the official API gives the resource (``published``), else None (never a server's file time)."""
     name = url.rsplit("/", 1)[-1].split("?")[0]
     for match in _STAMP.finditer(name):
         try:
             return dt.date(*(int(g) for g in match.groups())).isoformat()
         except ValueError:
             continue
-    if last_modified:
-        try:
-            return email.utils.parsedate_to_datetime(last_modified).date().isoformat()
-        except (TypeError, ValueError):
-            return None
-    return None
+    return _iso_day(published) or None
 
 
 def outcome(result: SelectionResult) -> str:
@@ -97,13 +104,13 @@ def fetch_rows(
     end = time.monotonic() + timeout
     try:
         got = fetch(url, timeout=timeout, progress=progress)
-        resource = csv_resource(got.payload)
+        resource, published = csv_resource(got.payload) or (None, "")
         if resource:
             left = end - time.monotonic()
             if left <= 0.05:
                 raise DownloadError(f"téléchargement trop long : plus de {timeout:.0f} s pour {url}")
             got = fetch(resource, timeout=left, progress=progress)
-        return read_selection_bytes(got.payload), got.url, list_date(got.url, got.last_modified)
+        return read_selection_bytes(got.payload), got.url, list_date(got.url, published)
     except (DownloadError, SelectionFileError) as exc:
         raise UpdateRefused(str(exc)) from exc
 

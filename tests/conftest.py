@@ -68,6 +68,9 @@ def build_env(built_dir, monkeypatch, tmp_path):
     return {**os.environ, "PVD_BUILD_DIR": str(built_dir), "PVD_CACHE_DIR": str(cache)}
 
 
+MIRROR_COPY_DATE = "Tue, 01 Dec 2026 08:00:00 GMT"
+
+
 class _Handler:
     """Factory of request handlers serving a dict of path → (status, bytes)."""
 
@@ -82,6 +85,8 @@ class _Handler:
                 if status in (301, 302, 303, 307):  # a redirect: the body is the new location
                     self.send_header("Location", body.decode())
                     body = b""
+                else:  # as a mirror does: the copy's own date, not the list's
+                    self.send_header("Last-Modified", MIRROR_COPY_DATE)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)

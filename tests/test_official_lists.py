@@ -279,6 +279,9 @@ def test_overview_and_data_page_show_the_programme_in_time(official, built_dir, 
     assert not app.exception, app.exception
     assert "Le programme dans le temps" in [h.value for h in app.subheader]
     labels = [b.label for b in app.get("download_button")]
+    assert "Chronologie (CSV)" in labels and "Chronologie (PNG)" not in labels  # images on demand
+    app.button(key="prep_chrono").click().run()
+    labels = [b.label for b in app.get("download_button")]
     assert {"Chronologie (PNG)", "Chronologie (SVG)", "Chronologie (CSV)"} <= set(labels)
     text = " ".join(m.value for m in app.markdown)
     assert "communes entrées" in text  # the 2021 version in the history against the list in use

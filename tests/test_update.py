@@ -168,7 +168,38 @@ def test_the_dataset_page_and_the_file_share_one_deadline(monkeypatch):
 
     monkeypatch.setattr(update, "fetch", slow_fetch)
     monkeypatch.setattr(
-        update, "csv_resource", lambda payload: "https://x.test/l.csv" if b"resources" in payload else None
+        update,
+        "csv_resource",
+        lambda payload: ("https://x.test/l.csv", "") if b"resources" in payload else None,
     )
     update.fetch_rows("https://x.test/jeu.json", timeout=1.0)
     assert asked[0] == 1.0 and asked[1] <= 0.65
+
+
+def test_a_list_date_is_its_publication_never_the_mirrors_copy_date(http_server, selections, reference):
+    """Served under an undated name by a mirror whose files say ``Last-Modified`` 1 December
+    2026, a list has no date and says « téléchargée le … »; a dated upload name gives its date;
+    a dataset JSON gives the date of its resource."""
+    from pvd_geo.format import fr_short_date
+    from pvd_geo.sources.selections import read_info
+    from pvd_geo.views import _version_date
+
+    url = _serve(http_server, "/pvd.csv", NATIONAL)
+    done = update_selection("pvd", url, selections, *reference, writer=operator())
+    info = read_info(done.written)
+    assert info.date is None and info.millesime.startswith("téléchargée le ")
+    assert "01/12/2026" not in _version_date(info, fr_short_date) or "téléchargée" in _version_date(
+        info, fr_short_date
+    )
+
+    dated = _serve(http_server, "/uploads/liste-pvd-com2025-20260427.csv", NATIONAL)
+    info = read_info(update_selection("pvd", dated, selections, *reference, writer=operator()).written)
+    assert info.date == "2026-04-27"
+
+    csv_url = _serve(http_server, "/files/liste.csv", NATIONAL)
+    dataset = {
+        "resources": [{"format": "csv", "url": csv_url, "last_modified": "2026-04-27T10:02:11.000+00:00"}]
+    }
+    api = _serve(http_server, "/api/1/datasets/pvd/", json.dumps(dataset).encode())
+    info = read_info(update_selection("pvd", api, selections, *reference, writer=operator()).written)
+    assert info.date == "2026-04-27"

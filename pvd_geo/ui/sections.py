@@ -153,7 +153,8 @@ def _chart_bytes(_atlas: Atlas, fingerprint: str, pairs: tuple, level: str, fmt:
     atlas = _atlas
     title = f"Communes Petites villes de demain par {LEVEL_LABEL[level]}"
     table = exports.territory_stats(atlas, list(pairs), level)
-    return figures.encode(figures.bar_chart(table, title, sources_of(atlas)), fmt)
+    with new_work():
+        return figures.encode(figures.bar_chart(table, title, sources_of(atlas)), fmt)
 
 
 def download_chart(atlas: Atlas, pairs: tuple, level: str, fmt: str) -> None:
@@ -164,6 +165,9 @@ def download_chart(atlas: Atlas, pairs: tuple, level: str, fmt: str) -> None:
         data = _chart_bytes(atlas, atlas.fingerprint, pairs, level, fmt)
     except CoverageError as exc:
         st.warning(f"Graphique indisponible : {md(exc)}")
+        return
+    except OverBudget as exc:
+        st.warning(exc.french("ce graphique"))
         return
     st.download_button(
         f"Télécharger le graphique ({fmt.upper()})",
@@ -226,7 +230,8 @@ def _timeline_bytes(
     table = views.conventions(atlas, list(departements), freq)
     if fmt == "csv":
         return exports.to_csv(table, ";")
-    return figures.encode(figures.timeline_chart(table, title, sources_of(atlas)), fmt)
+    with new_work():  # a chart drawn (≈ 0.6 s each): on demand, on the reader's budget
+        return figures.encode(figures.timeline_chart(table, title, sources_of(atlas)), fmt)
 
 
 def timeline_section(atlas: Atlas, departements: list[str], name: str) -> None:
@@ -253,17 +258,33 @@ def timeline_section(atlas: Atlas, departements: list[str], name: str) -> None:
             + md(sources_of(atlas))
         )
         cols = st.columns(3)
-        for col, fmt, mime in zip(
-            cols, ("png", "svg", "csv"), ("image/png", "image/svg+xml", "text/csv"), strict=True
+        args = (atlas, atlas.fingerprint, tuple(departements), freq)
+        cols[0].download_button(
+            "Chronologie (CSV)",
+            _timeline_bytes(*args, "csv", title),
+            file_name=f"pvd_conventions_{freq}.csv",
+            mime="text/csv",
+            key="dl_chrono_csv",
+            on_click="ignore",
+        )
+        # the charts are drawn only when asked for (each costs the server ≈ 0.6 s)
+        asked = f"chrono_graphiques_{freq}_{_slug(tuple(('departement', d) for d in departements))}"
+        if cols[1].button("Préparer la chronologie en image", key="prep_chrono") or st.session_state.get(
+            asked
         ):
-            col.download_button(
-                f"Chronologie ({fmt.upper()})",
-                _timeline_bytes(atlas, atlas.fingerprint, tuple(departements), freq, fmt, title),
-                file_name=f"pvd_conventions_{freq}.{fmt}",
-                mime=mime,
-                key=f"dl_chrono_{fmt}",
-                on_click="ignore",
-            )
+            st.session_state[asked] = True
+            try:
+                for col, fmt, mime in ((cols[1], "png", "image/png"), (cols[2], "svg", "image/svg+xml")):
+                    col.download_button(
+                        f"Chronologie ({fmt.upper()})",
+                        _timeline_bytes(*args, fmt, title),
+                        file_name=f"pvd_conventions_{freq}.{fmt}",
+                        mime=mime,
+                        key=f"dl_chrono_{fmt}",
+                        on_click="ignore",
+                    )
+            except OverBudget as exc:
+                st.warning(exc.french("la chronologie"))
     list_changes_section(atlas, departements, key="chrono")
 
 
