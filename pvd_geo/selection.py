@@ -42,9 +42,10 @@ class SelectionResult:
         )
 
     def notable_rows(self) -> tuple[dict, ...]:
-        """Rows not kept as written (resolved, merged, rejected), as plain records for the list's
-        description."""
-        rows = self.report[self.report["statut"] != KEPT]
+        """Rows not kept as written (resolved, merged, rejected) and rows kept with a remark (a
+        name that differs from the reference), as plain records for the list's description: what
+        ``check`` shows later, the saved list itself no longer carrying them."""
+        rows = self.report[(self.report["statut"] != KEPT) | (self.report["message"] != "")]
         return tuple(
             {k: (int(v) if k == "ligne" else str(v)) for k, v in r.items()} for r in rows.to_dict("records")
         )
@@ -141,6 +142,7 @@ def join_selection(
 
 
 _TYPE_LABEL = {"COMD": "commune déléguée", "COMA": "commune associée", "ARM": "arrondissement municipal"}
+FORMER = "ANCIEN"  # a former code of a merged commune (Etalab's anciensCodes)
 
 
 def _classify(row, parent_names: dict[str, str]) -> tuple[str, str | None, str, str]:
@@ -154,6 +156,17 @@ def _classify(row, parent_names: dict[str, str]) -> tuple[str, str | None, str, 
                 f"nom différent : « {row.nom_fichier} » dans le fichier, « {row.nom_ref} » dans la référence"
             )
         return KEPT, row.code_norm, row.nom_ref, message
+    if row.m_rattachee == "both" and row.parent in parent_names and row.type_rattachee == FORMER:
+        name = f" ({row.nom_fichier})" if row.nom_fichier else ""
+        return (
+            RESOLVED,
+            row.parent,
+            parent_names[row.parent],
+            (
+                f"{row.code_norm}{name} est l'ancien code d'une commune fusionnée : aujourd'hui "
+                f"{parent_names[row.parent]} ({row.parent}) (Etalab, anciensCodes)"
+            ),
+        )
     if row.m_rattachee == "both" and row.parent in parent_names:
         label = _TYPE_LABEL.get(row.type_rattachee, "commune rattachée")
         return (

@@ -21,6 +21,7 @@ os.environ["PVD_ALLOW_LOCAL"] = "1"
 # Every test reader comes from 127.0.0.1 and opens hundreds of new views: the readers' budget of
 # server time (pvd_geo.budget) is raised for them; its own tests set theirs.
 os.environ["PVD_BUDGET_CPU_S"] = "1000000"
+os.environ["PVD_RAFALE_VUES"] = "1000000"
 
 
 @pytest.fixture

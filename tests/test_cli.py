@@ -105,3 +105,32 @@ def test_stats_csv_neutralises_formula_like_names(atlas):
     out = pd.read_csv(io.StringIO(stats_csv(table)), dtype=str)
     assert out["nom"].iloc[0] == "'+CA du Grand Test" and out["nom"].iloc[1].startswith("'=HYPERLINK")
     assert out["nom"].iloc[2] == table["nom"].iloc[2] and list(out["code"]) == list(table["code"])
+
+
+def test_check_fails_on_rows_rejected_at_saving_and_keeps_the_warnings(build_env, tmp_path):
+    """A list saved with a rejected row and a misspelt name: ``check`` shows both from the saved
+    report and exits 1 (the saved list itself has no rejected row left to find)."""
+    lists = tmp_path / "listes"
+    lists.mkdir()
+    env = {**build_env, "PVD_SELECTION_DIR": str(lists)}
+    csv = tmp_path / "liste.csv"
+    csv.write_text("insee_com;lib_com\n30210;Quisac\n32107;Condom\n99999;Nulle part\n", encoding="utf-8")
+    out = run(
+        "import-selection",
+        str(csv),
+        "--programme",
+        "pvd",
+        "--couverture",
+        "30,32",
+        "--yes",
+        "--force",
+        env=env,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    out = run("check", env=env)
+    assert out.returncode == 1, out.stdout
+    assert "pvd : à l'enregistrement de" in out.stdout and "1 rejetées" in out.stdout
+    assert "1 avertissements" in out.stdout.split("pvd : à l'enregistrement", 1)[1].split("\n")[0]
+    assert "99999" in out.stdout and "Quisac" in out.stdout
+    assert "tout est conforme" not in out.stdout
+    assert "Vérification : 1 lignes rejetées." in out.stdout

@@ -89,3 +89,63 @@ def test_apply_uses_current_population_and_composition(http_server, monkeypatch,
     assert "CC Nouvelle" in set(names["nom"])
     assert info["absentes_etalab"] == ["2A004"]
     assert info["absentes_geographie"] == ["30777"]
+
+
+def test_former_codes_of_merged_communes_resolve_to_the_commune_they_joined(tmp_path):
+    """Etalab's ``anciensCodes`` (a commune merged since: 72287 Saint-Gervais-en-Belin in 72155)
+    become rattachées of type ANCIEN; a list naming the old code is resolved, with the reason in the
+    report, instead of rejected as unknown; a current code or a délégué already known is untouched."""
+    import pandas as pd
+
+    from pvd_geo.build import with_former_codes
+    from pvd_geo.selection import FORMER, REJECTED, RESOLVED, join_selection
+
+    communes_json = [
+        {
+            "code": "72155",
+            "nom": "Laigné-Saint-Gervais",
+            "type": "commune-actuelle",
+            "anciensCodes": ["72287"],
+        },
+        {"code": "30001", "nom": "Le Bourg", "type": "commune-actuelle", "anciensCodes": ["30002", "30099"]},
+    ]
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        for name, data in (("communes.json", communes_json), ("epci.json", [])):
+            payload = json.dumps(data).encode()
+            info = tarfile.TarInfo(f"package/data/{name}")
+            info.size = len(payload)
+            tar.addfile(info, io.BytesIO(payload))
+    path = tmp_path / "etalab.tgz"
+    path.write_bytes(buffer.getvalue())
+    tables = read_package(path)
+    assert set(map(tuple, tables.anciens.to_numpy())) == {
+        ("72287", "72155"),
+        ("30002", "30001"),
+        ("30099", "30001"),
+    }
+
+    communes = pd.DataFrame(
+        {"code": ["72155", "30001", "30002"], "nom": ["Laigné-Saint-Gervais", "Le Bourg", "La Ville"]}
+    )
+    rattachees = pd.DataFrame(
+        {"code": ["30099"], "nom": ["Le Hameau"], "type": ["COMD"], "parent": ["30001"]}
+    )
+    merged = with_former_codes(rattachees, communes, tables)
+    assert merged[merged["type"] == FORMER][["code", "parent"]].values.tolist() == [["72287", "72155"]]
+
+    rows = pd.DataFrame(
+        {
+            "ligne": [2, 3, 4],
+            "code_fichier": ["72287", "30002", "99999"],
+            "nom_fichier": ["Saint-Gervais-en-Belin", "La Ville", "X"],
+        }
+    )
+    result = join_selection(rows, communes, merged, "ort")
+    report = result.report.set_index("code_fichier")
+    assert report.loc["72287", "statut"] == RESOLVED
+    assert "ancien code d'une commune fusionnée" in report.loc["72287", "message"]
+    assert "Laigné-Saint-Gervais (72155)" in report.loc["72287", "message"]
+    assert report.loc["30002", "statut"] != REJECTED  # a current commune stays itself
+    assert report.loc["99999", "statut"] == REJECTED
+    assert "72155" in set(result.kept_rows()["code"])

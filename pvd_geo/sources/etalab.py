@@ -12,7 +12,7 @@ from .. import datastack  # noqa: F401  (first: see datastack.py)
 
 import json
 import tarfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -28,11 +28,13 @@ class EtalabUnavailable(PvdError, RuntimeError):
 
 @dataclass(frozen=True)
 class EtalabTables:
-    """Communes (code, type, population) and EPCI (code, nom, type) with members."""
+    """Communes (code, type, population) and EPCI (code, nom, type) with members; the former codes
+    of merged communes (``anciensCodes``: ancien, code of the commune it is now part of)."""
 
     communes: pd.DataFrame
     epci: pd.DataFrame
     membres: pd.DataFrame  # commune, epci
+    anciens: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["ancien", "code"]))
 
 
 def fetch_package(cache: Path, timeout: float = 30.0) -> Path:
@@ -70,4 +72,13 @@ def read_package(tarball: Path) -> EtalabTables:
         [(m["code"], e["code"]) for e in epci for m in e.get("membres", [])],
         columns=["commune", "epci"],
     )
-    return EtalabTables(communes=com, epci=epci_df, membres=membres)
+    anciens = pd.DataFrame(
+        [
+            (str(old), c["code"])
+            for c in communes
+            if c.get("type") == "commune-actuelle"
+            for old in c.get("anciensCodes") or []
+        ],
+        columns=["ancien", "code"],
+    )
+    return EtalabTables(communes=com, epci=epci_df, membres=membres, anciens=anciens)

@@ -220,7 +220,12 @@ def import_form(atlas: Atlas, writer) -> None:
             return
     if st.button(f"Enregistrer ces {len(kept)} communes comme liste « {md(programme)} »", key="import_go"):
         info = ListInfo(
-            programme, cover, millesime="date non précisée", source=upload.name[:80], origine="importée"
+            programme,
+            cover,
+            millesime="date non précisée",
+            source=upload.name[:80],
+            origine="importée",
+            rapport=result.notable_rows(),
         )
         written, history = save_selection(kept, programme, selection_dir(), info, writer=writer)
         st.success(

@@ -100,8 +100,26 @@ def new_work():
     return budget.BUDGET.spend(client_address())
 
 
+def admit_run() -> None:
+    """Each page run counts against this reader's address (:data:`pvd_geo.budget.RUNS`): past the
+    burst, a short French refusal and nothing else is computed."""
+    from .. import budget
+
+    client = client_address()
+    wait = budget.RUNS.wait_s(client)
+    if wait > 0:
+        st.warning(
+            "Trop de pages demandées depuis votre adresse en peu de temps : "
+            f"réessayez dans {max(1, round(wait))} s."
+        )
+        st.stop()
+    budget.RUNS.charge(client, 1)
+
+
 def sidebar() -> None:
-    """The navigation (French labels), the map background and, in presentation mode, its styles."""
+    """The navigation (French labels), the map background and, in presentation mode, its styles;
+    first, the reader's page runs are counted (:func:`admit_run`)."""
+    admit_run()
     # constants, no data in them; st.html with styles only: no element, no markdown renderer to load
     st.html(PRESENTATION_CSS if presentation_mode() else PHONE_CSS)
     for page, label, icon in NAVIGATION:
