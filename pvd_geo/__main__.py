@@ -133,13 +133,28 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def with_population_vintage(atlas, table, level: str):
+    """``millesime_population``, the last column of ``stats``: the year of the populations summed
+    for each territory (``2017/2026`` when its communes come from two vintages)."""
+    from .constants import level_column
+
+    vintages = (
+        atlas.communes.groupby(level_column(level))["population_millesime"]
+        .agg(lambda years: "/".join(sorted(set(years.dropna().astype(str)))))
+        .rename("millesime_population")
+    )
+    return table.assign(millesime_population=table["code"].map(vintages).fillna(""))
+
+
 def stats_csv(table) -> str:
     """The ``stats`` CSV contract: fixed columns (new ones only at the end), shares as ratios, an
     empty cell where a figure is unknown (the list does not cover the territory); a name a
     spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``) is neutralised, as in every export."""
     from .exports import neutralise
 
-    out = table[STATS_COLUMNS + EXTRA_COLUMNS].copy()
+    if "millesime_population" not in table:
+        table = table.assign(millesime_population="")
+    out = table[STATS_COLUMNS + EXTRA_COLUMNS + ["millesime_population"]].copy()
     for column in ("part_population_pvd", "part_pvd_avec_ort"):
         out[column] = out[column].round(6)
     for column in ("nom",):
@@ -154,12 +169,14 @@ def cmd_stats(args: argparse.Namespace) -> int:
         from .codes import normalise_departement
 
         departement = normalise_departement(args.departement)
-    table = atlas.stats(args.by, departement)
+    table = with_population_vintage(atlas, atlas.stats(args.by, departement), args.by)
     if args.format == "csv":
         sys.stdout.write(stats_csv(table))
     elif args.format == "json":
         records = json.loads(
-            table[STATS_COLUMNS + EXTRA_COLUMNS].to_json(orient="records", force_ascii=False)
+            table[STATS_COLUMNS + EXTRA_COLUMNS + ["millesime_population"]].to_json(
+                orient="records", force_ascii=False
+            )
         )
         print(json.dumps(records, ensure_ascii=False, indent=1))
     else:

@@ -30,7 +30,11 @@ EXPORT_COLUMNS = {
     "pvd": "pvd",
     "acv": "acv",
     "ort": "ort_signee",
+    "date_pvd": "date_convention_pvd",
+    "date_acv": "date_convention_acv",
+    "date_ort": "date_signature_ort",
 }
+YES_NO = {True: "oui", False: "non"}
 
 
 def territory_communes(atlas: Atlas, territories: list[tuple[str, str]]) -> gpd.GeoDataFrame:
@@ -43,9 +47,26 @@ def territory_communes(atlas: Atlas, territories: list[tuple[str, str]]) -> gpd.
     com = com.assign(epci_nom=com["epci"].map(names))
     for programme in ("pvd", "acv", "ort"):  # outside its list's coverage a status is unknown: empty
         known = commune_covered(com["dep"], atlas.coverage(programme))
-        com = com.assign(**{programme: com[programme].astype(object).where(known, None)})
+        status = com[programme].map(YES_NO).where(known, None)
+        com = com.assign(
+            **{programme: status, f"date_{programme}": com["code"].map(_iso_dates(atlas, programme))}
+        )
+    com = com.assign(population=com["population"].round().astype("Int64"))
     out = com[[*EXPORT_COLUMNS, com.geometry.name]].rename(columns=EXPORT_COLUMNS)
     return out.sort_values("code_insee").reset_index(drop=True)
+
+
+def _iso_dates(atlas: Atlas, programme: str) -> dict[str, str]:
+    """Code → ISO date a commune joined ``programme`` (its convention, its signed ORT), as its list
+    gives it in any of the ANCT's formats; communes without a date are absent."""
+    from .format import parse_date
+
+    result = atlas.selections.get(programme)
+    if result is None or "date_signature" not in result.rows:
+        return {}
+    rows = result.rows[["code", "date_signature"]].dropna()
+    dates = {code: parse_date(text) for code, text in zip(rows["code"], rows["date_signature"], strict=True)}
+    return {code: day.isoformat() for code, day in dates.items() if day is not None}
 
 
 def territory_stats(atlas: Atlas, territories: list[tuple[str, str]], level: str) -> pd.DataFrame:

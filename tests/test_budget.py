@@ -127,3 +127,21 @@ def test_crafted_links_in_a_loop_get_cheap_refusals_on_a_real_server(built_dir, 
         settle(page)
         assert wait_for_paths(page, 800) >= 800  # views made before stay free
         assert page.refused == []
+
+
+def test_page_runs_past_the_burst_get_a_short_french_refusal(build_env, monkeypatch):
+    """A client rerunning pages in a loop: past its burst, each run says so and stops before any
+    work (no map, no table); another address is not touched."""
+    from .test_app import app_for
+
+    monkeypatch.setattr(budget, "RUNS", Budget(capacity_s=3, refill_per_s=1e-6))  # 3 runs
+    seen = []
+    for _ in range(4):
+        app = app_for("pages/1_Territoire.py")
+        app.query_params["dep"] = "30"
+        app.run()
+        assert not app.exception
+        seen.append(any("Trop de pages demandées depuis votre adresse" in w.value for w in app.warning))
+    assert seen == [False, False, False, True]
+    assert not app.subheader  # nothing computed after the refusal
+    assert budget.RUNS.wait_s("198.51.100.1") == 0

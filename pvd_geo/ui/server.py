@@ -1,6 +1,7 @@
 """The atlas as Streamlit serves it: ``streamlit run pvd_geo/ui/server.py`` (``make run``, the
 tests, ``deploy/serve.py``) runs ``dashboard.py`` and ``pages/`` through Streamlit's public
-``st.App``, with the readers' upload quota (:mod:`pvd_geo.uploads`) in front of Streamlit's routes.
+``st.App``, with the readers' upload quota (:mod:`pvd_geo.uploads`) and the pace of their messages
+(:mod:`pvd_geo.throttle`) in front of Streamlit's routes.
 ``streamlit run dashboard.py`` still works, without that quota (Streamlit's limit per file only).
 
 The quota asks Streamlit's runtime, through its public ``streamlit.runtime.get_instance()``,
@@ -16,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # Streamlit imports this file with its own folder on the path
     sys.path.insert(0, str(ROOT))
 
+from pvd_geo.throttle import WebsocketThrottle  # noqa: E402
 from pvd_geo.uploads import Ledger, UploadQuota  # noqa: E402
 
 
@@ -32,5 +34,8 @@ def disconnected_ttl_s() -> float:
 
 app = st.App(
     "../../dashboard.py",
-    middleware=[Middleware(UploadQuota, ledger=Ledger(active=session_open, ttl_s=disconnected_ttl_s))],
+    middleware=[
+        Middleware(WebsocketThrottle),
+        Middleware(UploadQuota, ledger=Ledger(active=session_open, ttl_s=disconnected_ttl_s)),
+    ],
 )
