@@ -7,8 +7,8 @@ the server's cores busy for everyone. Each client address (behind the atlas's pr
 forwards) has a bucket of ``capacity_s`` CPU seconds, refilled at ``refill_per_s``; new work is
 refused *before* it starts while the bucket is empty (the reader is told when to come back), and
 what it costs is charged after it ran (the thread's CPU time). A reader opening views one after
-the other never waits; a client asking for new 12-département maps in a loop gets about one per
-half-minute.
+the other never waits (a département's map costs ≈ 0.2 s, an EPCI's 0.1 s); a client asking for
+new 12-département maps in a loop gets two, then about one every two minutes.
 """
 
 from __future__ import annotations
@@ -43,8 +43,8 @@ class _Bucket:
 class Budget:
     def __init__(
         self,
-        capacity_s: float = 12.0,
-        refill_per_s: float = 0.1,
+        capacity_s: float = 6.0,
+        refill_per_s: float = 0.02,
         max_clients: int = 10_000,
         clock=time.monotonic,
     ):
@@ -104,10 +104,10 @@ def _number(name: str, default: float) -> float:
 
 
 def from_env() -> Budget:
-    """The budget the operators set: ``PVD_BUDGET_CPU_S`` CPU seconds at once (12 by default) and
-    ``PVD_BUDGET_CPU_PAR_S`` regained per second (0.1). Raise them when many readers share one
-    address (an office behind one gateway)."""
-    return Budget(_number("PVD_BUDGET_CPU_S", 12.0), _number("PVD_BUDGET_CPU_PAR_S", 0.1))
+    """The budget the operators set: ``PVD_BUDGET_CPU_S`` CPU seconds at once (6 by default) and
+    ``PVD_BUDGET_CPU_PAR_S`` regained per second (0.02: 1.2 s a minute). Raise them when many
+    readers share one address (an office behind one gateway)."""
+    return Budget(_number("PVD_BUDGET_CPU_S", 6.0), _number("PVD_BUDGET_CPU_PAR_S", 0.02))
 
 
 BUDGET = from_env()

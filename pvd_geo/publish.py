@@ -282,12 +282,12 @@ class Site:
 
     def communes_table(self, rows: pd.DataFrame, caption: str, up: str) -> str:
         """Communes in a programme (PVD, ACV or ORT), with links to the PVD communes' pages."""
-        shown = rows[(rows["pvd"] == True) | (rows["acv"] == True) | (rows["ort_signee"] == True)]  # noqa: E712
+        shown = rows[(rows["pvd"] == "oui") | (rows["acv"] == "oui") | (rows["ort_signee"] == "oui")]
         if shown.empty:
             return f"<p>{esc(caption)} : aucune.</p>"
 
         def flag(value) -> str:
-            return "inconnu" if value is None or pd.isna(value) else ("oui" if value else "non")
+            return "inconnu" if value is None or pd.isna(value) else str(value)  # « oui » / « non »
 
         lines = []
         for r in shown.itertuples(index=False):

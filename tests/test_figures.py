@@ -98,12 +98,19 @@ def test_bar_chart_svg(atlas):
 
 def test_exports_csv_geojson(atlas):
     communes = exports.territory_communes(atlas, [("departement", "32")])
-    assert len(communes) == 458 and int(communes["pvd"].sum()) == 24
+    assert len(communes) == 458 and int((communes["pvd"] == "oui").sum()) == 24
+    assert set(communes["pvd"]) == {"oui", "non"} and str(communes["population"].dtype) == "Int64"
     csv = exports.to_csv(communes, ";")
     assert csv.startswith("\ufeff".encode()) and "Valence-sur-Baïse".encode() in csv
     assert csv.decode("utf-8-sig").splitlines()[0].startswith("code_insee;nom;")
     geojson = exports.to_geojson(communes)
     assert b'"type":"FeatureCollection"' in geojson and geojson.count(b'"Feature"') == 458
+    header = csv.decode("utf-8-sig").splitlines()[0].split(";")
+    assert header[-3:] == ["date_convention_pvd", "date_convention_acv", "date_signature_ort"]
+    for line in csv.decode("utf-8-sig").splitlines()[1:]:
+        cells = dict(zip(header, line.split(";"), strict=True))
+        assert cells["pvd"] in ("oui", "non") and cells["population"].isdigit()  # no "720,0"
+        assert "True" not in line and "False" not in line
 
 
 def test_csv_neutralises_formulas():
