@@ -68,12 +68,15 @@ class Budget:
     def _level(self, bucket: _Bucket, now: float) -> float:
         return min(self.capacity_s, bucket.level + (now - bucket.at) * self.refill_per_s)
 
-    def wait_s(self, client: str) -> float:
-        """0 when ``client`` may start new work, else the seconds until it may."""
+    def wait_s(self, client: str, need: float = 0.0) -> float:
+        """0 when ``client`` may start new work (its level above 0, or at least ``need`` when a
+        unit is counted whole: a page run, a message), else the seconds until it may."""
         with self._lock:
             now = self._clock()
             level = self._level(self._bucket(client, now), now)
-            return 0.0 if level > 0 else -level / self.refill_per_s + 1e-3
+            if (level >= need) if need > 0 else (level > 0):
+                return 0.0
+            return (need - level) / self.refill_per_s + 1e-3
 
     def charge(self, client: str, seconds: float) -> None:
         with self._lock:

@@ -47,10 +47,10 @@ class WebsocketThrottle:
         async def paced():
             message = await receive()
             if message["type"] == "websocket.receive":
-                wait = self.budget.wait_s(client)
+                wait = self.budget.wait_s(client, need=1)
                 while wait > 0:
                     await asyncio.sleep(min(wait, 5.0))
-                    wait = self.budget.wait_s(client)
+                    wait = self.budget.wait_s(client, need=1)
                 self.budget.charge(client, 1)
             return message
 

@@ -62,7 +62,7 @@ def test_the_operators_set_the_budget_in_the_environment(monkeypatch):
     monkeypatch.setenv("PVD_BUDGET_CPU_S", "30")
     monkeypatch.setenv("PVD_BUDGET_CPU_PAR_S", "pas un nombre")
     book = budget.from_env()
-    assert (book.capacity_s, book.refill_per_s) == (30.0, 0.1)
+    assert (book.capacity_s, book.refill_per_s) == (30.0, 0.02)  # the default rate kept
 
 
 def test_a_new_map_over_budget_is_a_french_warning_on_every_page(build_env, monkeypatch):

@@ -106,7 +106,7 @@ def admit_run() -> None:
     from .. import budget
 
     client = client_address()
-    wait = budget.RUNS.wait_s(client)
+    wait = budget.RUNS.wait_s(client, need=1)
     if wait > 0:
         st.warning(
             "Trop de pages demandées depuis votre adresse en peu de temps : "
