@@ -12,6 +12,11 @@ from .format import fr_short_date
 
 NATIONAL_COMMAND = "python -m pvd_geo update (ou make run avec un accès à internet)"
 NATIONAL_BUTTON = "page Données, « Mettre à jour depuis data.gouv.fr » (administrateurs)"
+# what a reader is told (no command, no path on a reader's page)
+NATIONAL_FOR_READERS = (
+    "un administrateur de l'atlas peut charger la liste nationale (page Données, « Mettre à jour "
+    "depuis data.gouv.fr »)"
+)
 
 
 def is_national(info: dict) -> bool:

@@ -397,7 +397,7 @@ def check_coverage(atlas: Atlas, territories: list[tuple[str, str]], programme: 
             note = credits.coverage_note(programme, lists_json(atlas).get(programme))
             raise CoverageError(
                 f"{plain(name)} : {note}, son nombre de communes serait faux. "
-                f"Chargez la liste nationale : {credits.NATIONAL_COMMAND}."
+                f"Il faut la liste nationale : {credits.NATIONAL_FOR_READERS}."
             )
 
 

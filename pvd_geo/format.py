@@ -21,6 +21,18 @@ def _is_pandas_na(value: object) -> bool:
     return pandas is not None and value is pandas.NA
 
 
+def fr_size(n_bytes: int) -> str:
+    """A file's size in French: ``850 octets``, ``2,4 ko``, ``38 ko``, ``1,3 Mo`` (never « 0 ko »)."""
+    if n_bytes < 1000:
+        return f"{n_bytes} octet{'s' if n_bytes > 1 else ''}"
+    for unit, size in (("ko", 1e3), ("Mo", 1e6), ("Go", 1e9)):
+        value = n_bytes / size
+        if value < 1000 or unit == "Go":
+            text = f"{value:.1f}" if value < 10 else f"{value:.0f}"
+            return f"{text.replace('.', ',')} {unit}"
+    return f"{n_bytes} octets"
+
+
 def fr_pct(ratio: float | None, decimals: int = 1) -> str:
     """``0.1234`` → ``12,3 %``."""
     if ratio is None or (isinstance(ratio, float) and math.isnan(ratio)):

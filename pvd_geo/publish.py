@@ -38,7 +38,7 @@ from .atlas import Atlas
 from .constants import DEFAULT_SCOPE, LEVEL_LABEL
 from .embed import embed_snippet, page_path, perimeter_path
 from .errors import PvdError
-from .format import fr_int, fr_pct
+from .format import fr_date, fr_int, fr_pct, fr_size
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -229,7 +229,7 @@ class Site:
                 else ""
             )
             + f'</main><footer><p class="sources">{esc(self.sources)}</p>'
-            f"<p>Atlas PVD — publié le {esc(self.published)}. Cartes : Leaflet (BSD-2), "
+            f"<p>Atlas PVD — publié le {esc(fr_date(self.published))}. Cartes : Leaflet (BSD-2), "
             "topojson-client (ISC), servis avec le site. "
             f'<a href="{up}index.html">Toutes les pages</a></p></footer>{js}</body></html>'
         )
@@ -330,8 +330,8 @@ class Site:
         csv = self.write(f"{stem}.csv", exports.to_csv(frame))
         geo = self.write(f"{stem}.geojson", exports.to_geojson(frame, decimals=4))
         return [
-            (f"Tableau CSV ({csv / 1000:.0f} ko)", f"{stem}.csv"),
-            (f"Contours GeoJSON ({geo / 1000:.0f} ko)", f"{stem}.geojson"),
+            (f"Tableau CSV ({fr_size(csv)})", f"{stem}.csv"),
+            (f"Contours GeoJSON ({fr_size(geo)})", f"{stem}.geojson"),
         ]
 
     # -- maps ----------------------------------------------------------------------------------
@@ -420,8 +420,8 @@ class Site:
         csv = self.write(f"{stem}.csv", exports.to_csv(frame))
         gj = self.write(f"{stem}.geojson", exports.to_geojson(geo, decimals=4))
         return [
-            (f"Tableau CSV ({csv / 1000:.0f} ko)", f"{stem}.csv"),
-            (f"Contours GeoJSON ({gj / 1000:.0f} ko)", f"{stem}.geojson"),
+            (f"Tableau CSV ({fr_size(csv)})", f"{stem}.csv"),
+            (f"Contours GeoJSON ({fr_size(gj)})", f"{stem}.geojson"),
         ]
 
     def departement(self, dep: str) -> None:

@@ -6,10 +6,10 @@ link, a widget changed). A client sending reruns in a loop would make the server
 as fast as it sends them — at 15 a second, a quarter of a core even when every run is refused.
 :class:`WebsocketThrottle` is an ASGI middleware given to ``st.App`` (:mod:`pvd_geo.ui.server`):
 it counts the messages of each client address (:data:`MESSAGES`: a burst of ``PVD_RAFALE_VUES``,
-30, then ``PVD_VUES_PAR_S``, 0.5 per second) and, past them, makes the connection wait before its
-next message is handed to Streamlit. Nothing is dropped, nothing is computed meanwhile: a reader
-who clicks faster than that only waits; the server's work for a client in a loop is bounded by
-the rate, not by the client. (Page runs are counted again at the top of each page,
+30, then ``PVD_VUES_PAR_S``, 0.25 per second: one every 4 s) and, past them, makes the connection
+wait before its next message is handed to Streamlit. Nothing is dropped, nothing is computed
+meanwhile: a reader who clicks faster than that only waits; the server's work for a client in a
+loop is bounded by the rate, not by the client. (Page runs are counted again at the top of each page,
 :func:`pvd_geo.ui.state.admit_run`, with a larger burst, for servers started without this entry.)
 """
 
@@ -22,7 +22,7 @@ from .uploads import client_of
 
 
 def messages_from_env() -> Budget:
-    return Budget(_number("PVD_RAFALE_VUES", 30.0), _number("PVD_VUES_PAR_S", 0.5))
+    return Budget(_number("PVD_RAFALE_VUES", 30.0), _number("PVD_VUES_PAR_S", 0.25))
 
 
 MESSAGES = messages_from_env()

@@ -182,7 +182,8 @@ def test_overview_national_and_region_scopes(params, title, build_env):
     # the embedded lists speak for the Gard and the Gers only: no national or regional count...
     assert app.metric[0].value == "–" and app.metric[3].value == "–"
     warning = " ".join(w.value for w in app.warning)
-    assert "Gard et Gers seulement" in warning and "python -m pvd_geo update" in warning
+    assert "Gard et Gers seulement" in warning and "charger la liste nationale" in warning
+    assert "python -m" not in warning and "geodata/" not in warning  # no command or path for readers
     # ...but the covered part, named as such
     assert "Partie couverte par la liste (Gard et Gers)** : 45 communes PVD" in _text(app)
 

@@ -54,7 +54,8 @@ def test_export_page_refuses_the_press_map_of_an_uncovered_region(build_env):
     app.run()
     assert not app.exception, app.exception
     text = " ".join(w.value for w in app.warning)
-    assert "Carte de presse refusée" in text and "Occitanie" in text and "python -m pvd_geo update" in text
+    assert "Carte de presse refusée" in text and "Occitanie" in text and "charger la liste nationale" in text
+    assert "python -m" not in text
     assert "France : liste PVD chargée : Gard et Gers seulement" in text.replace("\\", "")  # national map
     assert not [b for b in app.button if b.label == "Préparer la carte"]
 

@@ -152,6 +152,26 @@ def test_departement_page_has_figures_table_data_sources(site, atlas):
     assert (out / "departement" / "30.html").stat().st_size < 150_000
 
 
+def test_site_dates_and_sizes_are_french_and_true(site):
+    """« publié le 2 décembre 2026 », never an ISO date; every file size is the file's, in French
+    (« 38 ko », « 850 octets »), never « 0 ko »."""
+    import datetime as dt
+
+    from pvd_geo.format import fr_date, fr_size
+
+    out, _ = site
+    for page in ("index.html", "departement/30.html", "commune/30210.html"):
+        text = (out / page).read_text(encoding="utf-8")
+        assert f"publié le {fr_date(dt.date.today().isoformat())}" in text, page
+        assert not re.search(r"publié le \d{4}-", text)
+        assert "(0 ko)" not in text
+        folder = (out / page).parent
+        for href, size in re.findall(r'href="([^"]+\.(?:csv|geojson))"[^>]*>[^<]*\(([^)]+)\)', text):
+            assert size == fr_size((folder / href).stat().st_size), (page, href, size)
+    assert fr_size(850) == "850 octets" and fr_size(2400) == "2,4 ko" and fr_size(38_200) == "38 ko"
+    assert fr_size(1_300_000) == "1,3 Mo"
+
+
 def test_embed_snippet_and_search_index(site):
     out, _ = site
     text = (out / "commune" / "30210.html").read_text(encoding="utf-8")
@@ -240,7 +260,9 @@ def test_without_a_site_the_embed_section_says_how(build_env, monkeypatch):
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
     app.run()
     assert not app.exception and not [c for c in app.code if "<iframe" in c.value]
-    assert any("PVD_SITE_URL" in m.value for m in app.markdown)
+    said = " ".join(m.value for m in app.markdown)
+    assert "n'est pas publié sur ce serveur" in said and "page Exporter" in said
+    assert "python -m" not in said and "PVD_SITE_URL" not in said  # no command for a reader
 
 
 # -- in a real browser --------------------------------------------------------------------------

@@ -61,7 +61,7 @@ def admin_section():
     if not config.enabled:
         st.info(
             "Lecture seule : aucun administrateur n'est configuré. Les listes partagées se mettent à "
-            "jour sur le serveur, en ligne de commande (`python -m pvd_geo update`)."
+            "jour sur le serveur, par son exploitant."
         )
         return None
     writer = session_writer()

@@ -65,9 +65,7 @@ def commune_page(p: views.CommuneProfile) -> None:
         )
     local = p.programme_local
     if not local:
-        st.info(
-            "Pas encore de programme local renseigné pour cette commune (geodata/programmes_locaux.toml)."
-        )
+        st.info("Pas encore de programme local renseigné pour cette commune.")
         return
     st.subheader("Programme local")
     if local.get("ort"):

@@ -39,8 +39,8 @@ def coverage_text(lists: dict[str, dict], programme: str = "pvd") -> str:
     note = credits.coverage_note(programme, lists.get(programme)) or ""
     return (
         f"{md(note[:1].upper() + note[1:])}. Les chiffres des territoires hors de cette liste ne sont pas "
-        f"connus : ils ne sont pas affichés (« – »), et la carte les laisse en gris. Pour charger la liste "
-        f"nationale : `{credits.NATIONAL_COMMAND}`, ou {credits.NATIONAL_BUTTON}."
+        f"connus : ils ne sont pas affichés (« – »), et la carte les laisse en gris ; "
+        f"{credits.NATIONAL_FOR_READERS}."
     )
 
 
@@ -188,9 +188,9 @@ def embed_section(targets: list[tuple[str, str]]) -> None:
         base = site_url()
         if not base:
             st.markdown(
-                "Le site statique de l'atlas n'est pas configuré sur ce serveur. Un administrateur le "
-                "publie avec `python -m pvd_geo publish --out DOSSIER`, le fait servir par un serveur "
-                "web, puis indique son adresse une fois pour toutes dans la variable `PVD_SITE_URL`."
+                "Le site statique de l'atlas, dont les pages s'intègrent dans un article, n'est pas "
+                "publié sur ce serveur : son exploitant peut le publier. En attendant, la carte de "
+                "cette vue s'exporte en image (page Exporter) et le lien de la page se partage."
             )
             return
         st.caption(
