@@ -597,6 +597,23 @@ def version_codes(atlas: Atlas, path) -> list[str]:
     return join_selection(read_selection_csv(path), atlas.communes, atlas.rattachees).codes
 
 
+def version_coverage(path) -> tuple[str, ...] | None:
+    """The départements a list version covers: None for a national list (or one without a
+    description, as the lists before descriptions were), else the declared ones."""
+    from .sources.selections import read_info
+
+    info = read_info(path)
+    return None if info is None or info.couverture is None else tuple(info.couverture)
+
+
+CHANGE_HEADERS = {
+    "code": "Code INSEE",
+    "nom": "Commune",
+    "departement": "Département",
+    "changement": "Changement",
+}
+
+
 def list_changes(atlas: Atlas, old, new, departements: list[str] | None = None) -> pd.DataFrame:
     """Communes added and removed between two list files, optionally within some départements."""
     from .timeline import compare_lists

@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import threading
 from collections import Counter
@@ -355,3 +356,27 @@ def test_export_page_offers_the_national_map_with_the_national_lists(official_en
     assert not app.exception, app.exception
     assert not app.warning  # Gard + Gers and France are covered by the national lists
     assert len([b for b in app.button if b.label == "Préparer la carte"]) == 2
+
+
+def test_the_timeline_compares_versions_of_the_same_coverage(official_env):
+    """With the national lists in use and only the embedded Gard + Gers extract before them, the
+    default comparison is not « 1 601 communes entrées »: the two versions do not cover the same
+    départements, so it is limited to the Gard and the Gers and says so; French headers."""
+    app = _app("pages/4_Donnees.py", official_env)
+    app.run()
+    assert not app.exception, app.exception
+    said = " ".join(c.value for c in app.caption)
+    assert "ne couvrent pas les mêmes départements" in said and "Gard, Gers" in said
+    counts = [m.value for m in app.markdown if "communes entrées" in m.value]
+    assert counts, [m.value for m in app.markdown]
+    entered = int(
+        re.search(r"\*\*([\d\u202f\u00a0 ]+) communes entrées", counts[0])
+        .group(1)
+        .replace("\u202f", "")
+        .replace("\u00a0", "")
+        .replace(" ", "")
+    )
+    assert entered < 50  # within the Gard and the Gers, not the 1,601 communes of other départements
+    frames = [d.value for d in app.dataframe if "Changement" in d.value.columns]
+    assert frames and list(frames[0].columns) == ["Code INSEE", "Commune", "Département", "Changement"]
+    assert not [d for d in app.dataframe if "changement" in d.value.columns]  # no raw column name

@@ -294,7 +294,9 @@ def _file_key(path) -> tuple[str, int, int]:
 @st.cache_data(max_entries=32, show_spinner=False)
 def _list_changes(_atlas: Atlas, fingerprint: str, old: tuple, new: tuple, departements: tuple | None):
     """Two list versions compared (files keyed by path, size and date), once per pair and scope."""
-    return views.list_changes(_atlas, old[0], new[0], list(departements) if departements else None)
+    return views.list_changes(
+        _atlas, old[0], new[0], list(departements) if departements is not None else None
+    )
 
 
 def list_changes_section(
@@ -310,23 +312,41 @@ def list_changes_section(
         )
         return
     labels = [v.label for v in versions]
+    covers = [views.version_coverage(v.path) for v in versions]
+    # by default, the oldest version covering what the list in use covers: comparing an extract
+    # of two départements with a national list would count every other commune as « entrée »
+    same = [i for i in range(1, len(versions)) if covers[i] == covers[0]]
     cols = st.columns(2)
-    old = cols[0].selectbox("Version de départ", labels, index=len(labels) - 1, key=f"{key}_avant")
+    old = cols[0].selectbox(
+        "Version de départ", labels, index=same[-1] if same else len(labels) - 1, key=f"{key}_avant"
+    )
     new = cols[1].selectbox("Comparée à", labels, index=0, key=f"{key}_apres")
     paths = {v.label: v.path for v in versions}
+    scope = set(departements) if departements else None
+    cover_old, cover_new = covers[labels.index(old)], covers[labels.index(new)]
+    if cover_old != cover_new:
+        everywhere = set(atlas.departements["code"])
+        common = (set(cover_old) if cover_old else everywhere) & (set(cover_new) if cover_new else everywhere)
+        scope = common if scope is None else scope & common
+        names = atlas.departements.set_index("code")["nom"]
+        st.caption(
+            "Les deux versions ne couvrent pas les mêmes départements : la comparaison se limite à "
+            + (md(", ".join(names.get(d, d) for d in sorted(scope))) if scope else "aucun département")
+            + " (couverts par les deux)."
+        )
     changes = _list_changes(
         atlas,
         atlas.fingerprint,
         _file_key(paths[old]),
         _file_key(paths[new]),
-        tuple(departements) if departements else None,
+        tuple(sorted(scope)) if scope is not None else None,
     )
     added = int((changes["changement"] == "ajoutée").sum())
     st.markdown(
         f"**{fr_int(added)} communes entrées**, **{fr_int(len(changes) - added)} sorties** "
         f"entre « {md(old)} » et « {md(new)} »."
     )
-    st.dataframe(changes, hide_index=True, width="stretch")
+    st.dataframe(changes.rename(columns=views.CHANGE_HEADERS), hide_index=True, width="stretch")
 
 
 def comparison_map(
