@@ -41,7 +41,11 @@ LEVELS = ("reg", "dep", "epci", "com")
 
 
 def display_table(stats: pd.DataFrame) -> pd.DataFrame:
-    """A stats table with French headers and the share in percent."""
+    """A stats table with French headers and the share in percent. A table of EPCI has no
+    « EPCI avec au moins une PVD » column: it has no meaning for an EPCI (« – » would read as
+    « unknown », and « – » only ever means that)."""
+    if "epci_avec_pvd" in stats and len(stats) and stats["code"].astype(str).str.fullmatch(r"\d{9}").all():
+        stats = stats.drop(columns="epci_avec_pvd")
     out = stats.assign(
         part_population_pvd=(stats["part_population_pvd"] * 100).round(1),
         part_pvd_avec_ort=(stats["part_pvd_avec_ort"] * 100).round(1),

@@ -247,3 +247,14 @@ def test_scope_bounds_are_the_bounds_of_the_scope(atlas):
     """The compared maps' shared zoom uses scope_bounds: the frame of scope() without its layers."""
     for departements, epci in ((["30", "32"], None), (["2A"], None), ([], "200034692")):
         assert views.scope_bounds(atlas, departements, epci) == views.scope(atlas, departements, epci).bounds
+
+
+def test_a_table_of_epci_has_no_column_that_means_nothing_for_an_epci(atlas):
+    """« – » means only « unknown, outside the list »: the « EPCI avec au moins une PVD » column,
+    meaningless on an EPCI row, is not shown for EPCI (it is for départements)."""
+    from pvd_geo.ui.sections import stats_html
+
+    epci = stats_html(atlas.stats("epci").head(20))
+    deps = stats_html(atlas.stats("departement").head(5))
+    header = views.DISPLAY_HEADERS["epci_avec_pvd"]
+    assert header not in epci and header in deps
