@@ -208,7 +208,8 @@ def test_commune_page_offline_says_ort_is_unknown(build_env):
     app.run()
     text = " ".join(m.value for m in app.markdown)
     assert "Petites villes de demain** : oui" in text
-    assert "signée** : inconnu" in text, text  # no ORT list loaded: not « non »
+    assert "signée** : non couverte par la liste chargée" in text, text  # no ORT list loaded: not « non »
+    assert "le programme local ci-dessous en dit plus (source :" in text  # Quissac's text dates its ORT
 
 
 def test_atlas_figures_after_setup(official, built_dir):

@@ -87,8 +87,13 @@ def programme_lines(p: views.CommuneProfile) -> list[str]:
     lines = []
     for key, status in p.statuts.items():
         label = md(PROGRAMMES.get(key, key))
-        if status is None:
-            lines.append(f"**{label}** : inconnu (la liste chargée ne couvre pas ce département)")
+        if status is None:  # not « non »: the list loaded does not speak for this département
+            text = f"**{label}** : non couverte par la liste chargée (ce département n'y est pas)"
+            local = p.programme_local or {}
+            if key == "ort" and local.get("ort"):  # the local text below is a source of its own
+                source = md(local.get("source", "non précisée"))
+                text += f" ; le programme local ci-dessous en dit plus (source : {source})"
+            lines.append(text)
         elif status:
             date = p.dates.get(key)
             when = f"{PROGRAMME_DATE.get(key, 'depuis le')} {md(date)}" if date else "date non renseignée"
