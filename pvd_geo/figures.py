@@ -87,7 +87,7 @@ LOCAL_CRS = {
     "976": "EPSG:4471",
 }
 LEGEND_LABELS = {
-    "pvd": "Commune sélectionnée",
+    "pvd": "Petite ville de demain",
     "epci_pvd": "EPCI contenant au moins une Petite ville de demain",
     "acv": "Commune retenue dans le programme Action cœur de ville",
 }
@@ -120,7 +120,7 @@ class Panel:
     @property
     def title(self) -> str:
         label = f"{self.name} ({self.code})" if self.level == "departement" else self.name
-        noun = "commune sélectionnée" if self.count <= 1 else "communes sélectionnées"
+        noun = "Petite ville de demain" if self.count <= 1 else "Petites villes de demain"
         return f"{label} — {self.count} {noun}"
 
 
@@ -342,7 +342,10 @@ def _inset(fig, atlas: Atlas, panels: list[Panel]) -> None:
     ax.set_title("Localisation", fontsize=7, color="#444444")
 
 
-def _legend(fig) -> None:
+def _legend(fig, uncovered=()) -> None:
+    acv = LEGEND_LABELS["acv"] + (
+        " — hors de la liste chargée ici : non montrées" if "acv" in uncovered else ""
+    )
     handles = [
         Patch(facecolor=COLOURS["pvd"], edgecolor="#555555", label=LEGEND_LABELS["pvd"]),
         Patch(facecolor=COLOURS["epci_pvd"], edgecolor="#555555", label=LEGEND_LABELS["epci_pvd"]),
@@ -354,7 +357,7 @@ def _legend(fig) -> None:
             markersize=7,
             markerfacecolor=COLOURS["acv"],
             markeredgecolor="white",
-            label=LEGEND_LABELS["acv"],
+            label=acv,
         ),
         Line2D([], [], color=COLOURS["epci"], lw=0.8, label="Limite d'EPCI"),
     ]
@@ -415,7 +418,7 @@ def static_map(atlas: Atlas, territories: list[tuple[str, str]], today: dt.date 
     total = sum(p.count for p in panels)
     names = " et ".join(p.title.split(" — ")[0] for p in panels)
     fig.text(0.02, 0.955, "Déploiement du programme Petites villes de demain", fontsize=16, fontweight="bold")
-    noun = "commune sélectionnée" if total <= 1 else "communes sélectionnées"
+    noun = "Petite ville de demain" if total <= 1 else "Petites villes de demain"
     fig.text(0.02, 0.915, f"{names} — {total} {noun}", fontsize=12, color="#333333")
     left, bottom, width, height = 0.02, 0.07, 0.68, 0.78
     limits = _layout(panels, width * A4_LANDSCAPE[0], height * A4_LANDSCAPE[1])
@@ -429,7 +432,12 @@ def static_map(atlas: Atlas, territories: list[tuple[str, str]], today: dt.date 
         pts = pvd.representative_point()
         place_labels(ax, [(pt.x, pt.y, n) for pt, n in zip(pts, pvd["nom"], strict=True)])
     _inset(fig, atlas, panels)
-    _legend(fig)
+    from .views import uncovered_programmes
+
+    codes = {c for p in panels for c in p.communes["code"]}
+    _legend(
+        fig, uncovered_programmes(atlas, set(atlas.communes.loc[atlas.communes["code"].isin(codes), "dep"]))
+    )
     fig.text(0.02, 0.02, sources_text(atlas, today), fontsize=6.5, color="#444444", wrap=True)
     return fig
 
@@ -464,7 +472,7 @@ def national_map(atlas: Atlas, today: dt.date | None = None):
     fig = _figure(A4_LANDSCAPE)
     total = int(stats["pvd"].sum())
     fig.text(0.02, 0.955, "Déploiement du programme Petites villes de demain", fontsize=16, fontweight="bold")
-    fig.text(0.02, 0.915, f"France — {total:,} communes sélectionnées".replace(",", "\u202f"), fontsize=12)
+    fig.text(0.02, 0.915, f"France — {total:,} Petites villes de demain".replace(",", "\u202f"), fontsize=12)
     main = deps[~deps["code"].isin(list(OVERSEAS))].to_crs(CRS_MESURE)
     ax = fig.add_axes((0.17, 0.07, 0.52, 0.8))
     main.plot(ax=ax, color=main["couleur"], edgecolor="#8A8A8A", linewidth=0.4)
@@ -498,7 +506,9 @@ def national_map(atlas: Atlas, today: dt.date | None = None):
         for i, (lo, hi) in enumerate(classes)
     ]
     handles.append(
-        Line2D([], [], marker="o", linestyle="", markersize=3, color="#5A1E00", label="Commune sélectionnée")
+        Line2D(
+            [], [], marker="o", linestyle="", markersize=3, color="#5A1E00", label="Petite ville de demain"
+        )
     )
     fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.71, 0.85), fontsize=7, frameon=False,
                title="Communes PVD par département", title_fontsize=9, alignment="left")  # fmt: skip

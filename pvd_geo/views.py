@@ -683,8 +683,16 @@ def communes_map_spec(
         link=link,
         outline="epci" if epci else "departement",
         focus=focus,
+        uncovered=uncovered_programmes(atlas, set(sc.communes["dep"])),
     )
     return spec | {"tiles": webmap.TILES.get(tiles or "")}
+
+
+def uncovered_programmes(atlas: Atlas, departements: set[str]) -> tuple[str, ...]:
+    """The programmes drawn on a communes map (ACV, ORT) whose loaded list does not cover all of
+    ``departements``: their entries say « hors de la liste chargée » (PVD is refused or shown
+    hatched by the coverage checks of its own)."""
+    return tuple(p for p in ("acv", "ort") if departements and not atlas.covers(p, departements))
 
 
 def territories_map_spec(

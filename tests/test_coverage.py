@@ -143,3 +143,36 @@ def test_a_declared_coverage_naming_no_departement_is_refused(tmp_path, build_en
     out = run("import-selection", str(path), "--couverture", ",,,", "--yes", env=env)
     assert out.returncode != 0 and "ne nomme aucun département" in out.stderr, out.stderr
     assert "Traceback" not in out.stderr and not (lists / "pvd.csv").exists()
+
+
+def test_a_programme_whose_list_stops_says_so_on_web_and_press_maps(built_dir, tmp_path):
+    """A PVD list of the Hérault alone with the embedded ACV list (Gard and Gers): the Hérault's
+    maps do not draw the five ACV communes the loaded ACV list does not cover (Agde, Béziers…) —
+    and their legends say so, instead of an ACV entry with no dot; the Gard's do not."""
+    import shutil
+
+    from pvd_geo.atlas import load_atlas
+    from pvd_geo.auth import operator
+    from pvd_geo.constants import EMBEDDED_DIR
+    from pvd_geo.sources.selections import ListInfo, save_selection
+
+    lists = tmp_path / "listes"
+    lists.mkdir()
+    for name in ("acv.csv", "acv.json"):
+        shutil.copy(EMBEDDED_DIR / name, lists / name)
+    built = load_atlas(built_dir, EMBEDDED_DIR)
+    herault = built.communes[(built.communes["dep"] == "34") & (built.communes["population"] > 5000)]
+    rows = pd.DataFrame({"code": herault["code"].head(5), "nom": herault["nom"].head(5)})
+    save_selection(rows, "pvd", lists, ListInfo("pvd", ("34",), origine="importée"), writer=operator())
+    atlas = load_atlas(built_dir, lists)
+    assert atlas.covers("pvd", {"34"}) and not atlas.covers("acv", {"34"})
+
+    labels = lambda spec: [i["label"] for i in spec["legend"]["items"]]  # noqa: E731
+    spec = views.communes_map_spec(atlas, ["34"], None, "Hérault", "s")
+    acv = next(label for label in labels(spec) if label.startswith("Action cœur de ville"))
+    assert "hors de la liste chargée" in acv
+    gard = views.communes_map_spec(built, ["30"], None, "Gard", "s")
+    assert not any("hors de la liste" in label for label in labels(gard))
+
+    svg = figures.encode(figures.static_map(atlas, [("departement", "34")]), "svg").decode()
+    assert "hors de la liste chargée ici" in svg and "Petite ville de demain" in svg

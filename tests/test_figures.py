@@ -28,7 +28,7 @@ def test_png_size_and_dpi(gers_png):
 
 def test_svg_has_real_text(atlas):
     svg = figures.encode(figures.static_map(atlas, [("departement", "32")]), "svg").decode()
-    assert "Gers (32) — 24 communes sélectionnées" in svg
+    assert "Gers (32) — 24 Petites villes de demain" in svg
     for label in figures.LEGEND_LABELS.values():
         assert label.replace("'", "&#39;") in svg or label in svg
     names = atlas.communes.loc[(atlas.communes["dep"] == "32") & atlas.communes["pvd"], "nom"]

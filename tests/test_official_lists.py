@@ -326,7 +326,7 @@ def test_press_map_of_france_with_insets_and_dated_sources(official, tmp_path):
     out = run("map", "--territoire", "france", "--out", str(out_file), env=env)
     assert out.returncode == 0, out.stderr
     svg = out_file.read_text(encoding="utf-8")
-    assert "France — 1\u202f646 communes sélectionnées" in svg
+    assert "France — 1\u202f646 Petites villes de demain" in svg
     for name, count in (
         ("Guadeloupe", 7),
         ("Martinique", 10),
@@ -339,7 +339,7 @@ def test_press_map_of_france_with_insets_and_dated_sources(official, tmp_path):
     # an overseas département has its own press map, like any other
     reunion = tmp_path / "reunion.svg"
     assert run("map", "--territoire", "dep:974", "--out", str(reunion), env=env).returncode == 0
-    assert "La Réunion (974) — 11 communes sélectionnées" in reunion.read_text(encoding="utf-8")
+    assert "La Réunion (974) — 11 Petites villes de demain" in reunion.read_text(encoding="utf-8")
 
 
 def test_press_map_of_a_region_refused_on_a_partial_list(build_env, tmp_path):

@@ -58,16 +58,25 @@ def _round(geoms: np.ndarray, decimals: int = DECIMALS) -> np.ndarray:
     return shapely.set_precision(np.asarray(geoms, dtype=object), 10.0**-decimals)
 
 
-def legend(title: str, extras: list[str] | None = None, ort: bool = False) -> dict:
-    """The legend of a communes map: items (fill colour, shape, label)."""
+OUTSIDE_LIST = " — hors de la liste chargée ici : non montrées"
+
+
+def legend(title: str, extras: list[str] | None = None, ort: bool = False, uncovered=()) -> dict:
+    """The legend of a communes map: items (fill colour, shape, label); a programme in
+    ``uncovered`` (its list does not cover the map's départements) says so in its entry."""
     items = [
-        {"fill": COLOURS[key], "shape": shape, "label": label}
+        {"fill": COLOURS[key], "shape": shape, "label": label + (OUTSIDE_LIST if key in uncovered else "")}
         if shape != "ring"
-        else {"line": COLOURS[key], "shape": shape, "label": label}
+        else {
+            "line": COLOURS[key],
+            "shape": shape,
+            "label": label + (OUTSIDE_LIST if key in uncovered else ""),
+        }
         for key, label, shape in LEGEND
     ]
     if ort:
-        items.append({"line": ORT_COLOUR, "dash": "dotted", "label": "ORT signée (contour pointillé)"})
+        label = "ORT signée (contour pointillé)" + (OUTSIDE_LIST if "ort" in uncovered else "")
+        items.append({"line": ORT_COLOUR, "dash": "dotted", "label": label})
     items += [
         {"line": colour, "dash": "dashed", "label": f"Programme « {name} »"}
         for colour, name in zip(EXTRA_COLOURS, extras or [], strict=False)
@@ -108,6 +117,7 @@ def communes_spec(
     link: str | None = None,
     outline: str = "departement",
     focus: str | None = None,
+    uncovered: tuple[str, ...] = (),
 ) -> dict:
     """A communes map: polygons with PVD/ACV styles, EPCI shading and outlines, labels, legend.
 
@@ -151,7 +161,7 @@ def communes_spec(
         "epci": members["epci_nom"].astype(str).tolist(),
         "epciPvd": sorted(i for code, i in epci_index.items() if code in with_pvd),
         "population": population_label,
-        "legend": legend(title, extras, ort),
+        "legend": legend(title, extras, ort, uncovered),
         "sources": sources,
         "colours": COLOURS,
         "extras": [[EXTRA_BIT << k, colour] for k, colour in enumerate(EXTRA_COLOURS[: len(extras)])],
