@@ -432,13 +432,16 @@ def static_map(atlas: Atlas, territories: list[tuple[str, str]], today: dt.date 
         pts = pvd.representative_point()
         place_labels(ax, [(pt.x, pt.y, n) for pt, n in zip(pts, pvd["nom"], strict=True)])
     _inset(fig, atlas, panels)
-    from .views import uncovered_programmes
+    from .views import missing_contours_note, uncovered_programmes
 
-    codes = {c for p in panels for c in p.communes["code"]}
-    _legend(
-        fig, uncovered_programmes(atlas, set(atlas.communes.loc[atlas.communes["code"].isin(codes), "dep"]))
-    )
-    fig.text(0.02, 0.02, sources_text(atlas, today), fontsize=6.5, color="#444444", wrap=True)
+    com = atlas.communes  # every commune of the territories, those without a contour included
+    mask = pd.Series(False, index=com.index)
+    for lvl, code in territories:
+        mask |= com[level_column(lvl)] == code
+    inside = com[mask]
+    _legend(fig, uncovered_programmes(atlas, set(inside["dep"])))
+    note = missing_contours_note(inside)
+    fig.text(0.02, 0.02, sources_text(atlas, today) + note, fontsize=6.5, color="#444444", wrap=True)
     return fig
 
 

@@ -376,6 +376,7 @@ class CommuneProfile:
     dates: dict = field(default_factory=dict)
     # per programme: the other communes of the EPCI in it (names)
     epci_programmes: dict = field(default_factory=dict)
+    sans_contour: bool = False  # no geometry in the contours used (a commune rétablie since)
 
 
 def signature_date(atlas: Atlas, programme: str, code: str) -> str | None:
@@ -419,6 +420,7 @@ def commune_profile(atlas: Atlas, code: str, programmes: dict[str, dict]) -> Com
         statuts=statuts,
         dates=dates,
         epci_programmes=in_epci,
+        sans_contour=bool(pd.isna(row.get("geometry_departement"))),
     )
 
 
@@ -673,7 +675,7 @@ def communes_map_spec(
         sc.background if tiles is None else sc.background.iloc[:0],
         epci=sc.epci,
         title=title,
-        sources=sources,
+        sources=sources + missing_contours_note(communes),
         population_label=atlas.meta["population"],
         bounds=sc.bounds,
         zoom=zoom,
@@ -686,6 +688,22 @@ def communes_map_spec(
         uncovered=uncovered_programmes(atlas, set(sc.communes["dep"])),
     )
     return spec | {"tiles": webmap.TILES.get(tiles or "")}
+
+
+def missing_contours_note(communes: pd.DataFrame) -> str:
+    """`` Non dessinées, faute de contour dans les données : Celles, … (leur territoire est compris
+    dans le contour d'une commune voisine).`` for the communes of a map that have no geometry
+    (communes rétablies since the contours' vintage), else "": never left out silently."""
+    geometry = communes.get("geometry_departement", communes.geometry)
+    missing = communes.loc[geometry.isna().to_numpy(), "nom"].sort_values().tolist()
+    if not missing:
+        return ""
+    s = "s" if len(missing) > 1 else ""
+    return (
+        f" Non dessinée{s}, faute de contour dans les données : {', '.join(missing)} (commune{s} "
+        f"rétablie{s} depuis le millésime des contours ; leur territoire est compris dans le contour "
+        "d'une commune voisine)."
+    )
 
 
 def uncovered_programmes(atlas: Atlas, departements: set[str]) -> tuple[str, ...]:

@@ -340,6 +340,11 @@ def test_press_map_of_france_with_insets_and_dated_sources(official, tmp_path):
     reunion = tmp_path / "reunion.svg"
     assert run("map", "--territoire", "dep:974", "--out", str(reunion), env=env).returncode == 0
     assert "La Réunion (974) — 11 Petites villes de demain" in reunion.read_text(encoding="utf-8")
+    # the Cantal's press map names the communes it cannot draw (no contour in the data)
+    cantal = tmp_path / "cantal.svg"
+    assert run("map", "--territoire", "dep:15", "--out", str(cantal), env=env).returncode == 0
+    text = cantal.read_text(encoding="utf-8")
+    assert "faute de contour" in text and "Sainte-Anastasie" in text
 
 
 def test_press_map_of_a_region_refused_on_a_partial_list(build_env, tmp_path):

@@ -258,3 +258,26 @@ def test_a_table_of_epci_has_no_column_that_means_nothing_for_an_epci(atlas):
     deps = stats_html(atlas.stats("departement").head(5))
     header = views.DISPLAY_HEADERS["epci_avec_pvd"]
     assert header not in epci and header in deps
+
+
+def test_communes_without_contour_are_never_left_out_silently(atlas, build_env):
+    """Celles, Chalinargues, Chavagnac and Sainte-Anastasie (Cantal) have no contour in the data:
+    the Cantal's map names them in its sources; their page says it; the Gard's map says nothing."""
+    from .test_app import app_for
+
+    missing = set(atlas.meta["communes_sans_contour"])
+    assert {"15031", "15035", "15047", "15171"} <= missing
+    cantal = views.communes_map_spec(atlas, ["15"], None, "Cantal", "Sources : test.")
+    assert (
+        "faute de contour dans les données : Celles, Chalinargues, Chavagnac, Sainte-Anastasie"
+        in (cantal["sources"])
+    )
+    assert "faute de contour" not in views.communes_map_spec(atlas, ["30"], None, "Gard", "s")["sources"]
+
+    inside = atlas.communes[atlas.communes["dep"] == "15"]
+    assert "Sainte-Anastasie" in views.missing_contours_note(inside)  # what the press map's sources add
+    app = app_for("pages/1_Territoire.py")
+    app.query_params["com"] = "15031"
+    app.run()
+    assert not app.exception
+    assert any("pas de contour dans les données" in i.value for i in app.info)

@@ -53,6 +53,12 @@ def commune_page(p: views.CommuneProfile) -> None:
         f"**Région** : {md(p.region[1])}"
     )
     st.markdown("\n".join(f"- {line}" for line in programme_lines(p)))
+    if p.sans_contour:
+        st.info(
+            "Cette commune n'a pas de contour dans les données de l'atlas (commune rétablie depuis le "
+            "millésime des contours) : elle n'est pas dessinée sur les cartes, son territoire y est "
+            "compris dans le contour d'une commune voisine. Ses chiffres sont comptés."
+        )
     if p.epci:
         st.markdown(f"**EPCI** : {md(p.epci[1])} ({md(p.epci[0])})")
         st.markdown(
