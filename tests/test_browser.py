@@ -349,6 +349,24 @@ def test_phone_layout_puts_the_map_in_the_first_screen(server):
         assert gard["y"] > gers["y"] + 100 and abs(gard["x"] - gers["x"]) < 40  # panels stacked
 
 
+def test_phone_breadcrumb_is_one_line_and_the_page_does_not_scroll_sideways(server):
+    """390 × 844, a commune's page (France › Occitanie › Gard › CC … › Quissac): the breadcrumb is
+    one line (it scrolls sideways itself if it must), not five stacked rows, below Streamlit's
+    header; the page itself has no horizontal scroll."""
+    with offline_page(390, 844) as page:
+        page.goto(f"{server}/Territoire?com=30210")
+        settle(page)
+        crumbs = page.locator(".st-key-fil-ariane button")
+        assert crumbs.count() == 5
+        tops = {round(crumbs.nth(i).bounding_box()["y"]) for i in range(crumbs.count())}
+        assert max(tops) - min(tops) < 4, tops  # one row
+        box = page.locator(".st-key-fil-ariane").bounding_box()
+        assert box["height"] < 70
+        header = page.locator("[data-testid='stHeader']").bounding_box()
+        assert box["y"] >= header["y"] + header["height"] - 1, (box, header)  # nothing under the header
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+
+
 def test_presentation_mode_fits_a_projector(server):
     """1920 × 1080, ?mode=presentation: title, figures and the whole map without scrolling."""
     with offline_page(1920, 1080) as page:

@@ -388,7 +388,8 @@ def comparison_map(
 def show_breadcrumb(atlas: Atlas, loc: views.Location) -> None:
     """Clickable path France › région › département › EPCI › commune."""
     crumbs = shared(views.breadcrumb, atlas, loc)
-    cols = st.columns(len(crumbs) + 1 if len(crumbs) < 5 else len(crumbs))
+    with st.container(key="fil-ariane"):  # one line on a phone (PHONE_CSS)
+        cols = st.columns(len(crumbs) + 1 if len(crumbs) < 5 else len(crumbs))
     for i, (label, target) in enumerate(crumbs):
         last = i == len(crumbs) - 1
         if cols[i].button(("› " if i else "") + md(label), key=f"crumb_{i}", disabled=last, type="tertiary"):

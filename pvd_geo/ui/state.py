@@ -52,7 +52,7 @@ h1 {font-size: 3.2rem !important;}
 # that the map starts in the first screen; a constant, no data in it.
 PHONE_CSS = """<style>
 @media (max-width: 640px) {
-  [data-testid="stMainBlockContainer"], .block-container {padding-top: 2.5rem !important;}
+  [data-testid="stMainBlockContainer"], .block-container {padding-top: 4rem !important;}
   h1 {font-size: 1.55rem !important; padding-top: .2rem !important;}
   [data-testid="stHorizontalBlock"]:has([data-testid="stMetric"]) {flex-flow: row wrap !important;
     gap: .3rem .8rem !important;}
@@ -62,6 +62,12 @@ PHONE_CSS = """<style>
   [data-testid="stMetricValue"], [data-testid="stMetricValue"] p {font-size: 1.45rem !important;}
   [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] p {font-size: .8rem !important;
     white-space: normal !important;}
+  /* the breadcrumb on one line, scrolled sideways if it is longer than the screen (not 5 rows) */
+  .st-key-fil-ariane [data-testid="stHorizontalBlock"] {flex-flow: row nowrap !important;
+    overflow-x: auto !important; gap: .2rem !important;}
+  .st-key-fil-ariane [data-testid="stColumn"] {flex: 0 0 auto !important; width: auto !important;
+    min-width: 0 !important;}
+  .st-key-fil-ariane button {white-space: nowrap !important; padding: 0 .2rem !important;}
 }
 </style>"""
 
