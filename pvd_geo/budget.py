@@ -116,13 +116,19 @@ def from_env() -> Budget:
 BUDGET = from_env()
 
 
+def pace_from_env(scale: float = 1.0) -> Budget:
+    """Pages per client address: a burst of ``PVD_RAFALE_VUES`` (30), then ``PVD_VUES_PAR_S``
+    (0.25: one every 4 s), times ``scale``; one unit per page run or websocket message."""
+    return Budget(scale * _number("PVD_RAFALE_VUES", 30.0), scale * _number("PVD_VUES_PAR_S", 0.25))
+
+
 def runs_from_env() -> Budget:
     """Page runs per client address, counted one each: a burst of 45 then 0.375 per second (1.5 ×
     ``PVD_RAFALE_VUES`` and ``PVD_VUES_PAR_S``) — a reader clicking through the atlas never meets
     it; a client rerunning pages in a loop on a server started without :mod:`pvd_geo.throttle`
     gets a short refusal for most of its runs."""
     # 1.5 x the websocket's pace (pvd_geo.throttle): behind it, a run is never refused here
-    return Budget(1.5 * _number("PVD_RAFALE_VUES", 30.0), 1.5 * _number("PVD_VUES_PAR_S", 0.25))
+    return pace_from_env(1.5)
 
 
 RUNS = runs_from_env()

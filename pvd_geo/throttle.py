@@ -17,15 +17,10 @@ from __future__ import annotations
 
 import asyncio
 
-from .budget import Budget, _number
-from .uploads import client_of
+from .budget import Budget, pace_from_env
+from .uploads import scope_client
 
-
-def messages_from_env() -> Budget:
-    return Budget(_number("PVD_RAFALE_VUES", 30.0), _number("PVD_VUES_PAR_S", 0.25))
-
-
-MESSAGES = messages_from_env()
+MESSAGES = pace_from_env()
 
 
 class WebsocketThrottle:
@@ -40,9 +35,7 @@ class WebsocketThrottle:
         if scope["type"] != "websocket" or not scope.get("path", "").endswith("/_stcore/stream"):
             await self.app(scope, receive, send)
             return
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-        peer = (scope.get("client") or ("", 0))[0] or ""
-        client = client_of(peer, headers.get("x-forwarded-for", ""))
+        client, _ = scope_client(scope)
 
         async def paced():
             message = await receive()

@@ -43,6 +43,13 @@ def client_of(peer: str, forwarded: str) -> str:
     return forwarded.split(",")[-1].strip() or peer or "inconnue"
 
 
+def scope_client(scope) -> tuple[str, dict[str, str]]:
+    """The client address of an ASGI request (:func:`client_of`) and its headers (lower-case)."""
+    headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+    peer = (scope.get("client") or ("", 0))[0] or ""
+    return client_of(peer, headers.get("x-forwarded-for", "")), headers
+
+
 def _mo(n: int) -> str:
     return f"{n / MIB:.0f} Mo"
 
@@ -72,9 +79,6 @@ class Ledger:
         self._lock = threading.Lock()
 
     # -- what Streamlit still holds --------------------------------------------------------------
-    def _is_active(self, session: str) -> bool:
-        return self._active(session)
-
     def _keep_s(self) -> float:
         ttl = self._ttl_s() if callable(self._ttl_s) else self._ttl_s
         return ttl + self.limits.grace_s
@@ -83,7 +87,7 @@ class Ledger:
         for sid, held in list(self._sessions.items()):
             if not held.files:
                 del self._sessions[sid]
-            elif self._is_active(sid):
+            elif self._active(sid):
                 held.gone_since = None
             elif held.gone_since is None:
                 held.gone_since = now
@@ -165,15 +169,13 @@ class UploadQuota:
             await self.app(scope, receive, send)
             self.ledger.release(session, file)
             return
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        client, headers = scope_client(scope)
         length = headers.get("content-length", "")
         if not length.isdigit():
             await _refuse(
                 send, 411, "Envoi refusé : la taille du fichier n'est pas annoncée (Content-Length)."
             )
             return
-        peer = (scope.get("client") or ("", 0))[0] or ""
-        client = client_of(peer, headers.get("x-forwarded-for", ""))
         previous = self.ledger.size_of(session, file)
         reason = self.ledger.reserve(session, file, int(length), client)
         if reason:

@@ -564,6 +564,9 @@ class ListVersion:
 
     label: str
     path: object  # pathlib.Path
+    # the départements it covers: None for a national list (or one without a description, as the
+    # lists before descriptions were)
+    couverture: tuple[str, ...] | None = None
 
 
 def list_versions(programme: str, lists_dir, embedded_dir) -> list[ListVersion]:
@@ -573,19 +576,23 @@ def list_versions(programme: str, lists_dir, embedded_dir) -> list[ListVersion]:
     from .format import fr_short_date
     from .sources.selections import history_versions, read_info
 
+    def version(what: str, path) -> ListVersion:
+        info = read_info(path)
+        cover = None if info is None or info.couverture is None else tuple(info.couverture)
+        return ListVersion(f"{what} ({_version_date(info, fr_short_date)})", path, cover)
+
     out = []
     current = Path(lists_dir) / f"{programme}.csv"
     if current.is_file():
-        out.append(ListVersion(f"en usage ({_version_date(read_info(current), fr_short_date)})", current))
+        out.append(version("en usage", current))
     for path in reversed(history_versions(lists_dir, programme)):
         stamp = path.stem.split("-", 1)[1][:15]
-        saved = f"{stamp[6:8]}/{stamp[4:6]}/{stamp[:4]} {stamp[9:11]}:{stamp[11:13]}"
         out.append(
-            ListVersion(f"remplacée le {saved} ({_version_date(read_info(path), fr_short_date)})", path)
+            version(f"remplacée le {stamp[6:8]}/{stamp[4:6]}/{stamp[:4]} {stamp[9:11]}:{stamp[11:13]}", path)
         )
     embedded = Path(embedded_dir) / f"{programme}.csv"
     if embedded.is_file():
-        out.append(ListVersion(f"embarquée ({_version_date(read_info(embedded), fr_short_date)})", embedded))
+        out.append(version("embarquée", embedded))
     return out
 
 
@@ -601,15 +608,6 @@ def version_codes(atlas: Atlas, path) -> list[str]:
     from .sources.anct import read_selection_csv
 
     return join_selection(read_selection_csv(path), atlas.communes, atlas.rattachees).codes
-
-
-def version_coverage(path) -> tuple[str, ...] | None:
-    """The départements a list version covers: None for a national list (or one without a
-    description, as the lists before descriptions were), else the declared ones."""
-    from .sources.selections import read_info
-
-    info = read_info(path)
-    return None if info is None or info.couverture is None else tuple(info.couverture)
 
 
 CHANGE_HEADERS = {

@@ -323,7 +323,7 @@ def list_changes_section(
         )
         return
     labels = [v.label for v in versions]
-    covers = [views.version_coverage(v.path) for v in versions]
+    covers = [v.couverture for v in versions]
     # by default, the oldest version covering what the list in use covers: comparing an extract
     # of two départements with a national list would count every other commune as « entrée »
     same = [i for i in range(1, len(versions)) if covers[i] == covers[0]]
