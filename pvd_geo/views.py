@@ -18,6 +18,7 @@ from .codes import cle_recherche
 from .constants import LEVEL_LABEL, PROGRAMMES, SIMPLIFY_TOLERANCE, level_column
 from .coverage import coverage_label
 from .format import fr_date
+from .sources.retablies import enclosing
 from .webmap import spec as webmap
 
 DISPLAY_HEADERS = {
@@ -377,6 +378,8 @@ class CommuneProfile:
     # per programme: the other communes of the EPCI in it (names)
     epci_programmes: dict = field(default_factory=dict)
     sans_contour: bool = False  # no geometry in the contours used (a commune rétablie since)
+    contour_de: str | None = None  # then: the commune whose contour covers it, when known
+    contour_englobe: list[str] = field(default_factory=list)  # restored communes its contour covers
 
 
 def signature_date(atlas: Atlas, programme: str, code: str) -> str | None:
@@ -405,6 +408,8 @@ def commune_profile(atlas: Atlas, code: str, programmes: dict[str, dict]) -> Com
     deps = atlas.departements.set_index("code")["nom"]
     regs = atlas.regions.set_index("code")["nom"]
     pop = row["population"]
+    local = com[com["dep"] == row["dep"]].reset_index()
+    hosts = enclosing(local, local["geometry_departement"])
     return CommuneProfile(
         code=code,
         nom=row["nom"],
@@ -421,6 +426,8 @@ def commune_profile(atlas: Atlas, code: str, programmes: dict[str, dict]) -> Com
         dates=dates,
         epci_programmes=in_epci,
         sans_contour=bool(pd.isna(row.get("geometry_departement"))),
+        contour_de=next((str(com.loc[h, "nom"]) for h, inside in hosts.items() if code in inside), None),
+        contour_englobe=[str(com.loc[c, "nom"]) for c in hosts.get(code, [])],
     )
 
 
@@ -689,18 +696,24 @@ def communes_map_spec(
 
 
 def missing_contours_note(communes: pd.DataFrame) -> str:
-    """`` Non dessinées, faute de contour dans les données : Celles, … (leur territoire est compris
-    dans le contour d'une commune voisine).`` for the communes of a map that have no geometry
-    (communes rétablies since the contours' vintage), else "": never left out silently."""
+    """`` Non dessinées, faute de contour dans les données : Celles, … (communes rétablies depuis le
+    millésime des contours ; le contour de Neussargues-Moissac les englobe).`` for the communes of a
+    map that have no geometry, else "": never left out silently."""
     geometry = communes.get("geometry_departement", communes.geometry)
     missing = communes.loc[geometry.isna().to_numpy(), "nom"].sort_values().tolist()
     if not missing:
         return ""
     s = "s" if len(missing) > 1 else ""
+    names = communes.set_index("code")["nom"]
+    hosts = [str(names[c]) for c in enclosing(communes, geometry)]
+    where = (
+        f"le contour de {' et de '.join(hosts)} les englobe"
+        if hosts
+        else "leur territoire est compris dans le contour d'une commune voisine"
+    )
     return (
         f" Non dessinée{s}, faute de contour dans les données : {', '.join(missing)} (commune{s} "
-        f"rétablie{s} depuis le millésime des contours ; leur territoire est compris dans le contour "
-        "d'une commune voisine)."
+        f"rétablie{s} depuis le millésime des contours ; {where})."
     )
 
 

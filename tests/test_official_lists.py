@@ -203,13 +203,18 @@ def test_quissac_page_has_its_convention_and_ort_dates(official_env):
     assert "autres communes PVD de l'EPCI" in text
 
 
-def test_commune_page_offline_says_ort_is_unknown(build_env):
+def test_commune_page_offline_dates_ort_from_the_local_programme(build_env):
+    """No ORT list loaded offline: the ORT line is not « non »; Quissac's local programme dates it
+    (26 September 2023), named as the source, and says the list does not cover the Gard."""
     app = _app("pages/1_Territoire.py", build_env, com="30210")
     app.run()
     text = " ".join(m.value for m in app.markdown)
     assert "Petites villes de demain** : oui" in text
-    assert "signée** : non couverte par la liste chargée" in text, text  # no ORT list loaded: not « non »
-    assert "le programme local ci-dessous en dit plus (source :" in text  # Quissac's text dates its ORT
+    assert "signée** : oui, le 26 septembre 2023 selon le programme local (source :" in text, text
+    assert "la liste chargée ne couvre pas ce département" in text
+    app = _app("pages/1_Territoire.py", build_env, com="30133")  # Le Grau-du-Roi: no local text
+    app.run()
+    assert "signée** : non couverte par la liste chargée" in " ".join(m.value for m in app.markdown)
 
 
 def test_atlas_figures_after_setup(official, built_dir):

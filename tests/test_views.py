@@ -2,6 +2,7 @@
 
 import json
 import re
+from dataclasses import replace
 
 import folium
 import numpy as np
@@ -276,8 +277,56 @@ def test_communes_without_contour_are_never_left_out_silently(atlas, build_env):
 
     inside = atlas.communes[atlas.communes["dep"] == "15"]
     assert "Sainte-Anastasie" in views.missing_contours_note(inside)  # what the press map's sources add
+    # the contour that covers them is named: on the map's sources and on both pages
+    assert "le contour de Neussargues-Moissac les englobe" in cantal["sources"]
     app = app_for("pages/1_Territoire.py")
     app.query_params["com"] = "15031"
     app.run()
     assert not app.exception
-    assert any("pas de contour dans les données" in i.value for i in app.info)
+    assert any(
+        "pas de contour dans les données" in i.value and "Neussargues-Moissac" in i.value for i in app.info
+    )
+    app = app_for("pages/1_Territoire.py")
+    app.query_params["com"] = "15141"
+    app.run()
+    assert not app.exception
+    notice = [i.value for i in app.info if "englobe aussi" in i.value]
+    assert notice and "4 communes" in notice[0]
+    assert all(n in notice[0] for n in ("Celles", "Chalinargues", "Chavagnac", "Sainte-Anastasie"))
+
+
+def test_no_enclosing_contour_claimed_once_the_restored_communes_are_drawn(atlas):
+    """With contours of their own (ADMIN EXPRESS), nothing is said to cover them."""
+    from pvd_geo.sources.retablies import enclosing
+
+    cantal = atlas.communes[atlas.communes["dep"] == "15"]
+    assert enclosing(cantal, cantal["geometry_departement"]) == {
+        "15141": ["15031", "15035", "15047", "15171"]
+    }
+    drawn = cantal["geometry_departement"].fillna(cantal["geometry_departement"].iloc[0])
+    assert enclosing(cantal, drawn) == {}
+    profile = views.commune_profile(atlas, "15141", {})
+    assert profile.contour_englobe == ["Celles", "Chalinargues", "Chavagnac", "Sainte-Anastasie"]
+    assert views.commune_profile(atlas, "30210", {}).contour_englobe == []
+
+
+def test_ort_line_reconciles_the_list_with_the_local_programme_date(atlas):
+    """The local programme's date is a source of its own: said with its source when the list does
+    not cover, completes a list without date, and both are said when they disagree."""
+    from pvd_geo.ui.sections import programme_lines
+
+    local = {"ort_signee_le": "2023-09-26", "source": "Préfecture du Gard"}
+    base = views.commune_profile(atlas, "30210", {"30210": local})
+
+    def ort_line(status, date=None):
+        p = replace(base, statuts={"ort": status}, dates={"ort": date} if date else {})
+        return programme_lines(p)[0]
+
+    uncovered = ort_line(None)
+    assert "oui, le 26 septembre 2023" in uncovered and "Préfecture du Gard" in uncovered
+    assert "ne couvre pas ce département" in uncovered
+    assert "oui, le 26 septembre 2023 selon le programme local" in ort_line(True)
+    assert "oui, signée le 3 mars 2022" in ort_line(True, "3 mars 2022")
+    disagree = ort_line(False)
+    assert "absente de la liste chargée" in disagree and "26 septembre 2023" in disagree
+    assert programme_lines(replace(base, statuts={"ort": False}, programme_local={}))[0].endswith(": non")

@@ -20,7 +20,7 @@ from ..constants import (
     PROGRAMMES,
     selection_dir,
 )
-from ..format import fr_int
+from ..format import fr_date, fr_int
 from ..webmap import spec as webmap
 
 if TYPE_CHECKING:
@@ -54,10 +54,19 @@ def commune_page(p: views.CommuneProfile) -> None:
     )
     st.markdown("\n".join(f"- {line}" for line in programme_lines(p)))
     if p.sans_contour:
+        where = f"de {md(p.contour_de)}" if p.contour_de else "d'une commune voisine"
         st.info(
             "Cette commune n'a pas de contour dans les données de l'atlas (commune rétablie depuis le "
             "millésime des contours) : elle n'est pas dessinée sur les cartes, son territoire y est "
-            "compris dans le contour d'une commune voisine. Ses chiffres sont comptés."
+            f"compris dans le contour {where}. Ses chiffres sont comptés."
+        )
+    if p.contour_englobe:
+        n = len(p.contour_englobe)
+        st.info(
+            f"Le contour de {md(p.nom)} sur les cartes de l'atlas englobe aussi {n} commune"
+            f"{'s' if n > 1 else ''} rétablie{'s' if n > 1 else ''} depuis le millésime des contours, "
+            f"sans contour propre : {', '.join(md(x) for x in p.contour_englobe)}. Sa surface dessinée "
+            "est donc celle de l'ancienne commune nouvelle ; ses chiffres sont les siens."
         )
     if p.epci:
         st.markdown(f"**EPCI** : {md(p.epci[1])} ({md(p.epci[0])})")
@@ -89,21 +98,40 @@ def commune_page(p: views.CommuneProfile) -> None:
 
 
 def programme_lines(p: views.CommuneProfile) -> list[str]:
-    """One line per programme: in it (with its date), not in it, or unknown (list not loaded here)."""
+    """One line per programme: in it (with its date), not in it, or unknown (list not loaded here).
+    The ORT line reconciles the list with the local programme's own date (``ort_signee_le``), a
+    source of its own, named."""
+    local = p.programme_local or {}
+    signed = fr_date(local.get("ort_signee_le")) if local.get("ort_signee_le") else None
+    cited = f"programme local (source : {md(local.get('source', 'non précisée'))})"
     lines = []
     for key, status in p.statuts.items():
         label = md(PROGRAMMES.get(key, key))
+        from_local = key == "ort" and signed
         if status is None:  # not « non »: the list loaded does not speak for this département
-            text = f"**{label}** : non couverte par la liste chargée (ce département n'y est pas)"
-            local = p.programme_local or {}
-            if key == "ort" and local.get("ort"):  # the local text below is a source of its own
-                source = md(local.get("source", "non précisée"))
-                text += f" ; le programme local ci-dessous en dit plus (source : {source})"
+            if from_local:
+                text = (
+                    f"**{label}** : oui, le {md(signed)} selon le {cited} ; "
+                    "la liste chargée ne couvre pas ce département"
+                )
+            else:
+                text = f"**{label}** : non couverte par la liste chargée (ce département n'y est pas)"
+                if key == "ort" and local.get("ort"):  # the local text below is a source of its own
+                    text += f" ; le {cited} ci-dessous en dit plus"
             lines.append(text)
         elif status:
             date = p.dates.get(key)
-            when = f"{PROGRAMME_DATE.get(key, 'depuis le')} {md(date)}" if date else "date non renseignée"
+            if date:
+                when = f"{PROGRAMME_DATE.get(key, 'depuis le')} {md(date)}"
+            elif from_local:
+                when = f"le {md(signed)} selon le {cited}"
+            else:
+                when = "date non renseignée"
             lines.append(f"**{label}** : oui, {when}")
+        elif from_local:  # the two sources disagree: both are said
+            lines.append(
+                f"**{label}** : absente de la liste chargée ; signée le {md(signed)} selon le {cited}"
+            )
         else:
             lines.append(f"**{label}** : non")
     return lines
