@@ -8,7 +8,7 @@ before pandas and the atlas are loaded (they are only needed for the counts belo
 import streamlit as st
 
 from pvd_geo import embed, ui
-from pvd_geo.format import fr_int, fr_pct
+from pvd_geo.format import fr_int
 
 st.set_page_config(page_title="Atlas PVD — vue d'ensemble", page_icon="🗺️", layout="wide")
 ui.sidebar()
@@ -24,28 +24,8 @@ if ui.coverage_warning(catalogue, deps) and figures["covered"]:
         f"**Partie couverte par la liste ({ui.md(part['name'])})** : {fr_int(part['pvd'])} communes PVD, "
         f"{fr_int(part['population_pvd'])} habitants des PVD."
     )
-cols = st.columns(4)
-cols[0].metric("Communes PVD", fr_int(totals["pvd"]))
-cols[1].metric("EPCI avec au moins une PVD", fr_int(totals["epci_avec_pvd"]))
-cols[2].metric(
-    f"Habitants des PVD (pop. {catalogue.meta['population_millesime']})",
-    fr_int(totals["population_pvd"]),
-    help=catalogue.meta["population"],
-)
-cols[3].metric("Communes Action cœur de ville", fr_int(totals["acv"]))
 st.caption(
-    (
-        f"{fr_pct(totals['part_population_pvd'])} des {fr_int(totals['population'])} habitants "
-        "vivent dans une Petite ville de demain. "
-        if totals["couverture_pvd"]
-        else f"{fr_int(totals['population'])} habitants. "
-    )
-    + (
-        f"{fr_int(totals['pvd_avec_ort'])} PVD ont signé une ORT ({fr_pct(totals['part_pvd_avec_ort'])}) ; "
-        f"{fr_int(totals['ort'])} communes avec une ORT signée en tout. "
-        if totals["couverture_ort"] and totals["couverture_pvd"]
-        else ""
-    )
+    ui.headline(totals, catalogue.meta)
     + (
         "Cliquez sur une commune pour ouvrir sa fiche."
         if mode == "departements"

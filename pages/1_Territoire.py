@@ -22,7 +22,7 @@ if query:
 sections.show_breadcrumb(atlas, loc)
 
 if loc.level == "com":
-    profile = ui.shared(views.commune_profile, atlas, loc.com, ui.programmes())
+    profile = ui.shared(views.commune_profile, atlas, loc.com, ui.projets_locaux())
     sections.commune_page(profile)
     if profile.epci:
         ui.open_click(

@@ -8,13 +8,14 @@ import os
 import sys
 from pathlib import Path
 
+from . import programmes
 from .atlas import load_atlas
 from .auth import operator
 from .constants import LEVEL_LABEL, build_dir, cache_dir, selection_dir, site_url
 from .errors import InvalidInput, PvdError
 from .format import format_table
 from .selection import KEPT, MERGED, REJECTED, RESOLVED
-from .stats import EXTRA_COLUMNS, STATS_COLUMNS
+from .stats import STATS_COLUMNS, columns, headers, share_columns
 
 
 def _lists(args: argparse.Namespace) -> Path:
@@ -154,8 +155,8 @@ def stats_csv(table) -> str:
 
     if "millesime_population" not in table:
         table = table.assign(millesime_population="")
-    out = table[STATS_COLUMNS + EXTRA_COLUMNS + ["millesime_population"]].copy()
-    for column in ("part_population_pvd", "part_pvd_avec_ort"):
+    out = table[columns(vintage=True)].copy()
+    for column in share_columns():
         out[column] = out[column].round(6)
     for column in ("nom",):
         out[column] = out[column].map(neutralise)
@@ -173,18 +174,15 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if args.format == "csv":
         sys.stdout.write(stats_csv(table))
     elif args.format == "json":
-        records = json.loads(
-            table[STATS_COLUMNS + EXTRA_COLUMNS + ["millesime_population"]].to_json(
-                orient="records", force_ascii=False
-            )
-        )
+        records = json.loads(table[columns(vintage=True)].to_json(orient="records", force_ascii=False))
         print(json.dumps(records, ensure_ascii=False, indent=1))
     else:
         print(f"Par {LEVEL_LABEL[args.by]} — population : {atlas.meta['population']}")
         for line in _coverage_lines(atlas):
             print(line)
-        print(format_table(table[STATS_COLUMNS + ["ort"]]))
-        if (table["couverture_pvd"] == "non").any():
+        added = [p.key for p in programmes.registry() if p.key not in STATS_COLUMNS]
+        print(format_table(table[STATS_COLUMNS + added], headers(short=True)))
+        if (table[f"couverture_{programmes.principal().key}"] == "non").any():
             print("– : chiffre inconnu, la liste chargée ne couvre pas ce territoire.")
     return 0
 
@@ -195,7 +193,7 @@ def _coverage_lines(atlas) -> list[str]:
     from .credits import NATIONAL_COMMAND
 
     lines = [f"Liste chargée : {text}" for text in views.lists_summary(atlas)]
-    if any(atlas.coverage(p) is not None for p in ("pvd", "acv", "ort")):
+    if any(atlas.coverage(p) is not None for p in programmes.programme_keys()):
         lines.append(f"Pour charger les listes nationales : {NATIONAL_COMMAND}")
     return lines
 
@@ -330,17 +328,18 @@ def _download_progress(received: int, total: int | None) -> None:
 def cmd_setup_lists(args: argparse.Namespace, built) -> int:
     """``update --setup`` (``make run``): fetch every official list with a short time limit; any
     failure is one line and the lists in use (downloaded earlier, else embedded) stay. Exit 0."""
-    from .constants import SETUP_TIMEOUT, official_list_url
+    from .constants import SETUP_TIMEOUT
     from .format import fr_short_date
     from .update import UpdateRefused, outcome, update_selection
 
     done: list[str] = []
     failed: dict[str, list[str]] = {}
-    for programme in ("pvd", "acv", "ort"):
+    for entry in programmes.online():
+        programme = entry.key
         try:
             got = update_selection(
                 programme,
-                official_list_url(programme),
+                entry.official_url(),
                 _lists(args),
                 built["communes"],
                 built["rattachees"],
@@ -368,16 +367,15 @@ def cmd_setup_lists(args: argparse.Namespace, built) -> int:
 
 def cmd_update(args: argparse.Namespace) -> int:
     from .atlas import read_build
-    from .constants import official_list_url
     from .update import UpdateRefused, update_selection
 
     built = read_build(args.build)
     if args.setup:
         return cmd_setup_lists(args, built)
-    programmes = ["pvd", "acv", "ort"] if args.programme == "all" else [args.programme]
+    chosen = [p.key for p in programmes.online()] if args.programme == "all" else [args.programme]
     status = 0
-    for programme in programmes:
-        url = args.url or official_list_url(programme)
+    for programme in chosen:
+        url = args.url or programmes.get(programme).official_url()
         print(f"Mise à jour de la liste « {programme} » depuis {url}")
         try:
             done = update_selection(
@@ -463,7 +461,11 @@ def parser() -> argparse.ArgumentParser:
     m.set_defaults(func=cmd_map)
     i = sub.add_parser("import-selection", help="importer une liste de communes (CSV) après validation")
     i.add_argument("fichier", help="fichier CSV (code INSEE par ligne ; séparateur , ; ou tabulation)")
-    i.add_argument("--programme", default="pvd", help="pvd (défaut), acv, ou le nom d'un autre programme")
+    i.add_argument(
+        "--programme",
+        default=programmes.principal().key,
+        help=f"{', '.join(programmes.programme_keys())} (défaut : le premier), ou un autre nom de liste",
+    )
     i.add_argument("--yes", action="store_true", help="enregistrer sans demander (scripts)")
     i.add_argument(
         "--couverture",
@@ -476,7 +478,7 @@ def parser() -> argparse.ArgumentParser:
     )
     i.set_defaults(func=cmd_import)
     u = sub.add_parser("update", help="mettre à jour les listes officielles (data.gouv.fr)")
-    u.add_argument("--programme", choices=["pvd", "acv", "ort", "all"], default="all")
+    u.add_argument("--programme", choices=[p.key for p in programmes.online()] + ["all"], default="all")
     u.add_argument("--url", help="adresse de la liste (CSV ou jeu de données data.gouv.fr)")
     u.add_argument(
         "--setup",
@@ -485,7 +487,7 @@ def parser() -> argparse.ArgumentParser:
     )
     u.set_defaults(func=cmd_update)
     r = sub.add_parser("restore", help="remettre en usage une version précédente d'une liste")
-    r.add_argument("--programme", default="pvd")
+    r.add_argument("--programme", default=programmes.principal().key)
     r.add_argument("version", nargs="?", help="nom du fichier de l'historique (sans argument : la liste)")
     r.set_defaults(func=cmd_restore)
     pb = sub.add_parser("publish", help="écrire le site statique (pages à intégrer dans un article)")

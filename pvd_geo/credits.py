@@ -7,8 +7,8 @@ the covered départements in words).
 
 from __future__ import annotations
 
-from .constants import PROGRAMME_PUBLISHER, PROGRAMME_SHORT
 from .format import fr_short_date
+from .programmes import get
 
 NATIONAL_COMMAND = "python -m pvd_geo update (ou make run avec un accès à internet)"
 NATIONAL_BUTTON = "page Données, « Mettre à jour depuis data.gouv.fr » (administrateurs)"
@@ -25,7 +25,7 @@ def is_national(info: dict) -> bool:
 
 def list_label(programme: str, info: dict) -> str:
     """``liste PVD du 27/04/2026``; ``liste PVD (sélection 2020-2021, extrait Gard et Gers)``."""
-    short = PROGRAMME_SHORT.get(programme, programme)
+    short = get(programme).court
     date = fr_short_date(info.get("date"))
     if date:
         return f"liste {short} du {date}"
@@ -35,7 +35,7 @@ def list_label(programme: str, info: dict) -> str:
 
 def coverage_note(programme: str, info: dict | None) -> str | None:
     """``liste PVD chargée : Gard et Gers seulement`` for a partial list; None for a national one."""
-    short = PROGRAMME_SHORT.get(programme, programme)
+    short = get(programme).court
     if info is None:
         return f"aucune liste {short} chargée"
     if is_national(info):
@@ -47,7 +47,7 @@ def sources_line(meta: dict, lists: dict[str, dict]) -> str:
     """« Sources : ANCT, liste PVD du 27/04/2026 ; ... ; contours ... ; population ... »."""
     parts = []
     for programme, info in lists.items():
-        publisher = PROGRAMME_PUBLISHER.get(programme, "liste importée")
+        publisher = get(programme).editeur
         text = f"{publisher}, {list_label(programme, info)}"
         if not is_national(info):
             text += f" [{info.get('couverture_nom') or 'couverture partielle'} seulement]"

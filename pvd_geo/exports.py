@@ -16,6 +16,7 @@ from .atlas import Atlas
 from .constants import level_column
 from .coverage import commune_covered
 from .errors import InvalidInput
+from .programmes import programme_keys, registry
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_COLUMNS = {
@@ -27,13 +28,20 @@ EXPORT_COLUMNS = {
     "epci_nom": "nom_epci",
     "population": "population",
     "population_millesime": "millesime_population",
-    "pvd": "pvd",
-    "acv": "acv",
-    "ort": "ort_signee",
-    "date_pvd": "date_convention_pvd",
-    "date_acv": "date_convention_acv",
-    "date_ort": "date_signature_ort",
 }
+
+
+def export_columns() -> dict[str, str]:
+    """Commune column → export column: the commune's fields, then each registered programme's
+    oui/non (``pvd``, ``acv``, ``ort_signee``…), then its date (``date_convention_pvd``…)."""
+    entries = registry()
+    return (
+        EXPORT_COLUMNS
+        | {p.key: p.colonne for p in entries}
+        | {f"date_{p.key}": p.date_export for p in entries}
+    )
+
+
 YES_NO = {True: "oui", False: "non"}
 
 
@@ -45,14 +53,15 @@ def territory_communes(atlas: Atlas, territories: list[tuple[str, str]]) -> gpd.
     com = atlas.communes[mask]
     names = atlas.epci.set_index("code")["nom"]
     com = com.assign(epci_nom=com["epci"].map(names))
-    for programme in ("pvd", "acv", "ort"):  # outside its list's coverage a status is unknown: empty
+    for programme in programme_keys():  # outside its list's coverage a status is unknown: empty
         known = commune_covered(com["dep"], atlas.coverage(programme))
         status = com[programme].map(YES_NO).where(known, None)
         com = com.assign(
             **{programme: status, f"date_{programme}": com["code"].map(_iso_dates(atlas, programme))}
         )
     com = com.assign(population=com["population"].round().astype("Int64"))
-    out = com[[*EXPORT_COLUMNS, com.geometry.name]].rename(columns=EXPORT_COLUMNS)
+    exported = export_columns()
+    out = com[[*exported, com.geometry.name]].rename(columns=exported)
     return out.sort_values("code_insee").reset_index(drop=True)
 
 

@@ -71,7 +71,10 @@ def plain(value: object) -> str:
 
 from . import credits  # noqa: E402
 from .constants import CRS_MESURE, level_column  # noqa: E402
-from .webmap.spec import COLOURS  # noqa: E402
+from .programmes import principal, registry  # noqa: E402
+from .webmap.spec import colours  # noqa: E402
+
+COLOURS = colours()  # the registry's colours (read at import) and the furniture's
 
 A4_LANDSCAPE = (11.69, 8.27)  # inches
 DPI = 200
@@ -86,11 +89,11 @@ LOCAL_CRS = {
     "974": "EPSG:2975",
     "976": "EPSG:4471",
 }
-LEGEND_LABELS = {
-    "pvd": "Petite ville de demain",
-    "epci_pvd": "EPCI contenant au moins une Petite ville de demain",
-    "acv": "Commune retenue dans le programme Action cœur de ville",
-}
+
+
+def press_programmes() -> list:
+    """The programmes a press map draws: all but those drawn only on request (ORT)."""
+    return [p for p in registry() if not p.sur_demande]
 
 
 def parse_territoire(text: str) -> tuple[str, str]:
@@ -110,7 +113,7 @@ class Panel:
     level: str
     code: str
     name: str
-    communes: gpd.GeoDataFrame  # code, nom, pvd, acv, epci_pvd, epci, population, geometry
+    communes: gpd.GeoDataFrame  # code, nom, one column per programme, epci_pvd, epci, population, geometry
     outline: gpd.GeoSeries
 
     @property
@@ -138,8 +141,7 @@ def panel(atlas: Atlas, level: str, code: str, source: gpd.GeoSeries | None = No
             {
                 "code": com["code"].to_numpy(),
                 "nom": [plain(n) for n in com["nom"]],
-                "pvd": com["pvd"].to_numpy(),
-                "acv": com["acv"].to_numpy(),
+                **{p.key: com[p.key].fillna(False).to_numpy(dtype=bool) for p in registry()},
                 "dep": com["dep"].to_numpy(),
                 "epci": com["epci"].to_numpy(),
                 "epci_pvd": com["epci"].isin(epci_with_pvd).to_numpy(),
@@ -211,22 +213,28 @@ def _north_arrow(ax, xlim, ylim) -> None:
 
 def _draw_panel(ax, p: Panel, xlim, ylim, titled: bool) -> None:
     com = p.communes
-    fill = (
-        com["pvd"]
-        .map({True: COLOURS["pvd"]})
-        .fillna(com["acv"].map({True: COLOURS["acv"]}))
-        .fillna(com["epci_pvd"].map({True: COLOURS["epci_pvd"], False: "white"}))
-    )
+    drawn = press_programmes()
+    fill = com["epci_pvd"].map({True: COLOURS["epci_pvd"], False: "white"})
+    for entry in reversed([e for e in drawn if e.style in ("aplat", "cercle")]):  # the filled one wins
+        fill = fill.where(~com[entry.key], entry.couleur)
     com.plot(ax=ax, color=fill, edgecolor="#9A9A9A", linewidth=0.25)
     wide = p.level == "region"  # a région: EPCI limits thin, départements drawn
     com.dissolve(by="epci").boundary.plot(ax=ax, color=COLOURS["epci"], linewidth=0.35 if wide else 0.8)
     if wide:
         com.dissolve(by="dep").boundary.plot(ax=ax, color=COLOURS["departement"], linewidth=0.9)
     p.outline.boundary.plot(ax=ax, color=COLOURS["departement"], linewidth=1.6)
-    acv = com[com["acv"]]
-    if len(acv):
-        points = acv.representative_point()
-        ax.scatter(points.x, points.y, s=36, color=COLOURS["acv"], edgecolor="white", linewidth=1, zorder=4)
+    for entry in drawn:
+        members = com[com[entry.key]]
+        if not len(members) or entry.style == "aplat":
+            continue
+        if entry.style == "cercle":
+            points = members.representative_point()
+            ax.scatter(
+                points.x, points.y, s=36, color=entry.couleur, edgecolor="white", linewidth=1, zorder=4
+            )
+        else:
+            dash = (0, (1, 1.5)) if entry.style == "pointille" else (0, (4, 2))
+            members.boundary.plot(ax=ax, color=entry.couleur, linewidth=1.4, linestyle=dash, zorder=3)
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
     ax.set_aspect("equal")
@@ -343,24 +351,37 @@ def _inset(fig, atlas: Atlas, panels: list[Panel]) -> None:
 
 
 def _legend(fig, uncovered=()) -> None:
-    acv = LEGEND_LABELS["acv"] + (
-        " — hors de la liste chargée ici : non montrées" if "acv" in uncovered else ""
-    )
-    handles = [
-        Patch(facecolor=COLOURS["pvd"], edgecolor="#555555", label=LEGEND_LABELS["pvd"]),
-        Patch(facecolor=COLOURS["epci_pvd"], edgecolor="#555555", label=LEGEND_LABELS["epci_pvd"]),
-        Line2D(
-            [],
-            [],
-            marker="o",
-            linestyle="",
-            markersize=7,
-            markerfacecolor=COLOURS["acv"],
-            markeredgecolor="white",
-            label=acv,
-        ),
-        Line2D([], [], color=COLOURS["epci"], lw=0.8, label="Limite d'EPCI"),
-    ]
+    main = principal()
+    outside = " — hors de la liste chargée ici : non montrées"
+    handles = []
+    for entry in press_programmes():
+        label = entry.legende + (outside if entry.key in uncovered else "")
+        if entry.style == "aplat":
+            handles.append(Patch(facecolor=entry.couleur, edgecolor="#555555", label=label))
+            handles.append(
+                Patch(
+                    facecolor=COLOURS["epci_pvd"],
+                    edgecolor="#555555",
+                    label=f"EPCI contenant au moins une {main.legende}",
+                )
+            )
+        elif entry.style == "cercle":
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    marker="o",
+                    linestyle="",
+                    markersize=7,
+                    markerfacecolor=entry.couleur,
+                    markeredgecolor="white",
+                    label=label,
+                )  # fmt: skip
+            )
+        else:
+            dash = (0, (1, 1.5)) if entry.style == "pointille" else (0, (4, 2))
+            handles.append(Line2D([], [], color=entry.couleur, lw=1.4, linestyle=dash, label=label))
+    handles.append(Line2D([], [], color=COLOURS["epci"], lw=0.8, label="Limite d'EPCI"))
     fig.legend(
         handles=handles,
         loc="upper left",

@@ -40,22 +40,9 @@ def fr_pct(ratio: float | None, decimals: int = 1) -> str:
     return f"{ratio * 100:.{decimals}f}".replace(".", ",") + f"{NNBSP}%"
 
 
-_HEADERS = {
-    "code": "code",
-    "nom": "nom",
-    "pvd": "PVD",
-    "acv": "ACV",
-    "communes": "communes",
-    "population": "population",
-    "population_pvd": "pop. PVD",
-    "part_population_pvd": "part pop. PVD",
-    "epci_avec_pvd": "EPCI avec PVD",
-}
-
-
-def format_table(table) -> str:
+def format_table(table, headers: dict[str, str] | None = None) -> str:
     """Aligned plain-text rendering of a stats table with French number formats."""
-    cells = [[_HEADERS.get(c, c) for c in table.columns]]
+    cells = [[(headers or {}).get(c, c) for c in table.columns]]
     for row in table.itertuples(index=False):
         line = []
         for column, value in zip(table.columns, row):

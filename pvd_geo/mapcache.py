@@ -46,7 +46,7 @@ class PreparedMap:
         return cls(prepare(spec))
 
 
-CODE_FILES = ("*.py", "*.js", "*.css")
+CODE_FILES = ("*.py", "*.js", "*.css", "*.toml")  # the programme registry included
 
 
 def package_hash(directory: Path) -> str:

@@ -39,6 +39,7 @@ from .constants import DEFAULT_SCOPE, LEVEL_LABEL
 from .embed import embed_snippet, page_path, perimeter_path
 from .errors import PvdError
 from .format import fr_date, fr_int, fr_pct, fr_size
+from .programmes import principal, registry
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -260,29 +261,30 @@ class Site:
     # -- blocks --------------------------------------------------------------------------------
     def figures(self, level: str, code: str) -> str:
         row = self.stats[level].loc[code]
-        known = not pd.isna(row["pvd"])
-        items = [
-            ("Communes PVD", _count(row["pvd"])),
-            ("Communes ACV", _count(row["acv"])),
+        main = principal()
+        known = not pd.isna(row[main.key])
+        items = [(f"Communes {p.communes}", _count(row[p.key])) for p in registry()]
+        items += [
             ("Communes", fr_int(row["communes"])),
             (
-                "Part de la population en commune PVD",
-                fr_pct(row["part_population_pvd"]) if known else "inconnue",
+                f"Part de la population en commune {main.court}",
+                fr_pct(row[f"part_population_{main.key}"]) if known else "inconnue",
             ),
         ]
         grid = "".join(f"<div><dt>{esc(k)}</dt><dd>{esc(v)}</dd></div>" for k, v in items)
         note = ""
         if not known:
             note = (
-                f'<p class="note">La liste PVD chargée ({esc(self.list_line)}) '
+                f'<p class="note">La liste {esc(main.court)} chargée ({esc(self.list_line)}) '
                 "ne couvre pas tout ce territoire : "
                 "les nombres y sont inconnus, pas nuls.</p>"
             )
         return f'<dl class="chiffres">{grid}</dl>{note}'
 
     def communes_table(self, rows: pd.DataFrame, caption: str, up: str) -> str:
-        """Communes in a programme (PVD, ACV or ORT), with links to the PVD communes' pages."""
-        shown = rows[(rows["pvd"] == "oui") | (rows["acv"] == "oui") | (rows["ort_signee"] == "oui")]
+        """Communes in a programme (PVD, ACV, ORT…), with links to the PVD communes' pages."""
+        entries = registry()
+        shown = rows[(rows[[p.colonne for p in entries]] == "oui").any(axis=1)]
         if shown.empty:
             return f"<p>{esc(caption)} : aucune.</p>"
 
@@ -290,39 +292,42 @@ class Site:
             return "inconnu" if value is None or pd.isna(value) else str(value)  # « oui » / « non »
 
         lines = []
-        for r in shown.itertuples(index=False):
-            name = esc(r.nom)
-            name = self.a(up, page_path("commune", r.code_insee), name)
-            epci = esc(r.nom_epci) if isinstance(r.nom_epci, str) else "sans EPCI"
+        for r in shown.to_dict("records"):
+            name = self.a(up, page_path("commune", r["code_insee"]), esc(r["nom"]))
+            epci = esc(r["nom_epci"]) if isinstance(r["nom_epci"], str) else "sans EPCI"
             lines.append(
-                f'<tr><th scope="row">{name}</th><td>{esc(r.code_insee)}</td><td>{epci}</td>'
-                f'<td class="n">{esc(_count(r.population))}</td><td>{flag(r.pvd)}</td><td>{flag(r.acv)}</td>'
-                f"<td>{flag(r.ort_signee)}</td></tr>"
+                f'<tr><th scope="row">{name}</th><td>{esc(r["code_insee"])}</td><td>{epci}</td>'
+                f'<td class="n">{esc(_count(r["population"]))}</td>'
+                + "".join(f"<td>{flag(r[p.colonne])}</td>" for p in entries)
+                + "</tr>"
             )
+        heads = "".join(f'<th scope="col">{esc(p.legende if p.croise else p.court)}</th>' for p in entries)
         return (
             f'<div class="tableau"><table><caption>{esc(caption)}</caption><thead><tr>'
             '<th scope="col">Commune</th>'
             '<th scope="col">Code INSEE</th><th scope="col">EPCI</th><th scope="col">Population</th>'
-            '<th scope="col">PVD</th><th scope="col">ACV</th><th scope="col">ORT signée</th></tr></thead>'
+            f"{heads}</tr></thead>"
             f"<tbody>{''.join(lines)}</tbody></table></div>"
         )
 
     def children_table(self, level: str, codes: list[str], caption: str, up: str) -> str:
         stats = self.stats[level].loc[codes]
-        stats = stats.sort_values(["pvd", "nom"], ascending=[False, True], na_position="last")
+        main = principal().key
+        counted = [p for p in registry() if not p.croise]
+        stats = stats.sort_values([main, "nom"], ascending=[False, True], na_position="last")
         lines = []
         for code, r in stats.iterrows():
             name = self.a(up, page_path(level, code), esc(r["nom"]))
             lines.append(
                 f'<tr><th scope="row">{name}</th><td>{esc(code)}</td>'
-                f'<td class="n">{esc(_count(r["pvd"]))}</td><td class="n">{esc(_count(r["acv"]))}</td>'
-                f'<td class="n">{esc(fr_int(r["communes"]))}</td></tr>'
+                + "".join(f'<td class="n">{esc(_count(r[p.key]))}</td>' for p in counted)
+                + f'<td class="n">{esc(fr_int(r["communes"]))}</td></tr>'
             )
+        heads = "".join(f'<th scope="col">Communes {esc(p.communes)}</th>' for p in counted)
         return (
             f'<div class="tableau"><table><caption>{esc(caption)}</caption><thead><tr>'
             f'<th scope="col">{esc(LEVEL_LABEL[level][:1].upper() + LEVEL_LABEL[level][1:])}</th>'
-            '<th scope="col">Code</th>'
-            '<th scope="col">Communes PVD</th><th scope="col">Communes ACV</th><th scope="col">Communes</th>'
+            f'<th scope="col">Code</th>{heads}<th scope="col">Communes</th>'
             f"</tr></thead><tbody>{''.join(lines)}</tbody></table></div>"
         )
 
@@ -473,11 +478,8 @@ class Site:
             ("EPCI", profile.epci[1] if profile.epci else "sans EPCI"),
             (f"Population ({profile.population_millesime})", _count(profile.population)),
         ]
-        for programme, label in (
-            ("pvd", "Petites villes de demain"),
-            ("acv", "Action cœur de ville"),
-            ("ort", "ORT"),
-        ):
+        for entry in registry():
+            programme, label = entry.key, entry.nom
             status = profile.statuts.get(programme)
             text = "inconnu (hors de la liste chargée)" if status is None else ("oui" if status else "non")
             if status and profile.dates.get(programme):
@@ -504,7 +506,10 @@ class Site:
         totals = self.atlas.totals(departements)
         figures = "".join(
             f"<div><dt>{esc(k)}</dt><dd>{esc(_count(totals.get(key)))}</dd></div>"
-            for k, key in (("Communes PVD", "pvd"), ("Communes ACV", "acv"), ("Communes", "communes"))
+            for k, key in [
+                *((f"Communes {p.communes}", p.key) for p in registry() if not p.croise),
+                ("Communes", "communes"),
+            ]
         )
         body = (
             f'<dl class="chiffres">{figures}</dl><!--carte-->'

@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from . import mapcache
+from .programmes import registry_file
 
 # What this process already read or wrote, by store key: a rerun reads no file. Bounded (a scope
 # is any set of départements).
@@ -59,7 +60,7 @@ def data_signature(directory: Path, selections: Path) -> tuple:
 
     lists = [path for folder in (EMBEDDED_DIR, Path(selections)) for path in sorted(folder.glob("*.[cj]s*"))]
     build = [META_FILE, *(f"{name}.parquet" for name in BUILD_LAYERS)]
-    files = [Path(directory) / name for name in build] + lists
+    files = [Path(directory) / name for name in build] + lists + [registry_file()]
     signature = []
     for path in files:
         try:

@@ -15,29 +15,14 @@ import shapely
 from . import credits, embed, insets
 from .atlas import Atlas
 from .codes import cle_recherche
-from .constants import LEVEL_LABEL, PROGRAMMES, SIMPLIFY_TOLERANCE, level_column
+from .constants import LEVEL_LABEL, SIMPLIFY_TOLERANCE, level_column
 from .coverage import coverage_label
 from .format import fr_date
+from .programmes import get, ordered, principal, programme_keys, registry
 from .sources.retablies import enclosing
+from .stats import headers, share_columns
 from .webmap import spec as webmap
 
-DISPLAY_HEADERS = {
-    "code": "Code",
-    "nom": "Nom",
-    "pvd": "Communes PVD",
-    "acv": "Communes ACV",
-    "communes": "Communes",
-    "population": "Population",
-    "population_pvd": "Population des PVD",
-    "part_population_pvd": "Part de la population en PVD (%)",
-    "epci_avec_pvd": "EPCI avec PVD",
-    "ort": "Communes avec ORT signée",
-    "pvd_avec_ort": "PVD avec ORT signée",
-    "part_pvd_avec_ort": "Part des PVD avec ORT (%)",
-    "couverture_pvd": "Liste PVD couvre",
-    "couverture_acv": "Liste ACV couvre",
-    "couverture_ort": "Liste ORT couvre",
-}
 LEVELS = ("reg", "dep", "epci", "com")
 
 
@@ -45,13 +30,11 @@ def display_table(stats: pd.DataFrame) -> pd.DataFrame:
     """A stats table with French headers and the share in percent. A table of EPCI has no
     « EPCI avec au moins une PVD » column: it has no meaning for an EPCI (« – » would read as
     « unknown », and « – » only ever means that)."""
-    if "epci_avec_pvd" in stats and len(stats) and stats["code"].astype(str).str.fullmatch(r"\d{9}").all():
-        stats = stats.drop(columns="epci_avec_pvd")
-    out = stats.assign(
-        part_population_pvd=(stats["part_population_pvd"] * 100).round(1),
-        part_pvd_avec_ort=(stats["part_pvd_avec_ort"] * 100).round(1),
-    )
-    return out.rename(columns=DISPLAY_HEADERS)
+    epci_column = f"epci_avec_{principal().key}"
+    if epci_column in stats and len(stats) and stats["code"].astype(str).str.fullmatch(r"\d{9}").all():
+        stats = stats.drop(columns=epci_column)
+    out = stats.assign(**{c: (stats[c] * 100).round(1) for c in share_columns() if c in stats})
+    return out.rename(columns=headers())
 
 
 def lists_json(atlas: Atlas) -> dict[str, dict]:
@@ -68,7 +51,7 @@ def lists_summary(atlas: Atlas) -> list[str]:
     out = []
     for programme, info in lists_json(atlas).items():
         label = credits.list_label(programme, info)
-        out.append(f"{PROGRAMMES.get(programme, programme)} : {label}, couverture {info['couverture_nom']}")
+        out.append(f"{get(programme).nom} : {label}, couverture {info['couverture_nom']}")
     return out
 
 
@@ -370,7 +353,7 @@ class CommuneProfile:
     region: tuple[str, str]
     programmes: list[str]
     date_signature: str | None  # the PVD convention's date, in French
-    programme_local: dict = field(default_factory=dict)
+    projet_local: dict = field(default_factory=dict)
     # per programme (pvd, acv, ort, other lists): True / False, or None where its list does not
     # cover the commune's département (unknown), and the date in French when the list gives one
     statuts: dict = field(default_factory=dict)
@@ -391,12 +374,12 @@ def signature_date(atlas: Atlas, programme: str, code: str) -> str | None:
     return fr_date(next((d for d in dates if isinstance(d, str) and d.strip()), None))
 
 
-def commune_profile(atlas: Atlas, code: str, programmes: dict[str, dict]) -> CommuneProfile:
+def commune_profile(atlas: Atlas, code: str, projets: dict[str, dict]) -> CommuneProfile:
     """Profile of one commune: figures, EPCI and its other PVD, status and dates in each programme,
-    the EPCI's communes in each programme, local programme."""
+    the EPCI's communes in each programme, its local project (``projets``: by code)."""
     com = atlas.communes.set_index("code")
     row = com.loc[code]
-    names = [p for p in {**dict.fromkeys(PROGRAMMES), **dict.fromkeys(atlas.selections)} if p in com.columns]
+    names = [p for p in ordered([*programme_keys(), *atlas.selections]) if p in com.columns]
     statuts = {p: bool(row[p]) if atlas.covers(p, [row["dep"]]) else None for p in names}
     dates = {p: signature_date(atlas, p, code) for p in names if statuts[p]}
     epci, others, in_epci = None, [], {}
@@ -419,9 +402,9 @@ def commune_profile(atlas: Atlas, code: str, programmes: dict[str, dict]) -> Com
         autres_pvd_epci=others,
         departement=(row["dep"], str(deps.get(row["dep"], ""))),
         region=(row["reg"], str(regs.get(row["reg"], ""))),
-        programmes=[PROGRAMMES.get(p, p) for p, yes in statuts.items() if yes],
+        programmes=[get(p).nom for p, yes in statuts.items() if yes],
         date_signature=dates.get("pvd"),
-        programme_local=programmes.get(code, {}),
+        projet_local=projets.get(code, {}),
         statuts=statuts,
         dates=dates,
         epci_programmes=in_epci,
@@ -446,7 +429,7 @@ def compare(atlas: Atlas, territories: list[tuple[str, str]]) -> pd.DataFrame:
         row = atlas.stats(level).set_index("code").loc[code]
         columns[str(row["nom"])] = {
             label: (None if pd.isna(row[key]) else round(float(row[key]) * scale, 1))
-            for label, key, scale in COMPARED
+            for label, key, scale in compared_rows()
         }
     table = pd.DataFrame(columns, dtype=float)
     if len(table.columns) >= 2:
@@ -455,18 +438,19 @@ def compare(atlas: Atlas, territories: list[tuple[str, str]]) -> pd.DataFrame:
     return table
 
 
-# (row label, stats column, factor) of the comparison table; a missing figure (a territory its list
-# does not cover) stays missing and is shown as « – ».
-COMPARED = [
-    ("Communes PVD", "pvd", 1),
-    ("Communes ACV", "acv", 1),
-    ("Communes avec une ORT signée", "ort", 1),
-    ("PVD avec une ORT signée (%)", "part_pvd_avec_ort", 100),
-    ("Communes", "communes", 1),
-    ("Population", "population", 1),
-    ("Population des PVD", "population_pvd", 1),
-    ("Part de la population en PVD (%)", "part_population_pvd", 100),
-]
+def compared_rows() -> list[tuple[str, str, int]]:
+    """(row label, stats column, factor) of the comparison table: each programme's communes (and the
+    principal's share in a crossed one), then communes and population; a missing figure (a
+    territory its list does not cover) stays missing and is shown as « – »."""
+    labels, shares = headers(), set(share_columns())
+    key = principal().key
+    programme_rows = []
+    for p in registry():
+        programme_rows.append(p.key)
+        if p.croise:
+            programme_rows.append(f"part_{key}_avec_{p.key}")
+    rest = ["communes", "population", f"population_{key}", f"part_population_{key}"]
+    return [(labels[c], c, 100 if c in shares else 1) for c in programme_rows + rest]
 
 
 @dataclass(frozen=True)
@@ -663,13 +647,14 @@ def communes_map_spec(
     *,
     tiles: str | None = None,
     zoom: float | None = None,
-    ort: bool = False,
+    on_request: tuple[str, ...] = (),
     own: dict[str, set[str]] | None = None,
     link: str | None = None,
     focus: str | None = None,
 ) -> dict:
     """The communes map of a scope (:func:`scope`), as :func:`webmap.communes_spec` describes it;
-    ``own``: a reader's own lists (column name → codes), drawn as dashed outlines; ``tiles``: a
+    ``own``: a reader's own lists (column name → codes), drawn as dashed outlines; ``on_request``:
+    the programmes drawn only when the reader asks (ORT) that are asked for; ``tiles``: a
     background of :data:`webmap.TILES` (then no grey background is shipped)."""
     sc = scope(atlas, departements, epci)
     communes = sc.communes.assign(
@@ -685,7 +670,7 @@ def communes_map_spec(
         bounds=sc.bounds,
         zoom=zoom,
         programmes=[*atlas.selections, *(own or {})],
-        ort=ort,
+        on_request=on_request,
         panels=[(p.name, p.box) for p in sc.panels],
         link=link,
         outline="epci" if epci else "departement",
@@ -718,10 +703,11 @@ def missing_contours_note(communes: pd.DataFrame) -> str:
 
 
 def uncovered_programmes(atlas: Atlas, departements: set[str]) -> tuple[str, ...]:
-    """The programmes drawn on a communes map (ACV, ORT) whose loaded list does not cover all of
-    ``departements``: their entries say « hors de la liste chargée » (PVD is refused or shown
-    hatched by the coverage checks of its own)."""
-    return tuple(p for p in ("acv", "ort") if departements and not atlas.covers(p, departements))
+    """The programmes drawn on a communes map besides the principal (ACV, ORT…) whose loaded list
+    does not cover all of ``departements``: their entries say « hors de la liste chargée » (PVD is
+    refused or shown hatched by the coverage checks of its own)."""
+    others = [p.key for p in registry() if not p.principal]
+    return tuple(p for p in others if departements and not atlas.covers(p, departements))
 
 
 def territories_map_spec(
@@ -742,9 +728,8 @@ def territories_map_spec(
         layer = layer[layer["reg"] == region]
     stats = atlas.stats(level).set_index("code")
     layer = layer.assign(
-        pvd=layer["code"].map(stats["pvd"]),
-        acv=layer["code"].map(stats["acv"]),
-        part=layer["code"].map(stats["part_population_pvd"]),
+        **{key: layer["code"].map(stats[key]) for key in programme_keys()},
+        part=layer["code"].map(stats[f"part_population_{principal().key}"]),
     )
     # all France: national generalisation; a région's départements: département generalisation
     geometry = "geometry_national" if level == "region" or not region else "geometry_departement"

@@ -9,7 +9,9 @@ import itertools
 import numpy as np
 import pytest
 
-from pvd_geo.webmap.spec import COLOURS, EXTRA_COLOURS, LEGEND
+from pvd_geo.webmap.spec import EXTRA_COLOURS, colours, drawn, legend
+
+COLOURS = colours()
 
 MACHADO = {
     "protanopie": [
@@ -60,6 +62,7 @@ def test_other_programmes_differ_from_pvd_and_acv(vision):
 
 
 def test_legend_does_not_rely_on_colour_alone():
-    shapes = {key: shape for key, _, shape in LEGEND}
-    assert shapes["pvd"] != shapes["acv"]  # a square and a circle, each with its words
-    assert all(label for _, label, _ in LEGEND)
+    items = legend("t", drawn(["pvd", "acv", "ort", "mine"], ("ort",)))["items"]
+    shapes = [i.get("shape") or i.get("dash") for i in items]
+    assert shapes == ["square", "ring", "square", "dotted", "dashed"]  # PVD, ACV, EPCI, ORT, own list
+    assert all(i["label"] for i in items)

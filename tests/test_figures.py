@@ -29,8 +29,11 @@ def test_png_size_and_dpi(gers_png):
 def test_svg_has_real_text(atlas):
     svg = figures.encode(figures.static_map(atlas, [("departement", "32")]), "svg").decode()
     assert "Gers (32) — 24 Petites villes de demain" in svg
-    for label in figures.LEGEND_LABELS.values():
-        assert label.replace("'", "&#39;") in svg or label in svg
+    labels = [p.legende for p in figures.press_programmes()]
+    labels += ["EPCI contenant au moins une Petite ville de demain", "Limite d'EPCI"]
+    assert "Action cœur de ville" in labels and "ORT signée" not in labels  # ORT: on request, web only
+    for label in labels:
+        assert label.replace("'", "&#39;") in svg or label in svg, label
     names = atlas.communes.loc[(atlas.communes["dep"] == "32") & atlas.communes["pvd"], "nom"]
     assert len(names) == 24
     for name in names:

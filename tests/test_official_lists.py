@@ -210,7 +210,7 @@ def test_commune_page_offline_dates_ort_from_the_local_programme(build_env):
     app.run()
     text = " ".join(m.value for m in app.markdown)
     assert "Petites villes de demain** : oui" in text
-    assert "signée** : oui, le 26 septembre 2023 selon le programme local (source :" in text, text
+    assert "signée** : oui, le 26 septembre 2023 selon le projet local (source :" in text, text
     assert "la liste chargée ne couvre pas ce département" in text
     app = _app("pages/1_Territoire.py", build_env, com="30133")  # Le Grau-du-Roi: no local text
     app.run()
@@ -312,7 +312,7 @@ def test_ort_overlay_is_off_by_default_and_drawn_as_an_outline(official, built_d
     def page(**kwargs) -> dict:
         return views.communes_map_spec(atlas, ["30"], None, "t", "s", **kwargs)
 
-    off, on = page(), page(ort=True)
+    off, on = page(), page(on_request=("ort",))
     labels = [i["label"] for i in on["legend"]["items"]]
     assert (
         off["ort"] is None

@@ -9,6 +9,7 @@ import numpy as np
 import shapely
 
 from pvd_geo import assets, topo, views
+from pvd_geo.stats import headers
 from pvd_geo.webmap import maps
 from pvd_geo.webmap import spec as webmap
 from pvd_geo.webmap.plugins import Assets
@@ -257,7 +258,7 @@ def test_a_table_of_epci_has_no_column_that_means_nothing_for_an_epci(atlas):
 
     epci = stats_html(atlas.stats("epci").head(20))
     deps = stats_html(atlas.stats("departement").head(5))
-    header = views.DISPLAY_HEADERS["epci_avec_pvd"]
+    header = headers()["epci_avec_pvd"]
     assert header not in epci and header in deps
 
 
@@ -325,8 +326,8 @@ def test_ort_line_reconciles_the_list_with_the_local_programme_date(atlas):
     uncovered = ort_line(None)
     assert "oui, le 26 septembre 2023" in uncovered and "Préfecture du Gard" in uncovered
     assert "ne couvre pas ce département" in uncovered
-    assert "oui, le 26 septembre 2023 selon le programme local" in ort_line(True)
+    assert "oui, le 26 septembre 2023 selon le projet local" in ort_line(True)
     assert "oui, signée le 3 mars 2022" in ort_line(True, "3 mars 2022")
     disagree = ort_line(False)
     assert "absente de la liste chargée" in disagree and "26 septembre 2023" in disagree
-    assert programme_lines(replace(base, statuts={"ort": False}, programme_local={}))[0].endswith(": non")
+    assert programme_lines(replace(base, statuts={"ort": False}, projet_local={}))[0].endswith(": non")

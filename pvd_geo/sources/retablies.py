@@ -10,6 +10,10 @@ no contour of their own (IGN's ADMIN EXPRESS, when the operator builds with it, 
 
 from __future__ import annotations
 
+from .. import datastack  # noqa: F401  (first: see datastack.py)
+
+# isort: split
+
 import pandas as pd
 
 # code of the drawn commune → codes of the restored communes its contour covers

@@ -30,7 +30,7 @@ from .loaders import (  # noqa: F401
     first_screen_figures,
     get_atlas,
     lists_of,
-    programmes,
+    projets_locaux,
     shared,
     sources_of,
 )
@@ -40,6 +40,7 @@ from .mapview import (  # noqa: F401
     show_map,
     show_territories_map,
 )
+from .overview import headline  # noqa: F401
 from .state import (  # noqa: F401
     DEFAULT_SCOPE,
     LANG_FR,
@@ -57,10 +58,10 @@ from .state import (  # noqa: F401
     TILES,
     current_location,
     go,
+    on_request_choice,
     open_click,
     open_commune,
     open_territory,
-    ort_choice,
     own_column,
     own_lists_shown,
     presentation_mode,

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from ..constants import PROGRAMMES, selection_dir
+from .. import programmes
+from ..constants import selection_dir
 from ..format import fr_int
 from ..uploads import LIMITS, MIB
 
@@ -105,11 +106,12 @@ def update_form(writer) -> None:
     """Download an official list from its configured address (never one typed here), validate it
     and replace the one in use (or say why not). Administrators only."""
     from ..atlas import read_build
-    from ..constants import official_list_url
     from ..update import UpdateRefused, update_selection
 
-    programme = st.selectbox("Liste", ["pvd", "acv", "ort"], key="maj_programme", format_func=PROGRAMMES.get)
-    st.caption(f"Source configurée : {md(official_list_url(programme))}")
+    names = {p.key: p.nom for p in programmes.online()}
+    programme = st.selectbox("Liste", list(names), key="maj_programme", format_func=names.get)
+    url = programmes.get(programme).official_url()
+    st.caption(f"Source configurée : {md(url)}")
     if not st.button("Mettre à jour", key="maj_go"):
         return
     bar = st.progress(0.0, text="Téléchargement…")
@@ -122,7 +124,7 @@ def update_form(writer) -> None:
     try:
         done = update_selection(
             programme,
-            official_list_url(programme),
+            url,
             selection_dir(),
             built["communes"],
             built["rattachees"],

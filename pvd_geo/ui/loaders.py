@@ -14,7 +14,7 @@ import streamlit as st
 
 from .. import credits, summary
 from ..constants import build_dir, selection_dir
-from ..sources.programmes import read_programmes
+from ..sources.projets_locaux import read_projets
 
 if TYPE_CHECKING:
     from ..atlas import Atlas
@@ -128,8 +128,8 @@ def first_screen_figures(source, departements: list[str]) -> dict:
 
 
 @st.cache_resource
-def programmes() -> dict[str, dict]:
-    return read_programmes()
+def projets_locaux() -> dict[str, dict]:
+    return read_projets()
 
 
 def lists_of(source) -> dict[str, dict]:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from ..views import LevelView
 
 from .loaders import _atlas, get_atlas, sources_of
-from .state import new_work, ort_choice, own_column, own_lists_shown, presentation_mode, tiles_choice
+from .state import new_work, on_request_choice, own_column, own_lists_shown, presentation_mode, tiles_choice
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -29,7 +29,7 @@ def _communes_map(
     title: str,
     fingerprint: str,
     zoom: float | None = None,
-    ort: bool = False,
+    on_request: tuple[str, ...] = (),
     own: tuple = (),
     focus: str | None = None,
 ):
@@ -48,7 +48,7 @@ def _communes_map(
             sources_of(atlas),
             tiles=tiles,
             zoom=zoom,
-            ort=ort,
+            on_request=on_request,
             own={own_column(name): set(codes) for name, codes in own},
             focus=focus,
         )
@@ -64,7 +64,7 @@ def _communes_map(
         "tiles": tiles,
         "title": title,
         "zoom": zoom,
-        "ort": ort,
+        "on_request": list(on_request),
         "focus": focus,
     }
     return _stored(fingerprint, "communes", params, make)
@@ -166,7 +166,7 @@ def show_communes_map(
             tiles_choice(),
             title,
             source.fingerprint,
-            ort=ort_choice(),
+            on_request=on_request_choice(),
             own=own_lists_shown(),
             focus=focus,
         )

@@ -10,14 +10,11 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from .. import views
+from .. import programmes, views
 from ..budget import OverBudget
 from ..constants import (
     EMBEDDED_DIR,
     LEVEL_LABEL,
-    PROGRAMME_COMMUNES,
-    PROGRAMME_DATE,
-    PROGRAMMES,
     selection_dir,
 )
 from ..format import fr_date, fr_int
@@ -31,8 +28,8 @@ from .mapview import _communes_map, show_map
 from .state import (
     go,
     new_work,
+    on_request_choice,
     open_click,
-    ort_choice,
     own_column,
     own_lists_shown,
     set_url_list,
@@ -72,17 +69,17 @@ def commune_page(p: views.CommuneProfile) -> None:
         st.markdown(f"**EPCI** : {md(p.epci[1])} ({md(p.epci[0])})")
         st.markdown(
             "\n".join(
-                f"- autres communes {md(PROGRAMME_COMMUNES.get(k, k))} de l'EPCI : "
+                f"- autres communes {md(programmes.get(k).communes)} de l'EPCI : "
                 + (", ".join(md(n) for n in names) if names else "aucune")
                 for k, names in p.epci_programmes.items()
                 if p.statuts.get(k) is not None
             )
         )
-    local = p.programme_local
+    local = p.projet_local
     if not local:
-        st.info("Pas encore de programme local renseigné pour cette commune.")
+        st.info("Pas encore de projet local renseigné pour cette commune.")
         return
-    st.subheader("Programme local")
+    st.subheader("Projet local")
     if local.get("ort"):
         st.markdown(md(local["ort"]))
     if local.get("orientations"):
@@ -101,12 +98,12 @@ def programme_lines(p: views.CommuneProfile) -> list[str]:
     """One line per programme: in it (with its date), not in it, or unknown (list not loaded here).
     The ORT line reconciles the list with the local programme's own date (``ort_signee_le``), a
     source of its own, named."""
-    local = p.programme_local or {}
+    local = p.projet_local or {}
     signed = fr_date(local.get("ort_signee_le")) if local.get("ort_signee_le") else None
-    cited = f"programme local (source : {md(local.get('source', 'non précisée'))})"
+    cited = f"projet local (source : {md(local.get('source', 'non précisée'))})"
     lines = []
     for key, status in p.statuts.items():
-        label = md(PROGRAMMES.get(key, key))
+        label = md(programmes.get(key).nom)
         from_local = key == "ort" and signed
         if status is None:  # not « non »: the list loaded does not speak for this département
             if from_local:
@@ -122,7 +119,7 @@ def programme_lines(p: views.CommuneProfile) -> list[str]:
         elif status:
             date = p.dates.get(key)
             if date:
-                when = f"{PROGRAMME_DATE.get(key, 'depuis le')} {md(date)}"
+                when = f"{programmes.get(key).mot_date} {md(date)}"
             elif from_local:
                 when = f"le {md(signed)} selon le {cited}"
             else:
@@ -404,7 +401,7 @@ def comparison_map(
             title,
             atlas.fingerprint,
             zoom=zoom,
-            ort=ort_choice(),
+            on_request=on_request_choice(),
             own=own_lists_shown(),
         )
     except OverBudget as exc:

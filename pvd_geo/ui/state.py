@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from .. import summary
+from .. import programmes, summary
 from .loaders import shared
 
 if TYPE_CHECKING:
@@ -142,14 +142,17 @@ TILES = {"Sans fond (hors ligne)": None, "OpenStreetMap (en ligne)": "osm", "IGN
 
 
 def tiles_selector() -> None:
-    """Background selector in the sidebar (once per page): none by default, works offline; and the
-    ORT overlay (off by default)."""
+    """Background selector in the sidebar (once per page): none by default, works offline; and one
+    switch per programme drawn only on request (the ORT outlines, off by default)."""
     st.sidebar.radio("Fond de carte", list(TILES), key="fond")
-    st.sidebar.toggle("Contours des ORT signées", key="ort", help="Communes couvertes par une ORT signée")
+    for p in programmes.registry():
+        if p.sur_demande:
+            st.sidebar.toggle(f"Contours des {p.legende_pluriel}", key=p.key, help=f"Communes : {p.nom}")
 
 
-def ort_choice() -> bool:
-    return bool(st.session_state.get("ort", False))
+def on_request_choice() -> tuple[str, ...]:
+    """The programmes drawn on request that the reader switched on (``ort``)."""
+    return tuple(p.key for p in programmes.registry() if p.sur_demande and st.session_state.get(p.key))
 
 
 def tiles_choice() -> str | None:

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from .. import credits
-from ..constants import EMBEDDED_DIR, PROGRAMMES, selection_dir
+from .. import credits, programmes
+from ..constants import EMBEDDED_DIR, selection_dir
 from ..format import fr_int
 
 if TYPE_CHECKING:
@@ -136,7 +136,8 @@ def bars_html(table, top: int = 25) -> str:
 
 def programme_name(programme: str) -> str:
     """« Petites villes de demain » for ``pvd``; a user's list by its (escaped) name."""
-    return PROGRAMMES.get(programme, md(programme))
+    entry = programmes.get(programme)
+    return entry.nom if entry.registered else md(programme)
 
 
 def lists_table(atlas: Atlas) -> None:
@@ -150,7 +151,10 @@ def lists_table(atlas: Atlas) -> None:
 
 def departements_in_lists(atlas: Atlas):
     table = atlas.stats("departement")
-    return table[(table["pvd"].fillna(0) > 0) | (table["acv"].fillna(0) > 0)].reset_index(drop=True)
+    shown = table["code"].isna()  # all False
+    for key in programmes.programme_keys():
+        shown |= table[key].fillna(0) > 0
+    return table[shown].reset_index(drop=True)
 
 
 def columns_html(table, label: str) -> str:

@@ -28,6 +28,8 @@ PARTS = {
         "population",
         "colours",
         "extras",
+        "statuses",
+        "counted",
         "ort",
         "focus",
         "outline",

@@ -17,28 +17,36 @@ import math
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
 from .. import topo
+from ..programmes import OTHER_COLOURS, Programme, principal, programme_keys, registry
 
 DECIMALS = 3  # ≈ 100 m: below a pixel at département zoom
-# Okabe–Ito based palette (readable by colour-blind users); PVD and ACV also differ by shape.
-COLOURS = {
-    "pvd": "#D55E00",
-    "acv": "#0072B2",
+# Okabe–Ito based palette (readable by colour-blind users): the programmes' colours come from the
+# registry (:mod:`pvd_geo.programmes`), these are the map's furniture; programmes also differ by
+# shape (fill, ring, dotted or dashed outline).
+FURNITURE = {
     "epci_pvd": "#F7D9BF",
     "commune": "#9A9A9A",
     "fond": "#ECECEC",
     "epci": "#4D4D4D",
     "departement": "#1A1A1A",
 }
-ORT_COLOUR = "#1a1a1a"  # the ORT overlay: a dark dotted outline (shape, not colour, tells it)
-EXTRA_COLOURS = ["#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#000000"]
-LEGEND = [
-    ("pvd", "Petite ville de demain", "square"),
-    ("acv", "Action cœur de ville (cercle ; bleu si la commune n'est pas PVD)", "ring"),
-    ("epci_pvd", "Autre commune d'un EPCI ayant au moins une Petite ville de demain", "square"),
-]
+EXTRA_COLOURS = list(OTHER_COLOURS)
+
+
+def colours() -> dict[str, str]:
+    """Each registered programme's colour by its key, and the furniture's."""
+    return {p.key: p.couleur for p in registry()} | FURNITURE
+
+
+def styled(style: str) -> Programme | None:
+    """The registered programme drawn with ``style`` (``aplat``, ``cercle``), if any."""
+    return next((p for p in registry() if p.style == style), None)
+
+
 LABEL_MIN_ZOOM = 8.5
 # Optional backgrounds (online only; none by default: the atlas works offline)
 TILES = {
@@ -49,8 +57,10 @@ TILES = {
         "© IGN Plan",
     ),
 }
-# status bits of a commune (``s``)
+# status bits of a commune (``s``): the filled programme (PVD), the ringed one (ACV), the dotted
+# outlines (ORT, on request), then each dashed outline (other programmes and lists)
 PVD, ACV, ORT = 1, 2, 4
+STYLE_BIT = {"aplat": PVD, "cercle": ACV}
 EXTRA_BIT = 8  # the first other list; the next ones 16, 32…
 
 
@@ -61,26 +71,58 @@ def _round(geoms: np.ndarray, decimals: int = DECIMALS) -> np.ndarray:
 OUTSIDE_LIST = " — hors de la liste chargée ici : non montrées"
 
 
-def legend(title: str, extras: list[str] | None = None, ort: bool = False, uncovered=()) -> dict:
-    """The legend of a communes map: items (fill colour, shape, label); a programme in
-    ``uncovered`` (its list does not cover the map's départements) says so in its entry."""
-    items = [
-        {"fill": COLOURS[key], "shape": shape, "label": label + (OUTSIDE_LIST if key in uncovered else "")}
-        if shape != "ring"
-        else {
-            "line": COLOURS[key],
-            "shape": shape,
-            "label": label + (OUTSIDE_LIST if key in uncovered else ""),
-        }
-        for key, label, shape in LEGEND
-    ]
-    if ort:
-        label = "ORT signée (contour pointillé)" + (OUTSIDE_LIST if "ort" in uncovered else "")
-        items.append({"line": ORT_COLOUR, "dash": "dotted", "label": label})
-    items += [
-        {"line": colour, "dash": "dashed", "label": f"Programme « {name} »"}
-        for colour, name in zip(EXTRA_COLOURS, extras or [], strict=False)
-    ]
+def drawn(lists: list[str], on_request: tuple[str, ...] = ()) -> list[tuple[Programme, int]]:
+    """(programme, status bit) of what a communes map draws: the filled and ringed programmes
+    always; a dotted one (ORT) when the reader asks for it (``on_request``) and its list is loaded;
+    a dashed one when its list is loaded; then every other list of ``lists`` (a reader's own, a list
+    with no registry entry) as a dashed outline of its own colour."""
+    out, extra, dotted = [], 0, False
+    for p in registry():
+        if p.style in STYLE_BIT:
+            out.append((p, STYLE_BIT[p.style]))
+        elif p.key not in lists or (p.sur_demande and p.key not in on_request):
+            continue
+        elif p.style == "pointille" and not dotted:  # one dotted overlay; a second one is dashed
+            out.append((p, ORT))
+            dotted = True
+        else:
+            out.append((p, EXTRA_BIT << extra))
+            extra += 1
+    others = [name for name in lists if name not in programme_keys()]
+    for k, name in enumerate(others):
+        out.append((Programme.other(name, EXTRA_COLOURS[k % len(EXTRA_COLOURS)]), EXTRA_BIT << (extra + k)))
+    return out
+
+
+def legend(title: str, programmes: list[tuple[Programme, int]], uncovered=()) -> dict:
+    """The legend of a communes map: one entry per programme drawn (fill colour or outline, shape,
+    label), and the EPCI shading; a programme in ``uncovered`` (its list does not cover the map's
+    départements) says so in its entry."""
+    main = principal()
+    items = []
+    for p, _ in programmes:
+        label = p.legende + (OUTSIDE_LIST if p.key in uncovered else "")
+        if p.style == "aplat":
+            items.append({"fill": p.couleur, "shape": "square", "label": label})
+        elif p.style == "cercle":
+            items.append(
+                {
+                    "line": p.couleur,
+                    "shape": "ring",
+                    "label": label + f" (cercle ; aplat de sa couleur si la commune n'est pas {main.court})",
+                }
+            )
+        elif p.style == "pointille":
+            items.append({"line": p.couleur, "dash": "dotted", "label": label + " (contour pointillé)"})
+        else:
+            items.append({"line": p.couleur, "dash": "dashed", "label": label})
+    shading = {
+        "fill": FURNITURE["epci_pvd"],
+        "shape": "square",
+        "label": f"Autre commune d'un EPCI ayant au moins une {main.legende}",
+    }
+    at = next((k + 1 for k, (p, _) in enumerate(programmes) if p.style == "cercle"), 1)
+    items.insert(at, shading)
     return {"title": title, "items": items}
 
 
@@ -112,7 +154,7 @@ def communes_spec(
     bounds=None,
     zoom: float | None = None,
     programmes: list[str] | None = None,
-    ort: bool = False,
+    on_request: tuple[str, ...] = (),
     panels: list[tuple[str, tuple]] | None = None,
     link: str | None = None,
     outline: str = "departement",
@@ -123,21 +165,26 @@ def communes_spec(
 
     ``communes`` needs ``geometry_departement`` and ``code, nom, dep, epci, epci_nom, pvd, acv,
     population``; ``epci``: the EPCIs with their ``pvd`` count (those with a PVD are shaded, even when
-    their PVD lies outside the map); ``programmes``: other boolean columns drawn as dashed outlines;
+    their PVD lies outside the map); ``programmes``: the lists loaded (boolean columns), drawn as
+    :func:`drawn` says, ``on_request`` the programmes drawn only when asked (ORT) that are;
     ``background`` (départements, ``geometry_departement``) is drawn in light grey; ``panels``: (name, box) of
     territories drawn side by side; ``link``: the address of a commune's page (``{c}``: its code)."""
-    extras = [p for p in (programmes or []) if p in communes.columns and p not in ("pvd", "acv", "ort")]
+    main = principal().key
+    shown_lists = [p for p in (programmes or []) if p in communes.columns]
+    programmes_drawn = drawn(shown_lists, on_request)
+    ringed = styled("cercle")
     members = communes[["epci", "epci_nom"]].dropna().drop_duplicates("epci").sort_values("epci_nom")
     epci_index = {code: i for i, code in enumerate(members["epci"])}
-    with_pvd = set(epci.loc[epci["pvd"] > 0, "code"]) if epci is not None else set()
+    with_pvd = set(epci.loc[epci[main] > 0, "code"]) if epci is not None else set()
     deps = sorted(set(communes["dep"]))
-    status = communes["pvd"].to_numpy(dtype=int) * PVD + communes["acv"].to_numpy(dtype=int) * ACV
-    if ort and "ort" in communes.columns:
-        status = status + communes["ort"].to_numpy(dtype=bool).astype(int) * ORT
-    for k, name in enumerate(extras):
-        status = status + communes[name].to_numpy(dtype=bool).astype(int) * (EXTRA_BIT << k)
+    status = np.zeros(len(communes), dtype=np.int64)
+    for p, bit in programmes_drawn:
+        if p.key in communes.columns:
+            status = status + communes[p.key].fillna(False).to_numpy(dtype=bool).astype(np.int64) * bit
     geoms = _round(communes["geometry_departement"].to_numpy())
-    shown = communes["pvd"].to_numpy(dtype=bool) | communes["acv"].to_numpy(dtype=bool)
+    shown = communes[main].to_numpy(dtype=bool)
+    if ringed is not None and ringed.key in communes.columns:
+        shown = shown | communes[ringed.key].to_numpy(dtype=bool)
     anchors = communes["geometry_departement"].representative_point()
     rows = {
         "c": communes["code"].astype(str).tolist(),
@@ -161,11 +208,18 @@ def communes_spec(
         "epci": members["epci_nom"].astype(str).tolist(),
         "epciPvd": sorted(i for code, i in epci_index.items() if code in with_pvd),
         "population": population_label,
-        "legend": legend(title, extras, ort, uncovered),
+        "legend": legend(title, programmes_drawn, uncovered),
         "sources": sources,
-        "colours": COLOURS,
-        "extras": [[EXTRA_BIT << k, colour] for k, colour in enumerate(EXTRA_COLOURS[: len(extras)])],
-        "ort": [ORT, ORT_COLOUR] if ort else None,
+        "colours": FURNITURE
+        | {
+            s: p.couleur
+            for s in STYLE_BIT
+            if (p := next((p for p, _ in programmes_drawn if p.style == s), None))
+        },
+        # what each status bit says in a tooltip, and the outlines: dotted (ORT) and dashed
+        "statuses": [[bit, p.legende] for p, bit in programmes_drawn],
+        "extras": [[bit, p.couleur] for p, bit in programmes_drawn if bit >= EXTRA_BIT],
+        "ort": next(([bit, p.couleur] for p, bit in programmes_drawn if bit == ORT), None),
         "fit": _fit(bounds if bounds is not None else communes["geometry_departement"].total_bounds),
         "zoom": zoom,
         # one département, or départements in panels (each panel one département's size): names
@@ -240,21 +294,27 @@ def territories_spec(
 ) -> dict:
     """Territories (régions or départements) shaded by the share of their inhabitants living in a
     PVD (classed), the number of PVD as proportional symbols, names where they fit; hatched: not
-    covered by the loaded list. ``territories`` needs ``code, nom, pvd, acv, part`` (a ratio; NA
-    where the list stops) and ``geometry``; ``insets``: (name, box) frames of the overseas; ``names``: the
-    shapes named on the map, indexed by name (default: the territories themselves)."""
-    known = territories["pvd"].notna().to_numpy()
+    covered by the loaded list. ``territories`` needs ``code, nom, part`` (a ratio; NA where the
+    list stops), each registered programme's count (NA where its list stops) and ``geometry``;
+    ``insets``: (name, box) frames of the overseas; ``names``: the shapes named on the map, indexed
+    by name (default: the territories themselves)."""
+    main = principal().key
+    others = [p for p in registry() if not p.principal and p.key in territories]
+    known = territories[main].notna().to_numpy()
     share = [
         100 * float(v) if k and v == v else None for v, k in zip(territories["part"], known, strict=True)
     ]
     anchors = territories[geometry].representative_point()
-    counts = [int(v) if k else None for v, k in zip(territories["pvd"], known, strict=True)]
+    counts = [int(v) if k else None for v, k in zip(territories[main], known, strict=True)]
     top = max((v for v in counts if v), default=0)
     rows = {
         "c": territories["code"].astype(str).tolist(),
         "n": territories["nom"].astype(str).tolist(),
         "v": counts,
-        "a": [int(v) if k and v == v else None for v, k in zip(territories["acv"], known, strict=True)],
+        "o": [
+            [None if pd.isna(v) else int(v) for v in row]
+            for row in territories[[p.key for p in others]].astype(object).itertuples(index=False)
+        ],
         "r": [round(v, 1) if v is not None else None for v in share],
         "f": [class_colour(v) or "#FFFFFF" for v in share],
     }
@@ -287,6 +347,7 @@ def territories_spec(
         "rows": rows,
         "symbols": {"max": top, "points": points},
         "symbolColour": SYMBOL_COLOUR,
+        "counted": [f"Communes {p.communes}" for p in others],
         "names": name_anchors(
             names if names is not None else territories.set_index("nom")[geometry],
             counts if names is None else None,

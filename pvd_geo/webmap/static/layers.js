@@ -8,7 +8,7 @@
 (function (global) {
   "use strict";
   var atlas = global.pvdAtlas, el = atlas.el, fr = atlas.fr;
-  var PVD = 1, ACV = 2;
+  var FILLED = 1, RINGED = 2;  /* status bits: the filled programme (PVD), the ringed one (ACV) */
 
   /* Integers written as text (topo.encode_ints), five bits a character. */
   function decodeInts(text) {
@@ -146,9 +146,8 @@
       el("b", null, p.n + " (" + p.c + ")", box);
       el("div", null, fr(p.h) + " hab. (" + data.population + ")", box);
       el("div", null, p.e >= 0 ? data.epci[p.e] : "sans EPCI", box);
-      var status = [];
-      if (p.s & PVD) { status.push("Petite ville de demain"); }
-      if (p.s & ACV) { status.push("Action cœur de ville"); }
+      var status = [];  /* what each status bit says: the registry's words, sent with the map */
+      (data.statuses || []).forEach(function (x) { if (p.s & x[0]) { status.push(x[1]); } });
       el("div", null, status.length ? status.join(", ") : "hors programme", box);
       return box;
     };
@@ -162,12 +161,12 @@
       })).addTo(map);
     }
     var shaded = {};
-    topo.objects.communes.geometries.forEach(function (g) { if (g.properties.s & PVD) { shaded[g.properties.e] = true; } });
+    topo.objects.communes.geometries.forEach(function (g) { if (g.properties.s & FILLED) { shaded[g.properties.e] = true; } });
     (data.epciPvd || []).forEach(function (e) { shaded[e] = true; });
     function style(p) {
       var s = { color: c.commune, weight: 0.6, fillColor: "#FFFFFF", fillOpacity: 0 };
-      if (p.s & PVD) { s.fillColor = c.pvd; s.fillOpacity = 0.9; }
-      else if (p.s & ACV) { s.fillColor = c.acv; s.fillOpacity = 0.85; }
+      if (p.s & FILLED) { s.fillColor = c.aplat; s.fillOpacity = 0.9; }
+      else if (p.s & RINGED) { s.fillColor = c.cercle; s.fillOpacity = 0.85; }
       else if (p.e >= 0 && shaded[p.e]) { s.fillColor = c.epci_pvd; s.fillOpacity = 1; }
       return s;
     }
@@ -204,10 +203,10 @@
       var p = g.properties;
       if (!p.p) { return; }
       /* ACV: a ring, so that a commune both ACV and PVD keeps its PVD colour */
-      if (p.s & ACV) {
-        L.circleMarker(atlas.at(map, p.p), { radius: 5, color: c.acv, weight: 2.2, fill: false, interactive: false }).addTo(map);
+      if (p.s & RINGED) {
+        L.circleMarker(atlas.at(map, p.p), { radius: 5, color: c.cercle, weight: 2.2, fill: false, interactive: false }).addTo(map);
       }
-      if (p.s & PVD) { shared.names.push({ ll: atlas.at(map, p.p), name: p.n, rank: p.h || 0 }); }
+      if (p.s & FILLED) { shared.names.push({ ll: atlas.at(map, p.p), name: p.n, rank: p.h || 0 }); }
     });
     return group;
   }
@@ -235,7 +234,10 @@
       else {
         el("div", null, "Petites villes de demain : " + fr(p.v), box);
         if (p.r !== null) { el("div", null, "Habitants vivant dans une PVD : " + p.r.toLocaleString("fr-FR") + " %", box); }
-        el("div", null, "Communes Action cœur de ville : " + (p.a === null ? "hors de la liste chargée" : fr(p.a)), box);
+        (data.counted || []).forEach(function (label, k) {  /* the other programmes' counts */
+          var n = p.o ? p.o[k] : null;
+          el("div", null, label + " : " + (n === null ? "hors de la liste chargée" : fr(n)), box);
+        });
       }
       return box;
     }, { sticky: true }).addTo(map);

@@ -1,4 +1,5 @@
-"""Local programmes of PVD communes (ORT, orientations, projects): a TOML file under geodata/."""
+"""Local projects of PVD communes (their ORT, orientations, projects), written by administrators in
+a TOML file under geodata/: a *projet local* is a commune's own text, not a national programme."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from pathlib import Path
 from ..constants import GEODATA_DIR
 from ..errors import InvalidInput
 
-PROGRAMMES_FILE = GEODATA_DIR / "programmes_locaux.toml"
+PROJETS_FILE = GEODATA_DIR / "projets_locaux.toml"
 
 
-def read_programmes(path: Path = PROGRAMMES_FILE) -> dict[str, dict]:
-    """Programmes by INSEE code; an absent file gives none, a broken one a French error."""
+def read_projets(path: Path = PROJETS_FILE) -> dict[str, dict]:
+    """Local projects by INSEE code; an absent file gives none, a broken one a French error."""
     if not Path(path).exists():
         return {}
     try:
