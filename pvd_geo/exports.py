@@ -13,9 +13,9 @@ import pandas as pd
 import shapely
 
 from .atlas import Atlas
-from .constants import level_column
 from .coverage import commune_covered
 from .errors import InvalidInput
+from .levels import Level
 from .programmes import programme_keys, registry
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -49,9 +49,9 @@ def territory_communes(atlas: Atlas, territories: list[tuple[str, str]]) -> gpd.
     """Communes of the territories (``("departement", "30")``, ...), with EPCI names, in code order."""
     mask = pd.Series(False, index=atlas.communes.index)
     for level, code in territories:
-        mask |= atlas.communes[level_column(level)] == code
+        mask |= atlas.communes[Level.of(level).column] == code
     com = atlas.communes[mask]
-    names = atlas.epci.set_index("code")["nom"]
+    names = atlas.names("epci")
     com = com.assign(epci_nom=com["epci"].map(names))
     for programme in programme_keys():  # outside its list's coverage a status is unknown: empty
         known = commune_covered(com["dep"], atlas.coverage(programme))
@@ -80,7 +80,7 @@ def _iso_dates(atlas: Atlas, programme: str) -> dict[str, str]:
 
 def territory_stats(atlas: Atlas, territories: list[tuple[str, str]], level: str) -> pd.DataFrame:
     """Figures of the territories of ``level`` having at least one commune in ``territories``."""
-    column = level_column(level)
+    column = Level.of(level).column
     inside = territory_communes(atlas, territories)["code_insee"]
     codes = set(atlas.communes.loc[atlas.communes["code"].isin(inside), column].dropna())
     table = atlas.stats(level)

@@ -70,7 +70,8 @@ def plain(value: object) -> str:
 
 
 from . import credits  # noqa: E402
-from .constants import CRS_MESURE, level_column  # noqa: E402
+from .constants import CRS_MESURE  # noqa: E402
+from .levels import AGGREGATED, Level  # noqa: E402
 from .programmes import principal, registry  # noqa: E402
 from .webmap.spec import colours  # noqa: E402
 
@@ -80,7 +81,6 @@ A4_LANDSCAPE = (11.69, 8.27)  # inches
 DPI = 200
 HALO = "halo"  # gid of the white copies behind labels
 FORMATS = ("png", "svg", "pdf")
-LEVEL_PREFIX = {"reg": "region", "dep": "departement", "epci": "epci", "fr": "france", "france": "france"}
 # Overseas départements are drawn in their own metric projections (Lambert-93 is for the mainland).
 LOCAL_CRS = {
     "971": "EPSG:5490",
@@ -99,11 +99,12 @@ def press_programmes() -> list:
 def parse_territoire(text: str) -> tuple[str, str]:
     """``dep:32`` → (``departement``, ``32``); also ``reg:76``, ``epci:243200458``."""
     prefix, _, code = text.partition(":")
-    if LEVEL_PREFIX.get(prefix) == "france":
+    if prefix in ("fr", "france"):
         return "france", ""
-    if prefix not in LEVEL_PREFIX or not code:
+    level = next((lv for lv in AGGREGATED if prefix in (lv.url, lv.key)), None)
+    if level is None or not code:
         raise InvalidInput(f"territoire invalide : « {text} » (attendu dep:32, reg:76, epci:SIREN ou france)")
-    return LEVEL_PREFIX[prefix], code.strip().upper()
+    return level.key, code.strip().upper()
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,7 @@ class Panel:
 
 def panel(atlas: Atlas, level: str, code: str, source: gpd.GeoSeries | None = None) -> Panel:
     """Communes of a territory with their status, on their source geometry in Lambert-93."""
-    column = level_column(level)
+    column = Level.of(level).column
     layer = atlas.layer(level).set_index("code")
     if code not in layer.index:
         raise InvalidInput(f"territoire inconnu : {level} {code}")
@@ -415,8 +416,8 @@ def check_coverage(atlas: Atlas, territories: list[tuple[str, str]], programme: 
         if level == "france":
             deps, name = set(atlas.departements["code"]), "France"
         else:
-            deps = set(atlas.communes.loc[atlas.communes[level_column(level)] == code, "dep"])
-            name = atlas.layer(level).set_index("code")["nom"].get(code, code)
+            deps = set(atlas.communes.loc[atlas.communes[Level.of(level).column] == code, "dep"])
+            name = atlas.name(level, code)
         if deps and not atlas.covers(programme, deps):
             note = credits.coverage_note(programme, lists_json(atlas).get(programme))
             raise CoverageError(
@@ -458,7 +459,7 @@ def static_map(atlas: Atlas, territories: list[tuple[str, str]], today: dt.date 
     com = atlas.communes  # every commune of the territories, those without a contour included
     mask = pd.Series(False, index=com.index)
     for lvl, code in territories:
-        mask |= com[level_column(lvl)] == code
+        mask |= com[Level.of(lvl).column] == code
     inside = com[mask]
     _legend(fig, uncovered_programmes(atlas, set(inside["dep"])))
     note = missing_contours_note(inside)

@@ -35,10 +35,11 @@ import pandas as pd
 from . import credits, exports, views
 from .assets import OWN_DIR, PACKAGES, VENDOR_DIR, assets_installed, bundle_texts, own_version
 from .atlas import Atlas
-from .constants import DEFAULT_SCOPE, LEVEL_LABEL
+from .constants import DEFAULT_SCOPE
 from .embed import embed_snippet, page_path, perimeter_path
 from .errors import PvdError
 from .format import fr_date, fr_int, fr_pct, fr_size
+from .levels import AGGREGATED, Level
 from .programmes import principal, registry
 
 CSP = (
@@ -106,14 +107,12 @@ class Site:
         self.report = Report(root)
         self.map_bytes: dict[str, int] = {}  # page → bytes of its map layer data
         com = atlas.communes
-        self.epci_names = atlas.epci.set_index("code")["nom"].astype(str).to_dict()
-        self.dep_names = atlas.departements.set_index("code")["nom"].astype(str).to_dict()
-        self.reg_names = atlas.regions.set_index("code")["nom"].astype(str).to_dict()
+        self.epci_names = atlas.names("epci").to_dict()
+        self.dep_names = atlas.names("departement").to_dict()
+        self.reg_names = atlas.names("region").to_dict()
         self.epci_with_pvd = set(com.loc[com["pvd"], "epci"].dropna())
         self.table = exports.territory_communes(atlas, [("region", r) for r in atlas.regions["code"]])
-        self.stats = {
-            level: atlas.stats(level).set_index("code") for level in ("region", "departement", "epci")
-        }
+        self.stats = {level: atlas.stats(level).set_index("code") for level in (lv.key for lv in AGGREGATED)}
         self.published = date.today().isoformat()
 
     def plan(self, departements: list[str]) -> None:
@@ -326,7 +325,7 @@ class Site:
         heads = "".join(f'<th scope="col">Communes {esc(p.communes)}</th>' for p in counted)
         return (
             f'<div class="tableau"><table><caption>{esc(caption)}</caption><thead><tr>'
-            f'<th scope="col">{esc(LEVEL_LABEL[level][:1].upper() + LEVEL_LABEL[level][1:])}</th>'
+            f'<th scope="col">{esc(Level.of(level).title)}</th>'
             f'<th scope="col">Code</th>{heads}<th scope="col">Communes</th>'
             f"</tr></thead><tbody>{''.join(lines)}</tbody></table></div>"
         )

@@ -10,9 +10,9 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from .constants import level_column
 from .coverage import Coverage, commune_covered
 from .errors import InvalidInput
+from .levels import AGGREGATED, Level
 from .programmes import principal, programme_keys, registry
 
 # The ``stats`` contract: these columns first, in this order (``stats --format csv``); the columns
@@ -103,7 +103,11 @@ def aggregate(
     a commune outside them gets NA for that programme's figures and ``non`` in
     ``couverture_<programme>``.
     """
-    key = level_column(level)
+    if Level.of(level) not in AGGREGATED:
+        raise InvalidInput(
+            f"niveau inconnu pour les chiffres : {level!r} (attendu : région, département, EPCI)"
+        )
+    key = Level.of(level).column
     main = principal().key
     missing = [c for c in ("code", "population", "epci", key) if c not in communes.columns]
     if missing:

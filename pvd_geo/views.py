@@ -15,15 +15,14 @@ import shapely
 from . import credits, embed, insets
 from .atlas import Atlas
 from .codes import cle_recherche
-from .constants import LEVEL_LABEL, SIMPLIFY_TOLERANCE, level_column
+from .constants import SIMPLIFY_TOLERANCE
 from .coverage import coverage_label
 from .format import fr_date
+from .levels import URL_KEYS, Level
 from .programmes import get, ordered, principal, programme_keys, registry
 from .sources.retablies import enclosing
 from .stats import headers, share_columns
 from .webmap import spec as webmap
-
-LEVELS = ("reg", "dep", "epci", "com")
 
 
 def display_table(stats: pd.DataFrame) -> pd.DataFrame:
@@ -62,7 +61,7 @@ def departements_of(atlas: Atlas, territories: list[tuple[str, str]]) -> list[st
     for level, code in territories:
         if level == "france":
             return sorted(atlas.departements["code"])
-        deps |= set(atlas.communes.loc[atlas.communes[level_column(level)] == code, "dep"])
+        deps |= set(atlas.communes.loc[atlas.communes[Level.of(level).column] == code, "dep"])
     return sorted(deps)
 
 
@@ -70,9 +69,9 @@ def location_departements(atlas: Atlas, loc: Location) -> list[str]:
     """Départements a drill-down location's figures depend on."""
     if loc.level == "com":
         return departements_of(atlas, [("departement", loc.dep)]) if loc.dep else []
-    level = {"france": "france", "reg": "region", "dep": "departement", "epci": "epci"}[loc.level]
-    code = {"france": "", "reg": loc.reg, "dep": loc.dep, "epci": loc.epci}[loc.level]
-    return departements_of(atlas, [(level, code or "")])
+    if loc.level == "france":
+        return departements_of(atlas, [("france", "")])
+    return departements_of(atlas, [(Level.of(loc.level).key, getattr(loc, loc.level))])
 
 
 def covered_part(atlas: Atlas, departements: list[str], programme: str = "pvd") -> list[str]:
@@ -98,7 +97,7 @@ def scope_name(atlas: Atlas, departements: list[str]) -> str:
 def counts(atlas: Atlas, level: str, departements: list[str]) -> pd.DataFrame:
     """Stats of ``level`` for the territories touching ``departements``, most PVD first."""
     inside = atlas.communes[atlas.communes["dep"].isin(departements)]
-    column = level_column(level)
+    column = Level.of(level).column
     table = atlas.stats(level)
     table = table[table["code"].isin(set(inside[column].dropna()))]
     return table.sort_values(["pvd", "population_pvd"], ascending=False, na_position="last").reset_index(
@@ -128,7 +127,7 @@ def scope_panels(atlas: Atlas, departements: list[str]) -> list[insets.Panel]:
         str(dep): tuple(float(v) for v in part["geometry_departement"].total_bounds)
         for dep, part in com.groupby("dep")
     }
-    names = atlas.departements.set_index("code")["nom"].astype(str).to_dict()
+    names = atlas.names("departement").to_dict()
     return insets.make_panels(bounds, names)
 
 
@@ -148,7 +147,7 @@ def scope(atlas: Atlas, departements: list[str] | None = None, epci: str | None 
     mask = com["epci"] == epci if epci else com["dep"].isin(departements or [])
     communes = com[mask.to_numpy()]
     epci_pvd = atlas.communes.groupby("epci")["pvd"].sum()  # PVD of the list drawn in each EPCI
-    names = atlas.epci.set_index("code")["nom"]
+    names = atlas.names("epci")
     communes = communes.assign(epci_nom=communes["epci"].map(names))
     epcis = atlas.epci[atlas.epci["code"].isin(set(communes["epci"].dropna()))]
     epcis = epcis.assign(pvd=epcis["code"].map(epci_pvd).fillna(0).astype(int))
@@ -266,13 +265,13 @@ class Location:
 
     @property
     def level(self) -> str:
-        for key in reversed(LEVELS):
+        for key in reversed(URL_KEYS):
             if getattr(self, key):
                 return key
         return "france"
 
     def params(self) -> dict[str, str]:
-        return {k: getattr(self, k) for k in LEVELS if getattr(self, k)}
+        return {k: getattr(self, k) for k in URL_KEYS if getattr(self, k)}
 
     def up(self) -> Location:
         """The parent level (the breadcrumb's previous step)."""
@@ -285,7 +284,7 @@ class Location:
 def resolve(atlas: Atlas, params: dict[str, str]) -> Location:
     """A consistent location from URL parameters: parents filled in, unknown codes dropped."""
     com = atlas.communes.set_index("code")
-    loc = Location(**{k: str(params[k]) for k in LEVELS if params.get(k)})
+    loc = Location(**{k: str(params[k]) for k in URL_KEYS if params.get(k)})
     if loc.com and loc.com in com.index:
         row = com.loc[loc.com]
         return Location(row["reg"], row["dep"], loc.epci if loc.epci == row["epci"] else row["epci"], loc.com)
@@ -308,18 +307,12 @@ def resolve(atlas: Atlas, params: dict[str, str]) -> Location:
 def breadcrumb(atlas: Atlas, loc: Location) -> list[tuple[str, Location]]:
     """(label, location) from France down to the current level."""
     crumbs = [("France", Location())]
-    names = {
-        "reg": atlas.regions.set_index("code")["nom"],
-        "dep": atlas.departements.set_index("code")["nom"],
-        "epci": atlas.epci.set_index("code")["nom"],
-        "com": atlas.communes.set_index("code")["nom"],
-    }
     values: dict[str, str] = {}
-    for key in LEVELS:
+    for key in URL_KEYS:
         code = getattr(loc, key)
         if code:
             values[key] = code
-            crumbs.append((str(names[key].get(code, code)), Location(**values)))
+            crumbs.append((atlas.name(key, code), Location(**values)))
     return crumbs
 
 
@@ -333,7 +326,7 @@ def search_communes(atlas: Atlas, query: str, limit: int = 20) -> pd.DataFrame:
     exact = hits == key
     order = pd.concat([hits[exact], hits[~exact]]).index[:limit]
     com = atlas.communes.loc[order, ["code", "nom", "dep"]]
-    deps = atlas.departements.set_index("code")["nom"]
+    deps = atlas.names("departement")
     out = com.assign(departement=com["dep"].map(deps))
     out["libelle"] = out["nom"] + " (" + out["departement"] + ", " + out["code"] + ")"
     return out[["code", "nom", "departement", "libelle"]].reset_index(drop=True)
@@ -384,12 +377,12 @@ def commune_profile(atlas: Atlas, code: str, projets: dict[str, dict]) -> Commun
     dates = {p: signature_date(atlas, p, code) for p in names if statuts[p]}
     epci, others, in_epci = None, [], {}
     if isinstance(row["epci"], str):
-        epci = (row["epci"], str(atlas.epci.set_index("code")["nom"].get(row["epci"], row["epci"])))
+        epci = (row["epci"], atlas.name("epci", row["epci"]))
         members = com[(com["epci"] == row["epci"]) & (com.index != code)]
         in_epci = {p: members.loc[members[p], "nom"].tolist() for p in names}
         others = in_epci.get("pvd", [])
-    deps = atlas.departements.set_index("code")["nom"]
-    regs = atlas.regions.set_index("code")["nom"]
+    deps = atlas.names("departement")
+    regs = atlas.names("region")
     pop = row["population"]
     local = com[com["dep"] == row["dep"]].reset_index()
     hosts = enclosing(local, local["geometry_departement"])
@@ -627,7 +620,7 @@ def own_counts(atlas: Atlas, table: pd.DataFrame, level: str, own: tuple, label)
     from .coverage import commune_covered, infer_coverage
 
     com = atlas.communes
-    key = level_column(level)
+    key = Level.of(level).column
     out = table.copy()
     for name, codes in own:
         mine = com["code"].isin(set(codes))
@@ -749,7 +742,7 @@ def territories_map_spec(
         title=title,
         sources=sources,
         level=level,
-        level_label=LEVEL_LABEL[level],
+        level_label=Level.of(level).label,
         bounds=bounds,
         insets=insets.frames(found),
         link=link,
@@ -766,21 +759,21 @@ def embed_targets(atlas: Atlas, loc: Location) -> list[tuple[str, str]]:
     PVD, else its département's (the site publishes EPCI and commune pages for the PVD only)."""
     com = atlas.communes
     with_pvd = set(com.loc[com["pvd"], "epci"].dropna())
-    deps = atlas.departements.set_index("code")["nom"]
+    deps = atlas.names("departement")
     if loc.com:
         row = com.set_index("code").loc[loc.com]
         if bool(row["pvd"]):
             return [(embed.page_path("commune", loc.com), str(row["nom"]))]
         if row["epci"] in with_pvd:
-            names = atlas.epci.set_index("code")["nom"]
+            names = atlas.names("epci")
             return [(embed.page_path("epci", row["epci"]), str(names.get(row["epci"], row["epci"])))]
         return [(embed.page_path("departement", row["dep"]), str(deps.get(row["dep"], row["dep"])))]
     if loc.epci and loc.epci in with_pvd:
-        names = atlas.epci.set_index("code")["nom"]
+        names = atlas.names("epci")
         return [(embed.page_path("epci", loc.epci), str(names.get(loc.epci, loc.epci)))]
     if loc.dep:
         return [(embed.page_path("departement", loc.dep), str(deps.get(loc.dep, loc.dep)))]
     if loc.reg:
-        regs = atlas.regions.set_index("code")["nom"]
+        regs = atlas.names("region")
         return [(embed.page_path("region", loc.reg), str(regs.get(loc.reg, loc.reg)))]
     return [("index.html", "France")]

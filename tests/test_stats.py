@@ -50,10 +50,15 @@ def test_unknown_level_and_missing_columns(flagged):
 
 
 def test_an_unknown_level_is_refused_with_its_name_everywhere(flagged):
-    from pvd_geo.constants import level_column
     from pvd_geo.errors import PvdError
+    from pvd_geo.levels import Level
 
-    for call in (lambda: level_column("commune"), lambda: aggregate(flagged, "canton")):
+    calls = (
+        lambda: Level.of("canton"),
+        lambda: aggregate(flagged, "commune"),
+        lambda: aggregate(flagged, "x"),
+    )
+    for call in calls:
         with pytest.raises(ValueError, match="niveau inconnu") as info:
             call()
         assert isinstance(info.value, PvdError)

@@ -14,10 +14,10 @@ from .. import programmes, views
 from ..budget import OverBudget
 from ..constants import (
     EMBEDDED_DIR,
-    LEVEL_LABEL,
     selection_dir,
 )
 from ..format import fr_date, fr_int
+from ..levels import Level
 from ..webmap import spec as webmap
 
 if TYPE_CHECKING:
@@ -185,7 +185,7 @@ def _chart_bytes(_atlas: Atlas, fingerprint: str, pairs: tuple, level: str, fmt:
     from .. import exports, figures
 
     atlas = _atlas
-    title = f"Communes Petites villes de demain par {LEVEL_LABEL[level]}"
+    title = f"Communes Petites villes de demain par {Level.of(level).label}"
     table = exports.territory_stats(atlas, list(pairs), level)
     with new_work():
         return figures.encode(figures.bar_chart(table, title, sources_of(atlas)), fmt)
@@ -364,7 +364,7 @@ def list_changes_section(
         everywhere = set(atlas.departements["code"])
         common = (set(cover_old) if cover_old else everywhere) & (set(cover_new) if cover_new else everywhere)
         scope = common if scope is None else scope & common
-        names = atlas.departements.set_index("code")["nom"]
+        names = atlas.names("departement")
         st.caption(
             "Les deux versions ne couvrent pas les mêmes départements : la comparaison se limite à "
             + (md(", ".join(names.get(d, d) for d in sorted(scope))) if scope else "aucun département")

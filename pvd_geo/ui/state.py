@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from .. import programmes, summary
+from ..errors import InvalidInput
+from ..levels import URL_KEYS, Level
 from .loaders import shared
 
 if TYPE_CHECKING:
@@ -163,7 +165,7 @@ def current_location(atlas: Atlas) -> Location:
     """The drill-down location from the URL (unknown codes dropped)."""
     from .. import views  # pandas: only once the atlas is loaded (see the package's docstring)
 
-    return shared(views.resolve, atlas, {k: st.query_params.get(k) for k in views.LEVELS})
+    return shared(views.resolve, atlas, {k: st.query_params.get(k) for k in URL_KEYS})
 
 
 def go(loc: Location) -> None:
@@ -289,16 +291,14 @@ def open_territory(codes: dict[str, str]) -> None:
     st.switch_page(PAGE_TERRITOIRE, query_params=keeping_mode(codes))
 
 
-# a map feature's level (its properties, pvd_geo.webmap) → its key in the drill-down URL
-CLICK_KEYS = {"region": "reg", "departement": "dep", "epci": "epci", "commune": "com"}
-
-
 def open_click(click: tuple[str, str] | None) -> None:
     """Open what was clicked on a map, wherever the map is: a commune's page for a commune, the
     territory's view for a territory (keeping the presentation mode)."""
     if not click:
         return
-    level, code = click
-    key = CLICK_KEYS.get(level)
-    if key:
-        st.switch_page(PAGE_TERRITOIRE, query_params=keeping_mode({key: code}))
+    level, code = click  # a map feature's level (its properties, pvd_geo.webmap): a Level's key
+    try:
+        key = Level.of(level).url
+    except InvalidInput:
+        return
+    st.switch_page(PAGE_TERRITOIRE, query_params=keeping_mode({key: code}))
