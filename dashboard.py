@@ -49,7 +49,7 @@ ui.embed_section(
 # The counts need the atlas and pandas (loaded once per process and data version): imported only
 # now, after the map is drawn (see pvd_geo.ui's docstring).
 from pvd_geo import views  # noqa: E402
-from pvd_geo.ui import sections  # noqa: E402
+from pvd_geo.ui import sections, timeline  # noqa: E402
 
 atlas = ui.get_atlas()
 st.subheader("Comptes par territoire")
@@ -63,5 +63,5 @@ level = st.radio(
 table = sections.with_own_counts(atlas, ui.shared(views.counts, atlas, level, deps), level)
 sections.stats_table(table)
 ui.count_bars(table)
-sections.timeline_section(atlas, deps, name)
+timeline.timeline_section(atlas, deps, name)
 ui.page_footer(atlas)

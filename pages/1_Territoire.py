@@ -3,7 +3,7 @@
 import streamlit as st
 
 from pvd_geo import ui, views
-from pvd_geo.ui import sections
+from pvd_geo.ui import commune, sections
 
 st.set_page_config(page_title="Atlas PVD — territoires", page_icon="🧭", layout="wide")
 ui.sidebar()
@@ -23,7 +23,7 @@ sections.show_breadcrumb(atlas, loc)
 
 if loc.level == "com":
     profile = ui.shared(views.commune_profile, atlas, loc.com, ui.projets_locaux())
-    sections.commune_page(profile)
+    commune.commune_page(profile)
     if profile.epci:
         ui.open_click(
             ui.show_communes_map(

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from pvd_geo import ui, views
-from pvd_geo.ui import sections
+from pvd_geo.ui import downloads, sections
 
 st.set_page_config(page_title="Atlas PVD — exporter", page_icon="🖨️", layout="wide")
 ui.sidebar()
@@ -29,9 +29,9 @@ fmt = st.radio(
     key="export_format",
     format_func={"png": "PNG (200 dpi)", "svg": "SVG (texte modifiable)", "pdf": "PDF A4 paysage"}.get,
 )
-sections.download_static_map(atlas, pairs, fmt)
+downloads.download_static_map(atlas, pairs, fmt)
 st.markdown("**France entière** : départements selon leur nombre de PVD, outre-mer en cartouches.")
-sections.download_static_map(atlas, (("france", ""),), fmt)
+downloads.download_static_map(atlas, (("france", ""),), fmt)
 
 st.subheader("Graphique")
 level = st.radio(
@@ -42,7 +42,7 @@ level = st.radio(
     format_func={"epci": "EPCI", "departement": "département", "region": "région"}.get,
 )
 chart_fmt = st.radio("Format du graphique", ["png", "svg"], horizontal=True, key="export_chart_format")
-sections.download_chart(atlas, pairs, level, chart_fmt)
+downloads.download_chart(atlas, pairs, level, chart_fmt)
 
 st.subheader("Données")
 ui.comparison_table(ui.shared(views.compare, atlas, list(pairs)))
@@ -53,5 +53,5 @@ sep = st.radio(
     key="export_sep",
     format_func={";": "point-virgule (Excel français)", ",": "virgule"}.get,
 )
-sections.download_data(atlas, pairs, sep)
+downloads.download_data(atlas, pairs, sep)
 ui.page_footer(atlas)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from pvd_geo import ui
-from pvd_geo.ui import forms, sections
+from pvd_geo.ui import forms, sections, timeline
 
 st.set_page_config(page_title="Atlas PVD — données", page_icon="🗂️", layout="wide")
 ui.sidebar()
@@ -19,7 +19,7 @@ st.subheader("Comparer deux versions d'une liste")
 programme = st.selectbox(
     "Liste", list(atlas.selections), key="versions_programme", format_func=ui.programme_name
 )
-sections.list_changes_section(atlas, None, key="versions", programme=programme)
+timeline.list_changes_section(atlas, None, key="versions", programme=programme)
 
 st.subheader("Sources et millésimes")
 sections.sources_table(atlas)

@@ -74,7 +74,7 @@ def test_every_module_using_the_data_libraries_imports_the_data_stack_first():
         assert stack and stack[0] < heavy[0], f"{path.relative_to(ROOT)} : importer datastack en premier"
         checked.append(path.name)
     assert {
-        "views.py",
+        "scope.py",
         "atlas.py",
         "spec.py",
         "topo.py",

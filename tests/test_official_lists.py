@@ -227,7 +227,7 @@ def test_atlas_figures_after_setup(official, built_dir):
 
 
 def test_conventions_per_quarter_and_month_follow_the_list(official, built_dir):
-    from pvd_geo import programmes, views
+    from pvd_geo import views
 
     env, lists, _ = official
     atlas = load_atlas(built_dir, lists)
@@ -246,7 +246,7 @@ def test_conventions_per_quarter_and_month_follow_the_list(official, built_dir):
 
 def test_two_versions_of_a_list_compared(official, built_dir, tmp_path):
     """The first wave (2021 list) against the current list: who joined, who left."""
-    from pvd_geo import programmes, views
+    from pvd_geo import views
 
     env, lists, _ = official
     atlas = load_atlas(built_dir, lists)
@@ -263,7 +263,7 @@ def test_two_versions_of_a_list_compared(official, built_dir, tmp_path):
 
 
 def test_list_versions_in_the_history_are_offered(official, built_dir, tmp_path):
-    from pvd_geo import programmes, views
+    from pvd_geo import views
 
     env, lists, _ = official
     versions = views.list_versions("pvd", lists, EMBEDDED_DIR)

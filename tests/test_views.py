@@ -314,7 +314,7 @@ def test_no_enclosing_contour_claimed_once_the_restored_communes_are_drawn(atlas
 def test_ort_line_reconciles_the_list_with_the_local_programme_date(atlas):
     """The local programme's date is a source of its own: said with its source when the list does
     not cover, completes a list without date, and both are said when they disagree."""
-    from pvd_geo.ui.sections import programme_lines
+    from pvd_geo.ui.commune import programme_lines
 
     local = {"ort_signee_le": "2023-09-26", "source": "Préfecture du Gard"}
     base = views.commune_profile(atlas, "30210", {"30210": local})

@@ -1,0 +1,128 @@
+"""Files a reader takes away: press maps, bar charts, data (CSV, GeoJSON), prepared on demand
+and cached per choice; the atlas itself is passed unhashed (``_atlas``, Streamlit convention)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+from .. import views
+from ..budget import OverBudget
+from ..levels import Level
+
+if TYPE_CHECKING:
+    from ..atlas import Atlas
+
+from .loaders import shared, sources_of
+from .state import (
+    new_work,
+)
+from .text import md
+
+
+def _slug(pairs: tuple) -> str:
+    return "_".join(f"{lvl[:3]}{code}" for lvl, code in pairs)
+
+
+@st.cache_data(max_entries=16, show_spinner="Préparation de la carte…")
+def _static_map_bytes(_atlas: Atlas, fingerprint: str, pairs: tuple, fmt: str) -> bytes:
+    from .. import figures
+
+    with new_work():
+        return figures.encode(figures.static_map(_atlas, list(pairs)), fmt)
+
+
+def download_static_map(atlas: Atlas, pairs: tuple, fmt: str) -> None:
+    """Prepare on demand (a few seconds), then offer the file."""
+    from ..figures import CoverageError, check_coverage
+
+    try:
+        check_coverage(atlas, list(pairs))
+    except CoverageError as exc:
+        st.warning(f"Carte de presse refusée : {md(exc)}")
+        return
+    key = f"carte_{_slug(pairs)}_{fmt}"
+    if st.button("Préparer la carte", key=f"prep_{key}") or st.session_state.get(key):
+        st.session_state[key] = True
+        try:
+            data = _static_map_bytes(atlas, atlas.fingerprint, pairs, fmt)
+        except OverBudget as exc:
+            st.warning(exc.french("cette carte de presse"))
+            return
+        mime = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}[fmt]
+        st.download_button(
+            f"Télécharger la carte ({fmt.upper()}, {len(data) // 1000} Ko)",
+            data,
+            file_name=f"pvd_{_slug(pairs)}.{fmt}",
+            mime=mime,
+            key=f"dl_{key}",
+            on_click="ignore",
+        )
+        if fmt == "png":
+            st.image(data, width="stretch")
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _chart_bytes(_atlas: Atlas, fingerprint: str, pairs: tuple, level: str, fmt: str) -> bytes:
+    from .. import exports, figures
+
+    atlas = _atlas
+    title = f"Communes Petites villes de demain par {Level.of(level).label}"
+    table = exports.territory_stats(atlas, list(pairs), level)
+    with new_work():
+        return figures.encode(figures.bar_chart(table, title, sources_of(atlas)), fmt)
+
+
+def download_chart(atlas: Atlas, pairs: tuple, level: str, fmt: str) -> None:
+    """The bar chart, rendered once per choice (cached), offered as a file."""
+    from ..figures import CoverageError
+
+    try:
+        data = _chart_bytes(atlas, atlas.fingerprint, pairs, level, fmt)
+    except CoverageError as exc:
+        st.warning(f"Graphique indisponible : {md(exc)}")
+        return
+    except OverBudget as exc:
+        st.warning(exc.french("ce graphique"))
+        return
+    st.download_button(
+        f"Télécharger le graphique ({fmt.upper()})",
+        data,
+        file_name=f"pvd_{level}_{_slug(pairs)}.{fmt}",
+        mime="image/png" if fmt == "png" else "image/svg+xml",
+        key=f"dl_chart_{level}_{fmt}",
+        on_click="ignore",
+    )
+
+
+def download_data(atlas: Atlas, pairs: tuple, sep: str) -> None:
+    from .. import exports
+
+    communes = exports.territory_communes(atlas, list(pairs))
+    figures_table = shared(views.compare, atlas, list(pairs)).reset_index(names="indicateur")
+    files = [
+        (
+            "Communes (CSV)",
+            exports.to_csv(communes, sep),
+            f"communes_{_slug(pairs)}.csv",
+            "text/csv",
+            "dl_csv",
+        ),
+        (
+            "Communes (GeoJSON)",
+            exports.to_geojson(communes),
+            f"communes_{_slug(pairs)}.geojson",
+            "application/geo+json",
+            "dl_geojson",
+        ),
+        (
+            "Chiffres clés (CSV)",
+            exports.to_csv(figures_table, sep),
+            f"chiffres_{_slug(pairs)}.csv",
+            "text/csv",
+            "dl_figures",
+        ),
+    ]
+    for col, (label, data, name, mime, key) in zip(st.columns(3), files, strict=True):
+        col.download_button(label, data, file_name=name, mime=mime, key=key, on_click="ignore")
