@@ -232,46 +232,49 @@ def _confirm(question: str) -> bool:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from . import imports
     from .atlas import read_build
-    from .selection import join_selection
     from .sources.anct import read_selection_csv
-    from .sources.selections import NATIONAL, programme_file, save_selection
+    from .sources.selections import NATIONAL, programme_file
 
     target = programme_file(_lists(args), args.programme)
-    if args.couverture and args.couverture != NATIONAL:
-        declared_coverage(args.couverture)  # a wrong option is refused before the file is read
+    cover = imports.INFERRED
+    if args.couverture == NATIONAL:
+        cover = None
+    elif args.couverture:
+        cover = declared_coverage(args.couverture)  # a wrong option is refused before the file is read
+    date = _list_date(args.date)
     rows = read_selection_csv(Path(args.fichier))
     built = read_build(args.build)
-    result = join_selection(rows, built["communes"], built["rattachees"], args.programme)
-    report = result.report
-    print(f"{Path(args.fichier).name} : {len(report)} lignes lues")
-    print(result.summary())
-    _print_rows("résolues", report[report["statut"] == RESOLVED])
-    _print_rows("rejetées", report[report["statut"] == REJECTED])
-    _print_rows("avertissements", result.warnings)
-    kept = result.kept_rows()
-    if kept.empty:
+    print(f"{Path(args.fichier).name} : {len(rows)} lignes lues")
+    try:
+        prepared = imports.prepare(
+            rows, args.programme, _lists(args), built["communes"], built["rattachees"], cover
+        )
+    except imports.ImportRefused:
         print("Aucune ligne valide : rien n'est enregistré.", file=sys.stderr)
         return 1
-    from .constants import MIN_KEPT_SHARE
-    from .update import current_size
-
-    current = current_size(_lists(args), args.programme)
-    if current and len(kept) < MIN_KEPT_SHARE * current and not args.force:
+    result = prepared.result
+    print(result.summary())
+    _print_rows("résolues", result.report[result.report["statut"] == RESOLVED])
+    _print_rows("rejetées", result.report[result.report["statut"] == REJECTED])
+    _print_rows("avertissements", result.warnings)
+    if prepared.shrinks and not args.force:
         print(
-            f"La liste importée n'a que {len(kept)} communes valides contre {current} dans la liste en "
-            f"usage : rien n'est enregistré (relancez avec --force si c'est voulu).",
+            f"La liste importée n'a que {prepared.shrink_text()} : rien n'est enregistré (relancez avec "
+            "--force si c'est voulu).",
             file=sys.stderr,
         )
         return 1
-    info = import_info(args, kept, built["communes"], result.notable_rows())
+    info = prepared.describe(source=Path(args.fichier).name, origine="importée", date=date)
+    kept = len(prepared.kept)
     print(f"Couverture : {'France entière' if info.couverture is None else ', '.join(info.couverture)}")
-    question = f"Remplacer la liste « {args.programme} » ({target}) par ces {len(kept)} communes ?"
+    question = f"Remplacer la liste « {args.programme} » ({target}) par ces {kept} communes ?"
     if not args.yes and not _confirm(question):
         print("Rien n'est enregistré.")
         return 1
-    written, history = save_selection(kept, args.programme, _lists(args), info, writer=operator())
-    print(f"Liste enregistrée : {written} ({len(kept)} communes)")
+    written, history = imports.save(prepared, info, _lists(args), writer=operator(), force=args.force)
+    print(f"Liste enregistrée : {written} ({kept} communes)")
     if history:
         print(f"Liste précédente conservée : {history}")
     return 0
@@ -291,32 +294,16 @@ def declared_coverage(text: str) -> tuple[str, ...]:
     return cover
 
 
-def import_info(args: argparse.Namespace, kept, communes, rapport: tuple = ()):
-    """The description of an imported list: its coverage declared (``--couverture``) or inferred,
-    and the rows of the import report to keep (``rapport``: rejected, resolved, warned)."""
-    from .coverage import infer_coverage
+def _list_date(text: str | None) -> str | None:
+    """ISO date of ``--date`` (refused in French when unreadable)."""
     from .format import parse_date
-    from .sources.selections import NATIONAL, ListInfo
 
-    if args.couverture == NATIONAL:
-        cover = None
-    elif args.couverture:
-        cover = declared_coverage(args.couverture)
-    else:
-        deps = communes.set_index("code")["dep"].reindex(kept["code"]).dropna()
-        cover = infer_coverage(set(deps), set(communes["dep"].dropna()))
-    date = parse_date(args.date) if args.date else None
-    if args.date and date is None:
-        raise InvalidInput(f"date de la liste illisible : {args.date} (attendu AAAA-MM-JJ ou JJ/MM/AAAA)")
-    return ListInfo(
-        args.programme,
-        cover,
-        date=date.isoformat() if date else None,
-        millesime="" if date else "date non précisée",
-        source=Path(args.fichier).name,
-        origine="importée",
-        rapport=rapport,
-    )
+    if not text:
+        return None
+    date = parse_date(text)
+    if date is None:
+        raise InvalidInput(f"date de la liste illisible : {text} (attendu AAAA-MM-JJ ou JJ/MM/AAAA)")
+    return date.isoformat()
 
 
 def _download_progress(received: int, total: int | None) -> None:

@@ -28,7 +28,7 @@ from .constants import (
 from .constants import (
     selection_dir as lists_dir,
 )
-from .coverage import Coverage, covers, infer_coverage
+from .coverage import Coverage, coverage_of_codes, covers
 from .errors import InvalidInput, PvdError
 from .levels import Level
 from .programmes import ordered, programme_keys, registry_file
@@ -236,17 +236,15 @@ def list_infos(
     communes: pd.DataFrame, selections: dict[str, SelectionResult], directory: Path | None = None
 ) -> dict[str, ListInfo]:
     """The description of each list in use, its coverage declared or inferred (see
-    :func:`pvd_geo.coverage.infer_coverage`)."""
-    deps = communes.set_index("code")["dep"]
-    everywhere = set(communes["dep"].dropna())
+    :func:`pvd_geo.coverage.coverage_of_codes`)."""
     out = {}
     for programme, path in selection_files(directory).items():
         info = read_info(path)
         if info is None:
-            mine = (
-                set(deps.reindex(selections[programme].codes).dropna()) if programme in selections else set()
+            codes = selections[programme].codes if programme in selections else ()
+            info = ListInfo(
+                programme, coverage_of_codes(codes, communes), source=path.name, origine="importée"
             )
-            info = ListInfo(programme, infer_coverage(mine, everywhere), source=path.name, origine="importée")
         out[programme] = info
     return out
 

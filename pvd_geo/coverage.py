@@ -57,3 +57,12 @@ def coverage_label(coverage: Coverage, names: Mapping[str, str]) -> str:
     if len(labels) > 4:
         return f"{len(labels)} départements"
     return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} et {labels[-1]}"
+
+
+def coverage_of_codes(codes: Iterable[str], communes: pd.DataFrame) -> Coverage:
+    """The coverage of a list that does not declare it, from its communes' codes: the départements
+    where it has communes, all of them beyond :data:`NATIONAL_SHARE` — the one place it is inferred
+    (an import, a list without description, a reader's own list)."""
+    deps = communes.set_index("code")["dep"]
+    mine = set(deps.reindex(pd.Index(list(codes))).dropna())
+    return infer_coverage(mine, set(communes["dep"].dropna()))

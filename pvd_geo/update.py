@@ -23,12 +23,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from .constants import MIN_KEPT_SHARE
+from . import imports
 from .errors import PvdError
-from .selection import MERGED, REJECTED, RESOLVED, SelectionResult, join_selection
-from .sources.anct import SelectionFileError, read_selection_bytes, read_selection_csv
+from .selection import MERGED, REJECTED, RESOLVED, SelectionResult
+from .sources.anct import SelectionFileError, read_selection_bytes
 from .sources.download import DownloadError, fetch
-from .sources.selections import ListInfo, programme_file, save_selection
+from .sources.selections import ListInfo, programme_file
 
 
 class UpdateRefused(PvdError, RuntimeError):
@@ -115,14 +115,6 @@ def fetch_rows(
         raise UpdateRefused(str(exc)) from exc
 
 
-def current_size(directory: Path, programme: str) -> int:
-    """Rows of the programme's list in use (0 if none)."""
-    from .atlas import selection_files
-
-    path = selection_files(directory).get(programme)
-    return len(read_selection_csv(path)) if path else 0
-
-
 def update_selection(
     programme: str,
     url: str,
@@ -143,24 +135,13 @@ def update_selection(
     require(writer)
     programme_file(directory, programme)
     rows, source, date = fetch_rows(url, progress, timeout)
-    result = join_selection(rows, communes, rattachees, programme)
-    kept = result.kept_rows()
-    if kept.empty:
-        raise UpdateRefused("aucune ligne valide dans la liste téléchargée")
-    current = current_size(directory, programme)
-    if current and len(kept) < MIN_KEPT_SHARE * current:
-        raise UpdateRefused(
-            f"la liste téléchargée n'a que {len(kept)} communes valides contre {current} "
-            f"dans la liste en usage : mise à jour refusée"
-        )
-    info = ListInfo(
-        programme,
-        couverture=None,  # an official list speaks for the whole country
-        date=date,
-        millesime="" if date else f"téléchargée le {dt.date.today():%d/%m/%Y}",
-        source=source,
-        origine="officielle",
-        rapport=result.notable_rows(),
-    )
-    written, history = save_selection(kept, programme, directory, info, writer=writer)
-    return UpdateResult(result, written, history, source, info)
+    try:  # an official list speaks for the whole country
+        prepared = imports.prepare(rows, programme, directory, communes, rattachees, couverture=None)
+    except imports.ImportRefused as exc:
+        raise UpdateRefused("aucune ligne valide dans la liste téléchargée") from exc
+    if prepared.shrinks:
+        raise UpdateRefused(f"la liste téléchargée n'a que {prepared.shrink_text()} : mise à jour refusée")
+    millesime = "" if date else f"téléchargée le {dt.date.today():%d/%m/%Y}"
+    info = prepared.describe(source=source, origine="officielle", date=date, millesime=millesime)
+    written, history = imports.save(prepared, info, directory, writer=writer)
+    return UpdateResult(prepared.result, written, history, source, info)

@@ -182,7 +182,7 @@ def test_a_list_date_is_its_publication_never_the_mirrors_copy_date(http_server,
     a dataset JSON gives the date of its resource."""
     from pvd_geo.format import fr_short_date
     from pvd_geo.sources.selections import read_info
-    from pvd_geo.views import _version_date
+    from pvd_geo.views.tables import _version_date
 
     url = _serve(http_server, "/pvd.csv", NATIONAL)
     done = update_selection("pvd", url, selections, *reference, writer=operator())

@@ -142,11 +142,10 @@ def update_form(writer) -> None:
     _reload_atlas()
 
 
-def _checked_upload(atlas: Atlas, payload: bytes, programme: str, max_rows: int | None = None):
-    """Read and join an uploaded list, showing the report; the result, or None if refused.
-    ``max_rows``: refused before any parsing when the file has more lines than that (a count of
-    line ends: milliseconds), then again on the rows read, before the join."""
-    from ..selection import join_selection
+def _read_upload(payload: bytes, max_rows: int | None = None):
+    """The rows of an uploaded list, or None (refused, said in French). ``max_rows``: refused
+    before any parsing when the file has more lines than that (a count of line ends:
+    milliseconds), then again on the rows read, before any join."""
     from ..sources.anct import MAX_BYTES, SelectionFileError, read_selection_bytes
 
     if len(payload) > MAX_BYTES:
@@ -163,9 +162,23 @@ def _checked_upload(atlas: Atlas, payload: bytes, programme: str, max_rows: int 
     if max_rows is not None and len(rows) > max_rows:
         st.error(f"Liste trop longue : {fr_int(len(rows))} lignes (limite {fr_int(max_rows)}).")
         return None
-    result = join_selection(rows, atlas.communes, atlas.rattachees, programme)
+    return rows
+
+
+def _show_report(result) -> None:
     st.markdown(md(result.summary()))
     st.dataframe(result.report, hide_index=True, width="stretch")
+
+
+def _checked_upload(atlas: Atlas, payload: bytes, programme: str, max_rows: int | None = None):
+    """A reader's own list read and joined, its report shown; the result, or None if refused."""
+    from ..selection import join_selection
+
+    rows = _read_upload(payload, max_rows)
+    if rows is None:
+        return None
+    result = join_selection(rows, atlas.communes, atlas.rattachees, programme)
+    _show_report(result)
     if result.kept_rows().empty:
         st.error("Aucune ligne valide : rien n'est retenu.")
         return None
@@ -175,8 +188,8 @@ def _checked_upload(atlas: Atlas, payload: bytes, programme: str, max_rows: int 
 def import_form(atlas: Atlas, writer) -> None:
     """Upload a CSV that replaces a shared list: the report first, saved on confirmation.
     Administrators only (the write itself checks ``writer``)."""
-    from ..coverage import infer_coverage
-    from ..sources.selections import ListInfo, programme_file, save_selection
+    from .. import imports
+    from ..sources.selections import programme_file
 
     upload = st.file_uploader(
         "Fichier CSV (une commune par ligne, colonne du code INSEE)",
@@ -197,39 +210,33 @@ def import_form(atlas: Atlas, writer) -> None:
     except ValueError as exc:
         st.error(f"Nom refusé : {md(exc)}")
         return
-    result = _checked_upload(atlas, upload.getvalue(), programme)
-    if result is None:
+    rows = _read_upload(upload.getvalue())
+    if rows is None:
         return
-    kept = result.kept_rows()
-    deps = atlas.communes.set_index("code")["dep"].reindex(kept["code"]).dropna()
-    cover = infer_coverage(set(deps), set(atlas.departements["code"]))
+    try:
+        prepared = imports.prepare(rows, programme, selection_dir(), atlas.communes, atlas.rattachees)
+    except imports.ImportRefused as exc:
+        st.error(f"{md(exc)}.")
+        return
+    _show_report(prepared.result)
+    cover = prepared.couverture
     st.caption(
         "Couverture déduite de la liste : "
         + ("France entière" if cover is None else md(", ".join(cover)))
         + " (les territoires hors de ces départements n'auront pas de chiffre pour cette liste)."
     )
-    from ..constants import MIN_KEPT_SHARE
-    from ..update import current_size
-
-    current = current_size(selection_dir(), programme)
-    if current and len(kept) < MIN_KEPT_SHARE * current:
-        st.warning(
-            f"Cette liste n'a que {len(kept)} communes valides contre {current} dans la liste en usage."
-        )
-        if not st.checkbox(
+    confirmed = False
+    if prepared.shrinks:
+        st.warning(f"Cette liste n'a que {prepared.shrink_text()}.")
+        confirmed = st.checkbox(
             "Je confirme remplacer la liste par une liste bien plus courte", key="import_shrink"
-        ):
-            return
-    if st.button(f"Enregistrer ces {len(kept)} communes comme liste « {md(programme)} »", key="import_go"):
-        info = ListInfo(
-            programme,
-            cover,
-            millesime="date non précisée",
-            source=upload.name[:80],
-            origine="importée",
-            rapport=result.notable_rows(),
         )
-        written, history = save_selection(kept, programme, selection_dir(), info, writer=writer)
+        if not confirmed:
+            return
+    kept = len(prepared.kept)
+    if st.button(f"Enregistrer ces {kept} communes comme liste « {md(programme)} »", key="import_go"):
+        info = prepared.describe(source=upload.name[:80], origine="importée")
+        written, history = imports.save(prepared, info, selection_dir(), writer=writer, force=confirmed)
         st.success(
             f"Liste enregistrée ({md(written.name)})" + (" ; la précédente est gardée." if history else ".")
         )

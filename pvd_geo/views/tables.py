@@ -135,14 +135,14 @@ def list_changes(atlas: Atlas, old, new, departements: list[str] | None = None) 
 def own_counts(atlas: Atlas, table: pd.DataFrame, level: str, own: tuple, label) -> pd.DataFrame:
     """``table`` (stats of ``level``) with a count column per own list ((name, codes), ...): NA for a
     territory outside the départements the list covers (inferred as for an import)."""
-    from ..coverage import commune_covered, infer_coverage
+    from ..coverage import commune_covered, coverage_of_codes
 
     com = atlas.communes
     key = Level.of(level).column
     out = table.copy()
     for name, codes in own:
         mine = com["code"].isin(set(codes))
-        cover = infer_coverage(set(com.loc[mine, "dep"]), set(atlas.departements["code"]))
+        cover = coverage_of_codes(com.loc[mine, "code"], com)
         covered = pd.Series(commune_covered(com["dep"], cover), index=com.index).groupby(com[key]).min()
         counts = mine.groupby(com[key]).sum().astype("Int64").where(covered)
         out[label(name)] = out["code"].map(counts)
