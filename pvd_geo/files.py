@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -24,3 +25,22 @@ def atomic_write(path: Path, payload: bytes, mode: int = 0o644) -> Path:
         if os.path.exists(tmp):
             os.unlink(tmp)
     return path
+
+
+def old_folder(target: Path) -> Path:
+    """Where :func:`swap_in` keeps the replaced folder while it swaps (``.build-old``)."""
+    return target.with_name(f".{target.name}-old")
+
+
+def swap_in(new: Path, target: Path) -> None:
+    """Replace the folder ``target`` by ``new`` (a finished folder beside it): ``target`` is renamed
+    to :func:`old_folder`, ``new`` takes its name, the old one is deleted. A reader finds the old
+    folder or the new one, never half of one; a kill between the two renames leaves the old one
+    to put back (``pvd_geo.build.recover_build``)."""
+    old = old_folder(target)
+    if old.exists():
+        shutil.rmtree(old)
+    if target.exists():
+        target.rename(old)
+    new.rename(target)
+    shutil.rmtree(old, ignore_errors=True)

@@ -38,6 +38,7 @@ from .atlas import Atlas
 from .constants import DEFAULT_SCOPE
 from .embed import embed_snippet, page_path, perimeter_path
 from .errors import PvdError
+from .files import swap_in
 from .format import fr_date, fr_int, fr_pct, fr_size
 from .levels import AGGREGATED, Level
 from .programmes import principal, registry
@@ -544,14 +545,7 @@ def publish(atlas: Atlas, out: Path, base_url: str | None = None, only: list[str
             site.perimeter(departements)
         for path in [work, *work.rglob("*")]:  # a static site: readable by the web server
             os.chmod(path, 0o755 if path.is_dir() else 0o644)  # noqa: S103
-        old = out.with_name(f".{out.name}.ancien")
-        if out.exists():
-            if old.exists():
-                shutil.rmtree(old)
-            out.rename(old)
-        work.rename(out)
-        if old.exists():
-            shutil.rmtree(old)
+        swap_in(work, out)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise

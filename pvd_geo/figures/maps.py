@@ -1,86 +1,36 @@
-"""Static maps and charts for the press (PNG, SVG with real text, PDF A4 landscape), matplotlib.
-
-In the style of the ANCT's departmental maps: title and count, legend, names of the PVD
-communes placed without overlap, scale bar in km (Lambert-93), north arrow, an inset locating
-the territories in France, and a sources line with vintages and the export date. Several
-territories are drawn as panels at the same scale.
-"""
+"""Press maps (A4 landscape): a territory or several as panels at one scale, and France by
+département with the overseas in insets; legend, scale bar, north arrow, locator, sources."""
 
 from __future__ import annotations
 
-from . import datastack  # noqa: F401  (first: see datastack.py)
+from .. import datastack  # noqa: F401  (first: see datastack.py)
 
 # isort: split
 
 import datetime as dt
-import functools
-import io
 import math
 from dataclasses import dataclass
-from pathlib import Path
 
 import geopandas as gpd
-import matplotlib
-import matplotlib.patheffects as pe  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import FancyArrow, Patch, Rectangle  # noqa: E402
-from matplotlib.transforms import Bbox  # noqa: E402
+import pandas as pd
+from matplotlib.lines import Line2D
+from matplotlib.patches import FancyArrow, Patch, Rectangle
 
-from .atlas import Atlas  # noqa: E402
-from .errors import InvalidInput, PvdError
-from .files import atomic_write  # noqa: E402
+from ..atlas import Atlas
+from ..constants import CRS_MESURE
+from ..errors import InvalidInput
+from ..levels import AGGREGATED, Level
+from ..programmes import principal, registry
+from ..webmap.spec import RAMP as SHARE_RAMP
 
 # Settings of every figure, applied around their drawing and saving (``matplotlib.rc_context``, as
 # matplotlib advises for servers: no process-wide backend or rcParams change, figures made with
 # ``matplotlib.figure.Figure``, not pyplot). Names are data: a "$" pair must not switch to
 # mathematical typesetting; SVG keeps real, searchable text; PDF embeds TrueType fonts.
-RC = {"text.parse_math": False, "svg.fonttype": "none", "pdf.fonttype": 42}
+from .base import A4_LANDSCAPE, COLOURS, _figure, plain, sources_text, styled
+from .coverage import check_coverage
+from .placement import place_labels
 
-
-def _figure(size: tuple[float, float]) -> Figure:
-    """A figure with its own Agg canvas (text sizes are measured to place labels): no pyplot, no
-    global figure manager."""
-    fig = Figure(figsize=size, dpi=DPI)
-    FigureCanvasAgg(fig)
-    return fig
-
-
-def styled(function):
-    """Run a figure function with :data:`RC`."""
-
-    @functools.wraps(function)
-    def wrapper(*args, **kwargs):
-        with matplotlib.rc_context(RC):
-            return function(*args, **kwargs)
-
-    return wrapper
-
-
-def plain(value: object) -> str:
-    """A name as figure text: characters XML forbids (invalid in an SVG: controls such as NUL,
-    surrogates, U+FFFE and U+FFFF) removed."""
-    return "".join(
-        c
-        for c in str(value)
-        if (ord(c) >= 32 and c != "\x7f") and not 0xD800 <= ord(c) <= 0xDFFF and c not in "\ufffe\uffff"
-    )
-
-
-from . import credits  # noqa: E402
-from .constants import CRS_MESURE  # noqa: E402
-from .levels import AGGREGATED, Level  # noqa: E402
-from .programmes import principal, registry  # noqa: E402
-from .webmap.spec import colours  # noqa: E402
-
-COLOURS = colours()  # the registry's colours (read at import) and the furniture's
-
-A4_LANDSCAPE = (11.69, 8.27)  # inches
-DPI = 200
-HALO = "halo"  # gid of the white copies behind labels
-FORMATS = ("png", "svg", "pdf")
 # Overseas départements are drawn in their own metric projections (Lambert-93 is for the mainland).
 LOCAL_CRS = {
     "971": "EPSG:5490",
@@ -244,83 +194,6 @@ def _draw_panel(ax, p: Panel, xlim, ylim, titled: bool) -> None:
         ax.set_title(p.title, fontsize=11, fontweight="bold", loc="left")
 
 
-def _candidates(radii: tuple[float, ...], directions: int = 16):
-    """(dx, dy) unit offsets around a point, nearest first, horizontal positions preferred."""
-    angles = sorted(range(directions), key=lambda k: (abs(math.sin(2 * math.pi * k / directions)), k))
-    for radius in radii:
-        for k in angles:
-            a = 2 * math.pi * k / directions
-            yield radius, math.cos(a), math.sin(a)
-
-
-def _align(c: float) -> float:
-    """Fraction of the label's size left of (or below) its anchor for a direction component."""
-    return 0.0 if c > 0.3 else 1.0 if c < -0.3 else 0.5
-
-
-def place_labels(ax, points: list[tuple[float, float, str]], fontsize: float = 7.5) -> list:
-    """Names next to their points so that no two label boxes overlap (greedy, biggest first).
-
-    Each label's size is measured once; candidate boxes around the point at growing distances
-    are tested arithmetically; far labels get a leader line. Returns the Text objects placed.
-    """
-    fig = ax.figure
-    ax.apply_aspect()  # the equal-aspect box adjustment happens now, not at the first draw
-    renderer = fig.canvas.get_renderer()
-    frame = ax.get_window_extent(renderer)
-    to_px = fig.dpi / 72
-    taken: list[Bbox] = []
-    placed = []
-    for x, y, name in points:
-        probe = ax.text(0, 0, name, fontsize=fontsize)
-        extent = probe.get_window_extent(renderer)
-        probe.remove()
-        w, h = extent.width * 1.06 + 2, extent.height * 1.1 + 2
-        px, py = ax.transData.transform((x, y))
-        choice = None
-        for radius, cx, cy in _candidates((3, 8, 14, 22, 32, 45, 60, 80)):
-            ax_, ay_ = px + cx * radius * to_px, py + cy * radius * to_px
-            box = Bbox.from_bounds(ax_ - _align(cx) * w, ay_ - _align(cy) * h, w, h)
-            inside = frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
-            if inside and not any(box.overlaps(b) for b in taken):
-                choice = (radius, cx, cy, box)
-                break
-        if choice is None:
-            continue
-        radius, cx, cy, box = choice
-        taken.append(box)
-        ha = {0.0: "left", 1.0: "right", 0.5: "center"}[_align(cx)]
-        va = {0.0: "bottom", 1.0: "top", 0.5: "center"}[_align(cy)]
-        common = {
-            "xytext": (cx * radius, cy * radius),
-            "textcoords": "offset points",
-            "ha": ha,
-            "va": va,
-            "fontsize": fontsize,
-        }
-        # the white halo is a separate copy (drawn as a path); the name itself stays real text in SVG/PDF
-        halo = ax.annotate(
-            name,
-            (x, y),
-            color="white",
-            zorder=5,
-            **common,
-            path_effects=[pe.Stroke(linewidth=2.4, foreground="white")],
-        )
-        halo.set_gid(HALO)
-        placed.append(
-            ax.annotate(
-                name,
-                (x, y),
-                color="#1A1A1A",
-                zorder=6,
-                **common,
-                arrowprops={"arrowstyle": "-", "color": "#555555", "lw": 0.4} if radius > 10 else None,
-            )
-        )
-    return placed
-
-
 def _layout(panels: list[Panel], width: float, height: float) -> list[tuple[tuple, tuple]]:
     """Axis limits giving every panel the same scale (metres per inch) and its own centre."""
     cols = len(panels)
@@ -395,37 +268,6 @@ def _legend(fig, uncovered=()) -> None:
     )
 
 
-class CoverageError(PvdError, ValueError):
-    """An export asked for a territory that the loaded list does not speak for (French message)."""
-
-
-def sources_text(atlas: Atlas, today: dt.date | None = None) -> str:
-    """The sources line (lists with their dates and coverage, vintages) and the export date."""
-    from .views import lists_json
-
-    date = (today or dt.date.today()).strftime("%d/%m/%Y")
-    return f"{credits.sources_line(atlas.meta, lists_json(atlas))} Export Atlas PVD du {date}."
-
-
-def check_coverage(atlas: Atlas, territories: list[tuple[str, str]], programme: str = "pvd") -> None:
-    """Refuse a press export of a territory the programme's list does not cover: its count would be
-    false. The message says what the list covers and how to load the national list."""
-    from .views import lists_json
-
-    for level, code in territories:
-        if level == "france":
-            deps, name = set(atlas.departements["code"]), "France"
-        else:
-            deps = set(atlas.communes.loc[atlas.communes[Level.of(level).column] == code, "dep"])
-            name = atlas.name(level, code)
-        if deps and not atlas.covers(programme, deps):
-            note = credits.coverage_note(programme, lists_json(atlas).get(programme))
-            raise CoverageError(
-                f"{plain(name)} : {note}, son nombre de communes serait faux. "
-                f"Il faut la liste nationale : {credits.NATIONAL_FOR_READERS}."
-            )
-
-
 @styled
 def static_map(atlas: Atlas, territories: list[tuple[str, str]], today: dt.date | None = None):
     """The figure for one or several territories (panels at the same scale)."""
@@ -454,7 +296,7 @@ def static_map(atlas: Atlas, territories: list[tuple[str, str]], today: dt.date 
         pts = pvd.representative_point()
         place_labels(ax, [(pt.x, pt.y, n) for pt, n in zip(pts, pvd["nom"], strict=True)])
     _inset(fig, atlas, panels)
-    from .views import missing_contours_note, uncovered_programmes
+    from ..views import missing_contours_note, uncovered_programmes
 
     com = atlas.communes  # every commune of the territories, those without a contour included
     mask = pd.Series(False, index=com.index)
@@ -467,7 +309,7 @@ def static_map(atlas: Atlas, territories: list[tuple[str, str]], today: dt.date 
     return fig
 
 
-RAMP = ["#FFFFFF", "#FDE5D2", "#F9C49E", "#F09A62", "#E0702F", "#C24E0C"]
+RAMP = ["#FFFFFF", *SHARE_RAMP]  # zero in white, then the web maps' ramp (the one ramp)
 
 
 def _classes(top: int) -> list[tuple[int, int]]:
@@ -481,7 +323,7 @@ def _classes(top: int) -> list[tuple[int, int]]:
 def national_map(atlas: Atlas, today: dt.date | None = None):
     """France: départements shaded by their number of PVD, PVD communes as dots, and the overseas
     départements in insets at their own scale (as the ANCT's national maps)."""
-    from .insets import OVERSEAS
+    from ..insets import OVERSEAS
 
     check_coverage(atlas, [("france", "")])
     stats = atlas.stats("departement").set_index("code")
@@ -540,104 +382,3 @@ def national_map(atlas: Atlas, today: dt.date | None = None):
     fig.text(0.71, 0.40, "Outre-mer en cartouches,\nà des échelles différentes.", fontsize=7, color="#444444")
     fig.text(0.02, 0.02, sources_text(atlas, today), fontsize=6.5, color="#444444", wrap=True)
     return fig
-
-
-@styled
-def bar_chart(table: pd.DataFrame, title: str, sources: str, top: int = 30):
-    """Horizontal bars of PVD counts (a stats table: ``nom``, ``pvd``), same style as the maps.
-
-    Territories the PVD list does not cover (NA) have no bar; none covered: :class:`CoverageError`."""
-    known = table[table["pvd"].notna()]
-    if known.empty:
-        raise CoverageError(
-            "aucun de ces territoires n'est couvert par la liste PVD chargée : pas de graphique"
-        )
-    if len(known) < len(table):
-        title = f"{title} (territoires couverts par la liste chargée)"
-    data = known.sort_values(["pvd", "nom"], ascending=[True, False]).tail(top)
-    height = max(3.0, 0.28 * len(data) + 1.5)
-    fig = _figure((8.27, height))
-    ax = fig.subplots()
-    ax.barh([plain(n) for n in data["nom"]], data["pvd"], color=COLOURS["pvd"])
-    for y, value in enumerate(data["pvd"]):
-        ax.text(value + 0.1, y, str(int(value)), va="center", fontsize=8)
-    ax.set_xlabel("Communes Petites villes de demain")
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.set_title(plain(title), loc="left", fontsize=12, fontweight="bold")
-    fig.text(0.01, 0.005, plain(sources), fontsize=6, color="#444444", wrap=True)
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
-    return fig
-
-
-@styled
-def timeline_chart(table: pd.DataFrame, title: str, sources: str):
-    """Conventions signed per period (``periode``, ``conventions``, ``cumul``): bars and the running
-    total, same style as the maps; the number of communes without a date is said under the title."""
-    if table.empty:
-        raise CoverageError("aucune convention datée dans cette liste : pas de graphique")
-    fig = _figure((A4_LANDSCAPE[0], 4.8))
-    ax = fig.subplots()
-    x = range(len(table))
-    ax.bar(x, table["conventions"], color=COLOURS["pvd"], label="conventions signées dans la période")
-    ax.set_xticks(
-        list(x), [plain(p) for p in table["periode"]], rotation=90 if len(table) > 16 else 0, fontsize=7
-    )
-    ax.set_ylabel("Conventions signées")
-    total = ax.twinx()
-    total.plot(list(x), table["cumul"], color="#333333", linewidth=1.5, label="cumul")
-    total.set_ylabel("Cumul")
-    for axis in (ax, total):
-        axis.spines[["top"]].set_visible(False)
-    missing = int(table.attrs.get("sans_date", 0))
-    ax.set_title(plain(title), loc="left", fontsize=12, fontweight="bold")
-    if missing:
-        ax.text(0, 1.01, f"{missing} communes sans date de convention dans la liste", transform=ax.transAxes,
-                fontsize=7, color="#444444", va="bottom")  # fmt: skip
-    fig.text(0.01, 0.005, plain(sources), fontsize=6, color="#444444", wrap=True)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
-    return fig
-
-
-@styled
-def encode(fig, fmt: str, path: Path | None = None) -> bytes:
-    """Render ``fig`` as PNG (200 dpi), SVG or PDF; write it atomically to ``path`` if given."""
-    if fmt not in FORMATS:
-        raise InvalidInput(f"format inconnu : {fmt} (attendu : {', '.join(FORMATS)})")
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format=fmt, dpi=DPI, metadata=_metadata(fmt))
-    payload = buffer.getvalue()
-    if path is not None:
-        atomic_write(Path(path), payload)
-    return payload
-
-
-def _metadata(fmt: str) -> dict:
-    if fmt == "png":
-        return {"Software": "Atlas PVD"}
-    if fmt == "pdf":
-        return {"Creator": "Atlas PVD", "Title": "Petites villes de demain"}
-    return {"Creator": "Atlas PVD"}
-
-
-def labels(ax) -> list:
-    """The PVD name labels of a map panel (not their halos)."""
-    return [t for t in ax.texts if hasattr(t, "xyann") and t.get_gid() != HALO]
-
-
-def km_per_inch(ax) -> float:
-    """Scale of a map panel (for tests: panels side by side share it)."""
-    xlim = ax.get_xlim()
-    width_in = ax.get_position().width * ax.figure.get_figwidth()
-    return (xlim[1] - xlim[0]) / 1000 / width_in
-
-
-__all__ = [
-    "bar_chart",
-    "encode",
-    "km_per_inch",
-    "labels",
-    "panel",
-    "parse_territoire",
-    "place_labels",
-    "static_map",
-]
