@@ -11,12 +11,13 @@ from pathlib import Path
 from . import programmes
 from .atlas import load_atlas
 from .auth import operator
+from .checks import row_lines
 from .constants import build_dir, cache_dir, selection_dir, site_url
-from .errors import InvalidInput, PvdError
+from .errors import PvdError
 from .format import format_table
 from .levels import AGGREGATED, Level
-from .selection import KEPT, MERGED, REJECTED, RESOLVED
-from .stats import STATS_COLUMNS, columns, headers, share_columns
+from .selection import REJECTED, RESOLVED
+from .stats import STATS_COLUMNS, columns, headers, stats_csv, with_population_vintage
 
 
 def _lists(args: argparse.Namespace) -> Path:
@@ -79,88 +80,20 @@ def cmd_assets(args: argparse.Namespace) -> int:
 
 
 def _print_rows(title: str, rows) -> None:
-    if rows.empty:
-        return
-    print(f"  {title} :")
-    for row in rows.itertuples(index=False):
-        print(f"    ligne {row.ligne} : {row.code_fichier} {row.nom_fichier} — {row.message}")
+    for line in row_lines(title, rows):
+        print(line)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    atlas = load_atlas(args.build, _lists(args))
-    meta = atlas.meta
-    print(
-        f"Contours : {meta['contours']} — {len(atlas.communes)} communes, {len(atlas.epci)} EPCI, "
-        f"{len(atlas.departements)} départements, {len(atlas.regions)} régions"
-    )
-    print(f"Population : {meta['population']}")
-    from .build import content_digest
+    from .checks import check
 
-    print(f"Empreinte du contenu de la construction : {content_digest(Path(atlas.directory))}")
-    if meta.get("communes_sans_contour"):
-        print(f"Communes sans contour : {', '.join(meta['communes_sans_contour'])}")
-    for key, label in (
-        ("absentes_etalab", "Communes de la géographie absentes d'Etalab"),
-        ("absentes_geographie", "Communes d'Etalab absentes de la géographie"),
-    ):
-        codes = meta.get(key, [])
-        if codes:
-            more = f" … (+{len(codes) - 20})" if len(codes) > 20 else ""
-            print(f"{label} ({len(codes)}) : {', '.join(codes[:20])}{more}")
-    rejected = 0
-    for programme, result in atlas.selections.items():
-        info = atlas.lists.get(programme)
-        if info is not None and info.rapport:
-            saved = [r["statut"] for r in info.rapport]
-            warned = sum(1 for r in info.rapport if r["statut"] == KEPT)
-            print(
-                f"{programme} : à l'enregistrement de {info.source or 'la liste'} : "
-                f"{saved.count(REJECTED)} rejetées, {saved.count(RESOLVED)} résolues, "
-                f"{saved.count(MERGED)} regroupées, {warned} avertissements"
-            )
-            for r in info.rapport:
-                row = f"{r['code_fichier']} {r['nom_fichier']}".strip()
-                print(f"    ligne {r['ligne']} : {row} — {r['statut']} : {r['message']}")
-            rejected += saved.count(REJECTED)
-        print(result.summary() + (" (liste enregistrée)" if info is not None and info.rapport else ""))
-        report = result.report
-        _print_rows("résolues", report[report["statut"] == RESOLVED])
-        _print_rows("rejetées", report[report["statut"] == REJECTED])
-        _print_rows("avertissements", result.warnings)
-        rejected += result.count(REJECTED)
+    lines, rejected = check(load_atlas(args.build, _lists(args)))
+    print("\n".join(lines))
     if rejected:
         print(f"Vérification : {rejected} lignes rejetées.")
         return 1
     print("Vérification : tout est conforme.")
     return 0
-
-
-def with_population_vintage(atlas, table, level: str):
-    """``millesime_population``, the last column of ``stats``: the year of the populations summed
-    for each territory (``2017/2026`` when its communes come from two vintages)."""
-
-    vintages = (
-        atlas.communes.groupby(Level.of(level).column)["population_millesime"]
-        .agg(lambda years: "/".join(sorted(set(years.dropna().astype(str)))))
-        .rename("millesime_population")
-    )
-    return table.assign(millesime_population=table["code"].map(vintages).fillna(""))
-
-
-def stats_csv(table) -> str:
-    """The ``stats`` CSV contract: fixed columns (new ones only at the end), shares as ratios, an
-    empty cell where a figure is unknown (the list does not cover the territory); a name a
-    spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``) is neutralised, as in every export."""
-    from .exports import neutralise
-
-    if "millesime_population" not in table:
-        table = table.assign(millesime_population="")
-    out = table[columns(vintage=True)].copy()
-    for column in share_columns():
-        out[column] = out[column].round(6)
-    for column in ("nom",):
-        out[column] = out[column].map(neutralise)
-    return out.to_csv(index=False, lineterminator="\n")
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -170,7 +103,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         from .codes import normalise_departement
 
         departement = normalise_departement(args.departement)
-    table = with_population_vintage(atlas, atlas.stats(args.by, departement), args.by)
+    table = with_population_vintage(atlas.communes, atlas.stats(args.by, departement), args.by)
     if args.format == "csv":
         sys.stdout.write(stats_csv(table))
     elif args.format == "json":
@@ -242,8 +175,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.couverture == NATIONAL:
         cover = None
     elif args.couverture:
-        cover = declared_coverage(args.couverture)  # a wrong option is refused before the file is read
-    date = _list_date(args.date)
+        cover = imports.declared_coverage(args.couverture)  # refused before the file is read
+    date = imports.list_date(args.date)
     rows = read_selection_csv(Path(args.fichier))
     built = read_build(args.build)
     print(f"{Path(args.fichier).name} : {len(rows)} lignes lues")
@@ -280,32 +213,6 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def declared_coverage(text: str) -> tuple[str, ...]:
-    """The départements of ``--couverture 30,32`` (checked before any file is read)."""
-    from .codes import normalise_departement
-    from .sources.selections import NATIONAL
-
-    cover = tuple(sorted({normalise_departement(c) for c in text.split(",") if c.strip()}))
-    if not cover:  # « ,,, »: a list covering nothing would hide every figure
-        raise InvalidInput(
-            f"--couverture {text!r} ne nomme aucun département "
-            f"(attendu : des codes séparés par des virgules, ex. 30,32, ou « {NATIONAL} »)"
-        )
-    return cover
-
-
-def _list_date(text: str | None) -> str | None:
-    """ISO date of ``--date`` (refused in French when unreadable)."""
-    from .format import parse_date
-
-    if not text:
-        return None
-    date = parse_date(text)
-    if date is None:
-        raise InvalidInput(f"date de la liste illisible : {text} (attendu AAAA-MM-JJ ou JJ/MM/AAAA)")
-    return date.isoformat()
-
-
 def _download_progress(received: int, total: int | None) -> None:
     done = f"{received / 1e3:.0f} Ko" + (f" / {total / 1e3:.0f} Ko" if total else "")
     sys.stderr.write(f"\rTéléchargement : {done}   ")
@@ -313,34 +220,11 @@ def _download_progress(received: int, total: int | None) -> None:
 
 
 def cmd_setup_lists(args: argparse.Namespace, built) -> int:
-    """``update --setup`` (``make run``): fetch every official list with a short time limit; any
+    """``update --setup`` (``make run``): every official list fetched with a short time limit; any
     failure is one line and the lists in use (downloaded earlier, else embedded) stay. Exit 0."""
-    from .constants import SETUP_TIMEOUT
-    from .format import fr_short_date
-    from .update import UpdateRefused, outcome, update_selection
+    from .update import setup_lists
 
-    done: list[str] = []
-    failed: dict[str, list[str]] = {}
-    for entry in programmes.online():
-        programme = entry.key
-        try:
-            got = update_selection(
-                programme,
-                entry.official_url(),
-                _lists(args),
-                built["communes"],
-                built["rattachees"],
-                timeout=SETUP_TIMEOUT,
-                writer=operator(),
-            )
-        except (UpdateRefused, ValueError) as exc:
-            reason = str(exc).split(" : http")[0][:160]  # the address is in the README, not needed here
-            if "PVD_ALLOW_LOCAL" in str(exc) and "PVD_ALLOW_LOCAL" not in reason:
-                reason += " ; miroir local : PVD_ALLOW_LOCAL=1"
-            failed.setdefault(reason, []).append(programme.upper())
-            continue
-        date = fr_short_date(got.info.date) if got.info else None
-        done.append(f"{programme.upper()} {outcome(got.result)}" + (f" du {date}" if date else ""))
+    done, failed = setup_lists(_lists(args), built, writer=operator())
     if done:
         print("Listes officielles téléchargées : " + ", ".join(done) + " (détail : python -m pvd_geo check).")
     if failed:

@@ -16,7 +16,7 @@ import pandas as pd
 
 from .constants import MIN_KEPT_SHARE
 from .coverage import Coverage, coverage_of_codes
-from .errors import PvdError
+from .errors import InvalidInput, PvdError
 from .selection import SelectionResult, join_selection
 from .sources.anct import read_selection_csv
 from .sources.selections import ListInfo, programme_file, save_selection
@@ -95,3 +95,29 @@ def save(
     if prepared.shrinks and not force:
         raise ImportRefused(f"la liste n'a que {prepared.shrink_text()} : rien n'est enregistré")
     return save_selection(prepared.kept, prepared.programme, directory, info, writer=writer)
+
+
+def declared_coverage(text: str) -> tuple[str, ...]:
+    """The départements of ``--couverture 30,32`` (checked before any file is read)."""
+    from .codes import normalise_departement
+    from .sources.selections import NATIONAL
+
+    cover = tuple(sorted({normalise_departement(c) for c in text.split(",") if c.strip()}))
+    if not cover:  # « ,,, »: a list covering nothing would hide every figure
+        raise InvalidInput(
+            f"--couverture {text!r} ne nomme aucun département "
+            f"(attendu : des codes séparés par des virgules, ex. 30,32, ou « {NATIONAL} »)"
+        )
+    return cover
+
+
+def list_date(text: str | None) -> str | None:
+    """ISO date of ``--date`` (refused in French when unreadable)."""
+    from .format import parse_date
+
+    if not text:
+        return None
+    date = parse_date(text)
+    if date is None:
+        raise InvalidInput(f"date de la liste illisible : {text} (attendu AAAA-MM-JJ ou JJ/MM/AAAA)")
+    return date.isoformat()

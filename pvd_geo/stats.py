@@ -229,3 +229,31 @@ def headers(short: bool = False) -> dict[str, str]:
             out[f"{key}_avec_{p.key}"] = f"{main} {p.communes}"
             out[f"part_{key}_avec_{p.key}"] = f"Part des {main} {p.communes} (%)"
     return out
+
+
+def with_population_vintage(communes: pd.DataFrame, table: pd.DataFrame, level: str) -> pd.DataFrame:
+    """``millesime_population``, the last column of ``stats``: the year of the populations summed
+    for each territory (``2017/2026`` when its communes come from two vintages)."""
+
+    vintages = (
+        communes.groupby(Level.of(level).column)["population_millesime"]
+        .agg(lambda years: "/".join(sorted(set(years.dropna().astype(str)))))
+        .rename("millesime_population")
+    )
+    return table.assign(millesime_population=table["code"].map(vintages).fillna(""))
+
+
+def stats_csv(table: pd.DataFrame) -> str:
+    """The ``stats`` CSV contract: fixed columns (new ones only at the end), shares as ratios, an
+    empty cell where a figure is unknown (the list does not cover the territory); a name a
+    spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``) is neutralised, as in every export."""
+    from .exports import neutralise
+
+    if "millesime_population" not in table:
+        table = table.assign(millesime_population="")
+    out = table[columns(vintage=True)].copy()
+    for column in share_columns():
+        out[column] = out[column].round(6)
+    for column in ("nom",):
+        out[column] = out[column].map(neutralise)
+    return out.to_csv(index=False, lineterminator="\n")

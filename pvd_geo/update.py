@@ -145,3 +145,35 @@ def update_selection(
     info = prepared.describe(source=source, origine="officielle", date=date, millesime=millesime)
     written, history = imports.save(prepared, info, directory, writer=writer)
     return UpdateResult(prepared.result, written, history, source, info)
+
+
+def setup_lists(directory: Path, built: dict, *, writer: object) -> tuple[list[str], dict[str, list[str]]]:
+    """Every official list fetched with a short time limit (``make run``): what was downloaded
+    (« PVD 1646 communes du 27/04/2026 »), and the programmes that were not, by reason (the
+    lists in use stay)."""
+    from .constants import SETUP_TIMEOUT
+    from .format import fr_short_date
+    from .programmes import online
+
+    done: list[str] = []
+    failed: dict[str, list[str]] = {}
+    for entry in online():
+        try:
+            got = update_selection(
+                entry.key,
+                entry.official_url(),
+                directory,
+                built["communes"],
+                built["rattachees"],
+                timeout=SETUP_TIMEOUT,
+                writer=writer,
+            )
+        except (UpdateRefused, ValueError) as exc:
+            reason = str(exc).split(" : http")[0][:160]  # the address is in the README, not needed here
+            if "PVD_ALLOW_LOCAL" in str(exc) and "PVD_ALLOW_LOCAL" not in reason:
+                reason += " ; miroir local : PVD_ALLOW_LOCAL=1"
+            failed.setdefault(reason, []).append(entry.court)
+            continue
+        date = fr_short_date(got.info.date) if got.info else None
+        done.append(f"{entry.court} {outcome(got.result)}" + (f" du {date}" if date else ""))
+    return done, failed

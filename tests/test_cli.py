@@ -98,7 +98,7 @@ def test_stats_csv_neutralises_formula_like_names(atlas):
 
     import pandas as pd
 
-    from pvd_geo.__main__ import stats_csv
+    from pvd_geo.stats import stats_csv
 
     table = atlas.stats("epci").head(3).copy()
     table.loc[table.index[0], "nom"] = "+CA du Grand Test"
