@@ -19,7 +19,6 @@ from . import datastack  # noqa: F401  (first: see datastack.py)
 
 # isort: split
 
-import html
 import json
 import os
 import shutil
@@ -30,7 +29,9 @@ from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
+import jinja2
 import pandas as pd
+from markupsafe import Markup
 
 from . import credits, exports, views
 from .assets import OWN_DIR, PACKAGES, VENDOR_DIR, assets_installed, bundle_texts, own_version
@@ -83,8 +84,17 @@ class Report:
         return out
 
 
-def esc(value: object) -> str:
-    return html.escape(str(value))
+# The site's pages are Jinja2 templates (``web/templates``) with autoescape: every name is text.
+TEMPLATES = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(SITE_DIR / "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+)
+
+
+def render(template: str, **context) -> Markup:
+    """A template rendered (its HTML, safe to put in another template as is)."""
+    return Markup(TEMPLATES.get_template(template).render(**context))  # noqa: S704  (autoescaped)
 
 
 def _count(value) -> str:
@@ -137,10 +147,9 @@ class Site:
             *(perimeter_path(p) for p in self.perimeters),
         }
 
-    def a(self, up: str, path: str, inner: str) -> str:
-        """A link to a page of the site when it is published, else the text alone (``inner`` is
-        HTML already escaped)."""
-        return f'<a href="{up}{path}">{inner}</a>' if path in self.planned else inner
+    def href(self, up: str, path: str) -> str | None:
+        """The address of a page of the site when it is published, else None (no link)."""
+        return f"{up}{path}" if path in self.planned else None
 
     def linkable(self, level: str, codes) -> list[str]:
         """The codes of ``level`` whose page is published (a click on the map opens them)."""
@@ -174,65 +183,33 @@ class Site:
         self,
         relative: str,
         title: str,
-        body: str,
+        before: str,
+        after: str = "",
         *,
         crumbs: list[tuple[str, str]] = (),
         spec: dict | None = None,
         data: list[tuple[str, str]] = (),
         scripts: tuple[str, ...] = (),
     ) -> int:
+        """Write one page: ``before`` and ``after`` its map (rendered blocks), its data files."""
         up = "../" * relative.count("/")
         map_js, map_css = self.map_files(relative, up, spec) if spec is not None else ([], [])
-        styles = "".join(
-            f'<link rel="stylesheet" href="{esc(s)}">' for s in (*map_css, f"{up}assets/site.css")
-        )
-        nav = " › ".join(
-            [
-                f'<a href="{up}index.html">France</a>',
-                *(self.a(up, href, esc(n)) for n, href in crumbs),
-            ]
-        )
-        map_block = ""
-        if spec is not None:
-            map_block = (
-                f'<div id="map_{MAP_ID}" class="carte folium-map" role="region" '
-                f'aria-label="{esc("Carte : " + title)} '
-                '(les mêmes informations figurent dans les tableaux sous la carte)"></div>'
-                '<noscript><p class="note">Carte interactive sans JavaScript indisponible : '
-                "les tableaux ci-dessous donnent les mêmes informations.</p></noscript>"
-            )
-        files = "".join(f'<li><a href="{up}{href}" download>{esc(label)}</a></li>' for label, href in data)
-        embed = ""
-        if self.base_url:
-            snippet = embed_snippet(self.base_url, relative, title)
-            embed = (
-                '<details class="integrer"><summary>Intégrer cette carte</summary>'
-                "<p>Code à coller dans un article :</p>"
-                '<textarea readonly rows="3" aria-label="Code d’intégration">'
-                f"{esc(snippet)}</textarea></details>"
-            )
-        js = "".join(
-            f'<script src="{esc(s)}"></script>'
-            for s in (f"{up}assets/page.js", *map_js, *(f"{up}assets/{n}" for n in scripts))
-        )
-        text = (
-            '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
-            '<meta name="referrer" content="no-referrer"><link rel="icon" href="data:,">'
-            f"<title>{esc(title)} — Atlas PVD</title>{styles}</head><body>"
-            f'<header><nav class="fil" aria-label="Fil d’Ariane">{nav}</nav>'
-            f'<h1>{esc(title)}</h1><p class="liste">{esc(self.list_line)}</p></header>'
-            f"<main>{body.replace('<!--carte-->', map_block)}"
-            + (
-                f'<section class="donnees"><h2>Données de cette page</h2><ul>{files}</ul>{embed}</section>'
-                if files
-                else ""
-            )
-            + f'</main><footer><p class="sources">{esc(self.sources)}</p>'
-            f"<p>Atlas PVD — publié le {esc(fr_date(self.published))}. Cartes : Leaflet (BSD-2), "
-            "topojson-client (ISC), servis avec le site. "
-            f'<a href="{up}index.html">Toutes les pages</a></p></footer>{js}</body></html>'
+        text = TEMPLATES.get_template("page.html").render(
+            csp=CSP,
+            title=title,
+            up=up,
+            styles=[*map_css, f"{up}assets/site.css"],
+            crumbs=[(name, self.href(up, path)) for name, path in crumbs],
+            list_line=self.list_line,
+            before=before,
+            after=after,
+            has_map=spec is not None,
+            map_id=MAP_ID,
+            files=data,
+            snippet=embed_snippet(self.base_url, relative, title) if self.base_url else None,
+            sources=self.sources,
+            published=fr_date(self.published),
+            scripts=[f"{up}assets/page.js", *map_js, *(f"{up}assets/{n}" for n in scripts)],
         )
         size = self.write(relative, text)
         kind = relative.split("/")[0] if "/" in relative else "index"
@@ -259,7 +236,7 @@ class Site:
         return [*js, script.rsplit("/", 1)[-1]], css
 
     # -- blocks --------------------------------------------------------------------------------
-    def figures(self, level: str, code: str) -> str:
+    def figures(self, level: str, code: str) -> Markup:
         row = self.stats[level].loc[code]
         main = principal()
         known = not pd.isna(row[main.key])
@@ -271,64 +248,54 @@ class Site:
                 fr_pct(row[f"part_population_{main.key}"]) if known else "inconnue",
             ),
         ]
-        grid = "".join(f"<div><dt>{esc(k)}</dt><dd>{esc(v)}</dd></div>" for k, v in items)
-        note = ""
+        note = None
         if not known:
             note = (
-                f'<p class="note">La liste {esc(main.court)} chargée ({esc(self.list_line)}) '
-                "ne couvre pas tout ce territoire : "
-                "les nombres y sont inconnus, pas nuls.</p>"
+                f"La liste {main.court} chargée ({self.list_line}) ne couvre pas tout ce territoire : "
+                "les nombres y sont inconnus, pas nuls."
             )
-        return f'<dl class="chiffres">{grid}</dl>{note}'
+        return render("chiffres.html", items=items, note=note)
 
-    def communes_table(self, rows: pd.DataFrame, caption: str, up: str) -> str:
+    def communes_table(self, rows: pd.DataFrame, caption: str, up: str) -> Markup:
         """Communes in a programme (PVD, ACV, ORT…), with links to the PVD communes' pages."""
         entries = registry()
         shown = rows[(rows[[p.colonne for p in entries]] == "oui").any(axis=1)]
-        if shown.empty:
-            return f"<p>{esc(caption)} : aucune.</p>"
 
         def flag(value) -> str:
             return "inconnu" if value is None or pd.isna(value) else str(value)  # « oui » / « non »
 
-        lines = []
-        for r in shown.to_dict("records"):
-            name = self.a(up, page_path("commune", r["code_insee"]), esc(r["nom"]))
-            epci = esc(r["nom_epci"]) if isinstance(r["nom_epci"], str) else "sans EPCI"
-            lines.append(
-                f'<tr><th scope="row">{name}</th><td>{esc(r["code_insee"])}</td><td>{epci}</td>'
-                f'<td class="n">{esc(_count(r["population"]))}</td>'
-                + "".join(f"<td>{flag(r[p.colonne])}</td>" for p in entries)
-                + "</tr>"
-            )
-        heads = "".join(f'<th scope="col">{esc(p.legende if p.croise else p.court)}</th>' for p in entries)
-        return (
-            f'<div class="tableau"><table><caption>{esc(caption)}</caption><thead><tr>'
-            '<th scope="col">Commune</th>'
-            '<th scope="col">Code INSEE</th><th scope="col">EPCI</th><th scope="col">Population</th>'
-            f"{heads}</tr></thead>"
-            f"<tbody>{''.join(lines)}</tbody></table></div>"
-        )
+        lines = [
+            {
+                "nom": r["nom"],
+                "href": self.href(up, page_path("commune", r["code_insee"])),
+                "code": r["code_insee"],
+                "epci": r["nom_epci"] if isinstance(r["nom_epci"], str) else "sans EPCI",
+                "population": _count(r["population"]),
+                "flags": [flag(r[p.colonne]) for p in entries],
+            }
+            for r in shown.to_dict("records")
+        ]
+        heads = [p.legende if p.croise else p.court for p in entries]
+        return render("communes.html", caption=caption, heads=heads, rows=lines)
 
-    def children_table(self, level: str, codes: list[str], caption: str, up: str) -> str:
+    def children_table(self, level: str, codes: list[str], caption: str, up: str) -> Markup:
         stats = self.stats[level].loc[codes]
         main = principal().key
         counted = [p for p in registry() if not p.croise]
         stats = stats.sort_values([main, "nom"], ascending=[False, True], na_position="last")
-        lines = []
-        for code, r in stats.iterrows():
-            name = self.a(up, page_path(level, code), esc(r["nom"]))
-            lines.append(
-                f'<tr><th scope="row">{name}</th><td>{esc(code)}</td>'
-                + "".join(f'<td class="n">{esc(_count(r[p.key]))}</td>' for p in counted)
-                + f'<td class="n">{esc(fr_int(r["communes"]))}</td></tr>'
-            )
-        heads = "".join(f'<th scope="col">Communes {esc(p.communes)}</th>' for p in counted)
-        return (
-            f'<div class="tableau"><table><caption>{esc(caption)}</caption><thead><tr>'
-            f'<th scope="col">{esc(Level.of(level).title)}</th>'
-            f'<th scope="col">Code</th>{heads}<th scope="col">Communes</th>'
-            f"</tr></thead><tbody>{''.join(lines)}</tbody></table></div>"
+        lines = [
+            {
+                "nom": r["nom"],
+                "href": self.href(up, page_path(level, code)),
+                "code": code,
+                "counts": [_count(r[p.key]) for p in counted],
+                "communes": fr_int(r["communes"]),
+            }
+            for code, r in stats.iterrows()
+        ]
+        heads = [f"Communes {p.communes}" for p in counted]
+        return render(
+            "territoires.html", caption=caption, level=Level.of(level).title, heads=heads, rows=lines
         )
 
     def data_files(self, stem: str, frame: pd.DataFrame) -> list[tuple[str, str]]:
@@ -355,24 +322,23 @@ class Site:
     # -- pages ---------------------------------------------------------------------------------
     def index(self) -> None:
         deps = self.atlas.departements
-        blocks = []
-        for reg, name in sorted(self.reg_names.items(), key=lambda kv: kv[1]):
-            items = "".join(
-                f"<li>{self.a('', page_path('departement', c), f'{esc(self.dep_names[c])} ({esc(c)})')}</li>"
-                for c in sorted(deps.loc[deps["reg"] == reg, "code"])
-            )
-            blocks.append(f"<li>{self.a('', page_path('region', reg), esc(name))}<ul>{items}</ul></li>")
-        default = perimeter_path(list(DEFAULT_SCOPE))
-        search = (
-            '<form class="recherche" role="search"><label for="q">Rechercher une région, un département, '
-            'un EPCI ou une commune PVD</label><input id="q" type="search" autocomplete="off" '
-            'placeholder="ex. Quissac, Gers, 200034411"><ul id="resultats" aria-live="polite"></ul></form>'
-        )
-        body = (
-            f"{search}<!--carte-->"
-            f"<p>Le périmètre d’origine de l’atlas : {self.a('', default, 'Gard et Gers')}.</p>"
-            f'<h2>Régions et départements</h2><ul class="index">{"".join(blocks)}</ul>'
-        )
+        regions = [
+            {
+                "nom": name,
+                "href": self.href("", page_path("region", reg)),
+                "deps": [
+                    {
+                        "label": f"{self.dep_names[c]} ({c})",
+                        "href": self.href("", page_path("departement", c)),
+                    }
+                    for c in sorted(deps.loc[deps["reg"] == reg, "code"])
+                ],
+            }
+            for reg, name in sorted(self.reg_names.items(), key=lambda kv: kv[1])
+        ]
+        default = self.href("", perimeter_path(list(DEFAULT_SCOPE)))
+        before = render("accueil.html", part="recherche")
+        after = render("accueil.html", part="index", regions=regions, default_href=default)
         spec = self.territories_spec(
             "departement", None, "France — communes PVD par département", "", "departement"
         )
@@ -381,7 +347,8 @@ class Site:
         self.page(
             "index.html",
             "Petites villes de demain — atlas",
-            body,
+            before,
+            after,
             spec=spec,
             data=data,
             scripts=("search.js",),
@@ -412,12 +379,8 @@ class Site:
         )
         frame = self.stats["departement"].loc[codes].reset_index()
         data = self._stats_files(f"region/{reg}", frame, "departement")
-        body = (
-            self.figures("region", reg)
-            + "<!--carte-->"
-            + self.children_table("departement", codes, f"Départements de la région {name}", up)
-        )
-        self.page(rel, f"Région {name}", body, spec=spec, data=data)
+        after = self.children_table("departement", codes, f"Départements de la région {name}", up)
+        self.page(rel, f"Région {name}", self.figures("region", reg), after, spec=spec, data=data)
 
     def _stats_files(self, stem: str, frame: pd.DataFrame, level: str) -> list[tuple[str, str]]:
         layer = self.atlas.layer(level).set_index("code")["geometry_departement"]
@@ -437,14 +400,12 @@ class Site:
         rows = self.table[self.table["departement"] == dep]
         data = self.data_files(f"departement/{dep}", rows)
         epcis = sorted(set(rows["siren_epci"].dropna()) & set(self.stats["epci"].index))
-        body = (
-            self.figures("departement", dep)
-            + "<!--carte-->"
-            + self.communes_table(rows, f"{name} : communes dans un programme", up)
-            + self.children_table("epci", epcis, f"{name} : EPCI", up)
+        after = self.communes_table(rows, f"{name} : communes dans un programme", up) + self.children_table(
+            "epci", epcis, f"{name} : EPCI", up
         )
         crumbs = [(self.reg_names.get(reg, reg), page_path("region", reg))]
-        size = self.page(rel, f"Département : {title}", body, crumbs=crumbs, spec=spec, data=data)
+        before = self.figures("departement", dep)
+        size = self.page(rel, f"Département : {title}", before, after, crumbs=crumbs, spec=spec, data=data)
         self.report.departements[dep] = (size, self.map_bytes[rel])
 
     def epci(self, code: str) -> dict:
@@ -455,12 +416,10 @@ class Site:
         data = self.data_files(f"epci/{code}", rows)
         deps = sorted(set(rows["departement"]))
         crumbs = [(self.dep_names.get(d, d), page_path("departement", d)) for d in deps]
-        body = (
-            self.figures("epci", code)
-            + "<!--carte-->"
-            + self.communes_table(rows, f"{name} : communes dans un programme", up)
+        after = self.communes_table(rows, f"{name} : communes dans un programme", up)
+        self.page(
+            rel, f"EPCI : {name}", self.figures("epci", code), after, crumbs=crumbs, spec=spec, data=data
         )
-        self.page(rel, f"EPCI : {name}", body, crumbs=crumbs, spec=spec, data=data)
         return spec
 
     def commune(self, code: str, epci_spec: dict | None) -> None:
@@ -487,15 +446,11 @@ class Site:
             facts.append((label, text))
         others = profile.autres_pvd_epci
         facts.append(("Autres communes PVD de l’EPCI", ", ".join(others) if others else "aucune"))
-        body = (
-            '<dl class="fiche">'
-            + "".join(f"<div><dt>{esc(k)}</dt><dd>{esc(v)}</dd></div>" for k, v in facts)
-            + "</dl><!--carte-->"
-        )
+        before = render("chiffres.html", items=facts, css="fiche", note=None)
         spec = None
         if epci_spec is not None:
             spec = {**epci_spec, "focus": code, "legend": {**epci_spec["legend"], "title": str(profile.nom)}}
-        self.page(rel, f"{profile.nom} ({code})", body, crumbs=crumbs, spec=spec, data=data)
+        self.page(rel, f"{profile.nom} ({code})", before, crumbs=crumbs, spec=spec, data=data)
 
     def perimeter(self, departements: list[str]) -> None:
         rel, up = perimeter_path(departements), "../"
@@ -504,19 +459,14 @@ class Site:
         rows = self.table[self.table["departement"].isin(departements)]
         data = self.data_files(rel.removesuffix(".html"), rows)
         totals = self.atlas.totals(departements)
-        figures = "".join(
-            f"<div><dt>{esc(k)}</dt><dd>{esc(_count(totals.get(key)))}</dd></div>"
-            for k, key in [
-                *((f"Communes {p.communes}", p.key) for p in registry() if not p.croise),
-                ("Communes", "communes"),
-            ]
+        items = [(f"Communes {p.communes}", _count(totals.get(p.key))) for p in registry() if not p.croise]
+        before = render(
+            "chiffres.html", items=[*items, ("Communes", _count(totals.get("communes")))], note=None
         )
-        body = (
-            f'<dl class="chiffres">{figures}</dl><!--carte-->'
-            + self.children_table("departement", departements, "Départements", up)
-            + self.communes_table(rows, f"{name} : communes dans un programme", up)
+        after = self.children_table("departement", departements, "Départements", up) + self.communes_table(
+            rows, f"{name} : communes dans un programme", up
         )
-        self.page(rel, name, body, spec=spec, data=data)
+        self.page(rel, name, before, after, spec=spec, data=data)
 
 
 def publish(atlas: Atlas, out: Path, base_url: str | None = None, only: list[str] | None = None) -> Report:

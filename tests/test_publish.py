@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import html
 import json
 import re
 import threading
@@ -175,7 +176,10 @@ def test_site_dates_and_sizes_are_french_and_true(site):
 def test_embed_snippet_and_search_index(site):
     out, _ = site
     text = (out / "commune" / "30210.html").read_text(encoding="utf-8")
-    assert "&lt;iframe src=&quot;https://presse.example.fr/atlas/commune/30210.html&quot;" in text
+    # the snippet is text in a textarea: escaped (no tag of it is parsed), given back whole
+    box = re.search(r"<textarea[^>]*>(.*?)</textarea>", text, re.S).group(1)
+    assert "<iframe" not in box and "&lt;iframe" in box
+    assert html.unescape(box).startswith('<iframe src="https://presse.example.fr/atlas/commune/30210.html"')
     entries = json.loads((out / "recherche.json").read_text(encoding="utf-8"))
     assert ["Quissac (30210, Gard)", "commune/30210.html"] in entries
     assert all((out / url).is_file() for _, url in entries if not url.startswith(("region/", "departement/")))
