@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 BUILD  := geodata/build
 
-.PHONY: setup build prepare run serve test lint format bench bench-load bench-explore screenshots clean
+.PHONY: setup build prepare run serve test test-fast lint format bench bench-load bench-explore screenshots clean
 
 setup: $(STAMP)
 
@@ -43,6 +43,10 @@ serve: prepare
 
 test: setup
 	$(PY) -m pytest
+
+# the fast tier: tiny fixtures only, no browser, no build of all France (seconds)
+test-fast: setup
+	$(PY) -m pytest -m "not build and not browser"
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -1,18 +1,30 @@
-"""Shared fixtures: tiny GeoDataFrames, and one real build of all France per test session."""
+"""Shared fixtures and helpers: tiny GeoDataFrames, one real build of all France per test session,
+the command line as a subprocess, the app in AppTest, a real server driven by Chromium."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from html.parser import HTMLParser
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import pytest
 from shapely.geometry import box
+from streamlit.testing.v1 import AppTest
 
+from pvd_geo.assets import assets_installed
 from pvd_geo.atlas import load_atlas
 from pvd_geo.build import build
-from pvd_geo.constants import EMBEDDED_DIR
+from pvd_geo.constants import EMBEDDED_DIR, ROOT
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 # The tests serve their files from 127.0.0.1: the operators' switch that lets downloads reach a
@@ -121,7 +133,6 @@ def http_server():
 @pytest.fixture(scope="module")
 def server(built_dir, tmp_path_factory):
     """The dashboard served by a real `streamlit run` on 127.0.0.1 (one per test module)."""
-    from .test_browser import app_env, running_app
 
     with running_app(app_env(built_dir, tmp_path_factory.mktemp("browser"))) as url:
         yield url
@@ -130,7 +141,262 @@ def server(built_dir, tmp_path_factory):
 @pytest.fixture
 def page(server):
     """A Chromium page where every request off 127.0.0.1 is refused (``page.refused``)."""
-    from .test_browser import offline_page
 
     with offline_page() as pg:
         yield pg
+
+
+# -- The command line, run as a user runs it (a subprocess) -------------------------------------
+
+CSV_HEADER = "code,nom,pvd,acv,communes,population,population_pvd,part_population_pvd,epci_avec_pvd"
+# Columns added after the contract's (documented in the README).
+CSV_EXTRA = "ort,pvd_avec_ort,part_pvd_avec_ort,couverture_pvd,couverture_acv,couverture_ort"
+
+
+def run(*args, env=None):
+    return subprocess.run(
+        [sys.executable, "-m", "pvd_geo", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
+
+
+# -- The app in Streamlit's AppTest, and what its pages show -----------------------------------
+
+
+def app_for(page: str) -> AppTest:
+    """The app as a user opens it: from the entry script, then on ``page``."""
+    app = AppTest.from_file(str(Path(ROOT) / "dashboard.py"), default_timeout=90)
+    if page != "dashboard.py":
+        app.switch_page(page)
+    return app
+
+
+class _Table(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("th", "td"):
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("th", "td") and self._cell is not None:
+            self.rows[-1].append("".join(self._cell).strip())
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _value(text: str):
+    """A cell as shown back to a value: « – » missing, French integers and decimals as numbers."""
+    if text == "–":
+        return pd.NA
+    plain = text.replace("\u202f", "").replace("\xa0", "")
+    if re.fullmatch(r"-?\d+", plain):
+        return int(plain)
+    if re.fullmatch(r"-?\d+,\d+", plain):
+        return float(plain.replace(",", "."))
+    return text
+
+
+def html_tables(app) -> list[pd.DataFrame]:
+    """The HTML tables of a run (the figures per territory), as data frames of their values."""
+    tables = []
+    for element in app.get("html"):
+        if "<table" not in element.proto.body:
+            continue
+        parser = _Table()
+        parser.feed(element.proto.body)
+        header, *rows = [r for r in parser.rows if r]
+        frame = pd.DataFrame([[_value(c) for c in r] for r in rows], columns=header)
+        tables.append(frame.set_index("") if header[0] == "" else frame)  # a row-labelled table
+    return tables
+
+
+def _text(app) -> str:
+    parts = [m.value for m in app.metric] + [str(m.value) for m in app.markdown]
+    parts += [t.to_string() for t in html_tables(app)]
+    parts += [str(t.value) for t in app.title] + [str(c.value) for c in app.caption]
+    parts += [d.value.to_string() if hasattr(d.value, "to_string") else str(d.value) for d in app.dataframe]
+    return " ".join(parts)
+
+
+# -- A real server driven by Debian's Chromium (Playwright), offline ---------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_app(env: dict, options: tuple[str, ...] = ()):
+    """A real `streamlit run pvd_geo/ui/server.py` (dashboard.py and pages/, with the upload quota) on
+    127.0.0.1 with ``env`` (and command-line ``options``); yields its URL."""
+    assert os.path.exists(CHROMIUM), (
+        "Debian's chromium is required (apt-get install chromium; .ci/run does it)"
+    )
+    assert assets_installed(), "Leaflet assets missing: run `make setup`"
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "pvd_geo/ui/server.py", "--server.port", str(port)]
+        + ["--server.address", "127.0.0.1", "--server.headless", "true", *options],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.3)
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def offline_context(browser, **options):
+    """A browser context where every request off 127.0.0.1 is refused, and its page (the refused
+    addresses listed in ``page.refused``); ``options``: viewport, user agent…"""
+    context = browser.new_context(**options)
+    refused: list[str] = []
+
+    def offline(route):
+        if route.request.url.startswith(LOCAL):
+            route.continue_()
+        else:
+            refused.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", offline)
+    page = context.new_page()
+    page.refused = refused
+    return context, page
+
+
+@contextlib.contextmanager
+def offline_page(width: int = 1400, height: int = 1000):
+    """A Chromium page where every request off 127.0.0.1 is refused (listed in ``page.refused``)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        _, page = offline_context(browser, viewport={"width": width, "height": height})
+        try:
+            yield page
+        finally:
+            browser.close()
+
+
+def app_env(built_dir, folder) -> dict:
+    """The server's environment: the session build, a copy of the embedded lists in ``folder``
+    (nothing the tests do touches geodata/) and a map store of its own."""
+    lists = folder / "listes"
+    shutil.copytree(EMBEDDED_DIR, lists)
+    return {
+        "PVD_BUILD_DIR": str(built_dir),
+        "PVD_SELECTION_DIR": str(lists),
+        "PVD_CACHE_DIR": str(folder / "cache"),
+    }
+
+
+def settle(page, timeout=60):
+    page.wait_for_selector("[data-testid='stApp']", timeout=timeout * 1000)
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        state = page.locator("[data-testid='stApp']").get_attribute("data-test-script-state")
+        if state in (None, "notRunning") and page.locator("[data-testid='stSkeleton']").count() == 0:
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("the app did not settle")
+
+
+def map_frame(page):
+    return page.frame_locator("iframe[title='streamlit_folium.st_folium']").first
+
+
+def wait_for_paths(page, minimum, timeout=30):
+    frame = map_frame(page)
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        n = frame.locator("path.leaflet-interactive").count()
+        if n >= minimum:
+            return n
+        page.wait_for_timeout(200)
+    raise AssertionError(f"map drew fewer than {minimum} shapes")
+
+
+def wait_for_labels(page, minimum, timeout=10):
+    """Texts of the commune names on the map, once at least ``minimum`` are drawn."""
+    labels = map_frame(page).locator(".pvd-label")
+    deadline = time.time() + timeout
+    while labels.count() < minimum and time.time() < deadline:
+        page.wait_for_timeout(200)
+    return labels.all_inner_texts()
+
+
+CLICKABLE_PVD = """() => {
+  for (const path of document.querySelectorAll("path.leaflet-interactive[fill='#D55E00']")) {
+    const r = path.getBoundingClientRect();
+    const x = r.left + r.width / 2, y = r.top + r.height / 2;
+    if (document.elementFromPoint(x, y) === path) return [x, y];
+  }
+  return null;
+}"""
+
+
+def click_a_pvd_commune(page):
+    """Click the centre of a PVD commune that no legend or label covers, as a user would."""
+    iframe = page.locator("iframe[title='streamlit_folium.st_folium']").first
+    frame = iframe.element_handle().content_frame()
+    point = frame.evaluate(CLICKABLE_PVD)
+    assert point, "no PVD commune visible on the map"
+    box = iframe.bounding_box()
+    page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+
+
+def wait_for_url(page, fragment, timeout=30):
+    """Streamlit changes the URL with the History API: poll it."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if fragment in page.url:
+            settle(page)
+            return page.url
+        page.wait_for_timeout(100)
+    raise AssertionError(f"URL never contained {fragment!r}: {page.url}")
+
+
+def pytest_collection_modifyitems(items):
+    """A test that needs the real build of all France is marked ``build``: ``make test-fast`` runs
+    the others (tiny fixtures, no browser, no build) in seconds."""
+    for item in items:
+        if "built_dir" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.build)

@@ -1,94 +1,50 @@
 """AppTest smoke test over the dashboard and every page, and the drill-down through the URL."""
 
-import re
-from html.parser import HTMLParser
-from pathlib import Path
-
-import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from pvd_geo.constants import ROOT
+from pvd_geo.constants import EMBEDDED_DIR, ROOT
+
+from .conftest import _text, app_for, html_tables
 
 PAGES = ["dashboard.py", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py"))]
 
 
-def app_for(page: str) -> AppTest:
-    """The app as a user opens it: from the entry script, then on ``page``."""
-    app = AppTest.from_file(str(Path(ROOT) / "dashboard.py"), default_timeout=90)
-    if page != "dashboard.py":
-        app.switch_page(page)
-    return app
+def _embedded_counts(column: str = "insee_dep") -> dict[str, int]:
+    """PVD per département (or EPCI: ``siren_epci``) in the embedded list file itself."""
+    import csv
 
-
-class _Table(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.rows: list[list[str]] = []
-        self._cell: list[str] | None = None
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "tr":
-            self.rows.append([])
-        elif tag in ("th", "td"):
-            self._cell = []
-
-    def handle_endtag(self, tag):
-        if tag in ("th", "td") and self._cell is not None:
-            self.rows[-1].append("".join(self._cell).strip())
-            self._cell = None
-
-    def handle_data(self, data):
-        if self._cell is not None:
-            self._cell.append(data)
-
-
-def _value(text: str):
-    """A cell as shown back to a value: « – » missing, French integers and decimals as numbers."""
-    if text == "–":
-        return pd.NA
-    plain = text.replace("\u202f", "").replace("\xa0", "")
-    if re.fullmatch(r"-?\d+", plain):
-        return int(plain)
-    if re.fullmatch(r"-?\d+,\d+", plain):
-        return float(plain.replace(",", "."))
-    return text
-
-
-def html_tables(app) -> list[pd.DataFrame]:
-    """The HTML tables of a run (the figures per territory), as data frames of their values."""
-    tables = []
-    for element in app.get("html"):
-        if "<table" not in element.proto.body:
-            continue
-        parser = _Table()
-        parser.feed(element.proto.body)
-        header, *rows = [r for r in parser.rows if r]
-        frame = pd.DataFrame([[_value(c) for c in r] for r in rows], columns=header)
-        tables.append(frame.set_index("") if header[0] == "" else frame)  # a row-labelled table
-    return tables
-
-
-def _text(app) -> str:
-    parts = [m.value for m in app.metric] + [str(m.value) for m in app.markdown]
-    parts += [t.to_string() for t in html_tables(app)]
-    parts += [str(t.value) for t in app.title] + [str(c.value) for c in app.caption]
-    parts += [d.value.to_string() if hasattr(d.value, "to_string") else str(d.value) for d in app.dataframe]
-    return " ".join(parts)
+    with (EMBEDDED_DIR / "pvd.csv").open(encoding="utf-8") as handle:
+        keys = [row[column] for row in csv.DictReader(handle)]
+    return {key: keys.count(key) for key in set(keys)}
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_page_runs(page, build_env):
+def test_page_runs_and_shows_the_lists_own_figures(page, build_env):
+    """Each page runs and shows the Gard's and the Gers's PVD counts where they belong — the same
+    as the embedded list file's rows (21 and 24), not just somewhere in the text."""
+    expected = _embedded_counts()
     app = app_for(page)
     if "Territoire" in page:
         app.query_params["dep"] = "30"
     app.run()
     assert not app.exception, app.exception
-    text = _text(app)
-    assert "21" in text
-    if "Territoire" not in page:
-        assert "24" in text
-    assert "Sources" in text
+    assert "Sources" in _text(app)
+    metrics = {m.label: m.value for m in app.metric}
+    tables = html_tables(app)
+    if page == "dashboard.py":
+        assert metrics["Communes PVD"] == str(expected["30"] + expected["32"])
+    elif "Territoire" in page:  # the Gard's EPCI: each covered one has the file's count
+        per_epci = _embedded_counts("siren_epci")
+        covered = tables[0].dropna(subset=["Communes PVD"])
+        assert len(covered) >= 10
+        for code, n in zip(covered["Code"], covered["Communes PVD"], strict=True):
+            assert int(n) == per_epci.get(str(code), 0), code
+    elif "Donnees" in page:
+        rows = tables[0].set_index("Nom")["Communes PVD"]
+        assert (int(rows["Gard"]), int(rows["Gers"])) == (expected["30"], expected["32"])
+    else:  # Comparer, Exporter: the comparison table, Gard and Gers side by side
+        row = tables[0].loc["Communes PVD"]
+        assert (int(row["Gard"]), int(row["Gers"])) == (expected["30"], expected["32"])
 
 
 @pytest.mark.parametrize(

@@ -1,180 +1,22 @@
 """A real `streamlit run` server on 127.0.0.1 driven by Debian's Chromium (Playwright), offline."""
 
-import contextlib
-import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 
-from pvd_geo.assets import assets_installed
-from pvd_geo.constants import EMBEDDED_DIR, ROOT
+from pvd_geo.constants import ROOT
+
+from .conftest import (
+    click_a_pvd_commune,
+    map_frame,
+    offline_page,
+    settle,
+    wait_for_labels,
+    wait_for_paths,
+    wait_for_url,
+)
 
 pytestmark = pytest.mark.browser
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def running_app(env: dict, options: tuple[str, ...] = ()):
-    """A real `streamlit run pvd_geo/ui/server.py` (dashboard.py and pages/, with the upload quota) on
-    127.0.0.1 with ``env`` (and command-line ``options``); yields its URL."""
-    assert os.path.exists(CHROMIUM), (
-        "Debian's chromium is required (apt-get install chromium; .ci/run does it)"
-    )
-    assert assets_installed(), "Leaflet assets missing: run `make setup`"
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "pvd_geo/ui/server.py", "--server.port", str(port)]
-        + ["--server.address", "127.0.0.1", "--server.headless", "true", *options],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.3)
-    try:
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-
-
-def offline_context(browser, **options):
-    """A browser context where every request off 127.0.0.1 is refused, and its page (the refused
-    addresses listed in ``page.refused``); ``options``: viewport, user agent…"""
-    context = browser.new_context(**options)
-    refused: list[str] = []
-
-    def offline(route):
-        if route.request.url.startswith(LOCAL):
-            route.continue_()
-        else:
-            refused.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", offline)
-    page = context.new_page()
-    page.refused = refused
-    return context, page
-
-
-@contextlib.contextmanager
-def offline_page(width: int = 1400, height: int = 1000):
-    """A Chromium page where every request off 127.0.0.1 is refused (listed in ``page.refused``)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        _, page = offline_context(browser, viewport={"width": width, "height": height})
-        try:
-            yield page
-        finally:
-            browser.close()
-
-
-def app_env(built_dir, folder) -> dict:
-    """The server's environment: the session build, a copy of the embedded lists in ``folder``
-    (nothing the tests do touches geodata/) and a map store of its own."""
-    lists = folder / "listes"
-    shutil.copytree(EMBEDDED_DIR, lists)
-    return {
-        "PVD_BUILD_DIR": str(built_dir),
-        "PVD_SELECTION_DIR": str(lists),
-        "PVD_CACHE_DIR": str(folder / "cache"),
-    }
-
-
-def settle(page, timeout=60):
-    page.wait_for_selector("[data-testid='stApp']", timeout=timeout * 1000)
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        state = page.locator("[data-testid='stApp']").get_attribute("data-test-script-state")
-        if state in (None, "notRunning") and page.locator("[data-testid='stSkeleton']").count() == 0:
-            return
-        page.wait_for_timeout(100)
-    raise AssertionError("the app did not settle")
-
-
-def map_frame(page):
-    return page.frame_locator("iframe[title='streamlit_folium.st_folium']").first
-
-
-def wait_for_paths(page, minimum, timeout=30):
-    frame = map_frame(page)
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        n = frame.locator("path.leaflet-interactive").count()
-        if n >= minimum:
-            return n
-        page.wait_for_timeout(200)
-    raise AssertionError(f"map drew fewer than {minimum} shapes")
-
-
-def wait_for_labels(page, minimum, timeout=10):
-    """Texts of the commune names on the map, once at least ``minimum`` are drawn."""
-    labels = map_frame(page).locator(".pvd-label")
-    deadline = time.time() + timeout
-    while labels.count() < minimum and time.time() < deadline:
-        page.wait_for_timeout(200)
-    return labels.all_inner_texts()
-
-
-CLICKABLE_PVD = """() => {
-  for (const path of document.querySelectorAll("path.leaflet-interactive[fill='#D55E00']")) {
-    const r = path.getBoundingClientRect();
-    const x = r.left + r.width / 2, y = r.top + r.height / 2;
-    if (document.elementFromPoint(x, y) === path) return [x, y];
-  }
-  return null;
-}"""
-
-
-def click_a_pvd_commune(page):
-    """Click the centre of a PVD commune that no legend or label covers, as a user would."""
-    iframe = page.locator("iframe[title='streamlit_folium.st_folium']").first
-    frame = iframe.element_handle().content_frame()
-    point = frame.evaluate(CLICKABLE_PVD)
-    assert point, "no PVD commune visible on the map"
-    box = iframe.bounding_box()
-    page.mouse.click(box["x"] + point[0], box["y"] + point[1])
-
-
-def wait_for_url(page, fragment, timeout=30):
-    """Streamlit changes the URL with the History API: poll it."""
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if fragment in page.url:
-            settle(page)
-            return page.url
-        page.wait_for_timeout(100)
-    raise AssertionError(f"URL never contained {fragment!r}: {page.url}")
 
 
 def test_overview_map_draws_offline(page, server):

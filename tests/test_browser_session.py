@@ -3,7 +3,7 @@ and their maps work under a strict Content Security Policy with no external orig
 
 import pytest
 
-from .test_browser import ARGS, CHROMIUM, LOCAL, app_env, map_frame, running_app, settle, wait_for_paths
+from .conftest import ARGS, CHROMIUM, LOCAL, app_env, map_frame, running_app, settle, wait_for_paths
 
 pytestmark = pytest.mark.browser
 CODES = "insee_com\n30210\n32208\n30003"

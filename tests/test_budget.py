@@ -68,7 +68,7 @@ def test_the_operators_set_the_budget_in_the_environment(monkeypatch):
 def test_a_new_map_over_budget_is_a_french_warning_on_every_page(build_env, monkeypatch):
     """A reader whose budget is spent asks for views no cache has: each page says so in French, no
     exception; the same reader with budget gets the maps."""
-    from .test_app import app_for
+    from .conftest import app_for
 
     spent = Budget(capacity_s=1, refill_per_s=1e-6)
     spent.charge("inconnue", 5)  # AppTest has no client address: "inconnue"
@@ -104,7 +104,7 @@ def test_crafted_links_in_a_loop_get_cheap_refusals_on_a_real_server(built_dir, 
     départements never asked together, one after the other from one browser — the first maps are
     made, then the page says in French when to come back, in a fraction of a map's time; the
     default view (made before) is still shown."""
-    from .test_browser import app_env, offline_page, running_app, settle, wait_for_paths
+    from .conftest import app_env, offline_page, running_app, settle, wait_for_paths
 
     deps = ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13", "14", "15", "16"]
     env = {**app_env(built_dir, tmp_path), "PVD_BUDGET_CPU_S": "1", "PVD_BUDGET_CPU_PAR_S": "0.001"}
@@ -132,7 +132,7 @@ def test_crafted_links_in_a_loop_get_cheap_refusals_on_a_real_server(built_dir, 
 def test_page_runs_past_the_burst_get_a_short_french_refusal(build_env, monkeypatch):
     """A client rerunning pages in a loop: past its burst, each run says so and stops before any
     work (no map, no table); another address is not touched."""
-    from .test_app import app_for
+    from .conftest import app_for
 
     monkeypatch.setattr(budget, "RUNS", Budget(capacity_s=3, refill_per_s=1e-6))  # 3 runs
     seen = []

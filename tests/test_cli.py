@@ -3,27 +3,10 @@
 import csv
 import io
 import json
-import subprocess
-import sys
 
 import pytest
 
-from pvd_geo.constants import ROOT
-
-CSV_HEADER = "code,nom,pvd,acv,communes,population,population_pvd,part_population_pvd,epci_avec_pvd"
-# Columns added after the contract's (documented in the README).
-CSV_EXTRA = "ort,pvd_avec_ort,part_pvd_avec_ort,couverture_pvd,couverture_acv,couverture_ort"
-
-
-def run(*args, env=None):
-    return subprocess.run(
-        [sys.executable, "-m", "pvd_geo", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=120,
-    )
+from .conftest import CSV_EXTRA, CSV_HEADER, run
 
 
 def test_stats_csv_contract(build_env):

@@ -6,7 +6,7 @@ import pytest
 
 from pvd_geo import coverage, credits, exports, figures, views
 
-from .test_app import _text, app_for, html_tables
+from .conftest import _text, app_for, html_tables
 
 
 def test_coverage_helpers():
@@ -113,8 +113,7 @@ def test_a_national_pvd_list_leaves_the_acv_figures_where_the_acv_list_stops(tmp
     import csv
     import io
 
-    from .conftest import SHARED_DATA
-    from .test_cli import run
+    from .conftest import SHARED_DATA, run
 
     env = {**build_env, "PVD_SELECTION_DIR": str(tmp_path / "listes")}
     national = SHARED_DATA / "current" / "anct_pvd_communes_2026.csv"
@@ -134,7 +133,7 @@ def test_a_national_pvd_list_leaves_the_acv_figures_where_the_acv_list_stops(tmp
 def test_a_declared_coverage_naming_no_departement_is_refused(tmp_path, build_env):
     """``--couverture ",,,"`` would save a list covering nothing (every figure hidden): refused,
     in French, nothing written (issue 22, item 10)."""
-    from .test_cli import run
+    from .conftest import run
 
     lists = tmp_path / "listes"
     env = {**build_env, "PVD_SELECTION_DIR": str(lists)}

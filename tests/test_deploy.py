@@ -18,7 +18,7 @@ import pytest
 
 from pvd_geo.constants import ROOT
 
-from .test_browser import (
+from .conftest import (
     ARGS,
     CHROMIUM,
     _free_port,

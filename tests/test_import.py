@@ -8,8 +8,7 @@ from collections import Counter
 from pvd_geo.codes import CodeError, normalise_insee
 from pvd_geo.constants import EMBEDDED_DIR
 
-from .conftest import SHARED_DATA
-from .test_cli import run
+from .conftest import SHARED_DATA, run
 
 NATIONAL = SHARED_DATA / "anct_pvd_communes_2021.csv"
 

@@ -8,7 +8,7 @@ import pytest
 from pvd_geo.selection import join_selection
 from pvd_geo.sources.anct import SelectionFileError, read_selection_bytes
 
-from .test_cli import run
+from .conftest import run
 
 CODES = ["30210", "32208", "30003", "2A004", "1004", "97411", "99999", "3O210", ""]
 NAMES = ["Quissac", "L'Isle-Jourdain", "=2+2", "<script>x</script>", "Noël", "É" * 300, '"quoted"', "a;b,c"]

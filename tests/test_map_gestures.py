@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from .test_browser import (
+from .conftest import (
     ARGS,
     CHROMIUM,
     click_a_pvd_commune,

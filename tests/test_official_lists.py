@@ -20,9 +20,7 @@ import pytest
 from pvd_geo.atlas import load_atlas, read_build
 from pvd_geo.constants import EMBEDDED_DIR, ROOT
 
-from .conftest import SHARED_DATA, _Handler
-from .test_app import app_for
-from .test_cli import run
+from .conftest import SHARED_DATA, _Handler, app_for, run
 
 CURRENT = SHARED_DATA / "current"
 PVD, ACV, ORT = (

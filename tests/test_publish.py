@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 from pvd_geo import embed, publish, views
 from pvd_geo.constants import DEFAULT_SCOPE, ROOT
 
-from .test_browser import ARGS, CHROMIUM, offline_context
+from .conftest import ARGS, CHROMIUM, offline_context
 
 
 class Page(HTMLParser):

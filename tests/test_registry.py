@@ -15,8 +15,7 @@ from pvd_geo.atlas import load_atlas
 from pvd_geo.errors import InvalidInput
 from pvd_geo.programmes import REGISTRY_FILE
 
-from .test_app import app_for
-from .test_cli import CSV_EXTRA, CSV_HEADER, run
+from .conftest import CSV_EXTRA, CSV_HEADER, app_for, run
 
 # « Villages d'avenir » (ANCT, 2023): the entry a maintainer would add, and nothing else
 ENTRY = """

@@ -9,8 +9,7 @@ from pvd_geo.atlas import read_build
 from pvd_geo.sources.selections import save_selection
 from pvd_geo.update import update_selection
 
-from .conftest import SHARED_DATA
-from .test_app import _text, app_for, html_tables
+from .conftest import SHARED_DATA, _text, app_for, html_tables
 
 PASSWORD = "un mot de passe de test"
 
@@ -257,7 +256,7 @@ def test_an_administrator_restores_a_previous_version(lists, built_dir):
 
 
 def test_cli_restore_lists_and_restores(lists, build_env):
-    from .test_cli import run
+    from .conftest import run
 
     env = {**build_env, "PVD_SELECTION_DIR": str(lists)}
     path = lists.parent / "deux.csv"

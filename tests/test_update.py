@@ -13,8 +13,7 @@ from pvd_geo.auth import operator
 from pvd_geo.constants import EMBEDDED_DIR
 from pvd_geo.update import UpdateRefused, update_selection
 
-from .conftest import SHARED_DATA
-from .test_cli import run
+from .conftest import SHARED_DATA, run
 
 NATIONAL = (SHARED_DATA / "anct_pvd_communes_2021.csv").read_bytes()
 

@@ -82,7 +82,7 @@ def test_a_reader_cannot_pile_up_files_on_a_real_server(server, page, tmp_path):
     files straight to Streamlit's upload route with its own token: four more are accepted (five per
     session), the next are refused in French before their body is read; 4.5 MB files stop at the
     session's 12 MiB; a deleted file frees its place."""
-    from .test_browser import settle
+    from .conftest import settle
 
     upload = tmp_path / "maliste.csv"
     upload.write_text("code_insee;nom\n30210;Quissac\n", encoding="utf-8")

@@ -90,8 +90,8 @@ def test_a_redirect_to_a_private_address_is_refused(no_local, fake_dns):
 def test_a_real_local_server_is_refused_without_the_switch(http_server, no_local):
     http_server.routes["/pvd.csv"] = (200, b"insee_com\n30210\n")
     with pytest.raises(AddressRefused):
-        download.download(f"{http_server.url}/pvd.csv")
-    assert download.download(f"{http_server.url}/pvd.csv", allow_local=True).startswith(b"insee_com")
+        download.fetch(f"{http_server.url}/pvd.csv")
+    assert download.fetch(f"{http_server.url}/pvd.csv", allow_local=True).payload.startswith(b"insee_com")
 
 
 def test_a_local_redirect_hop_is_checked(http_server, monkeypatch):
@@ -108,12 +108,12 @@ def test_a_local_redirect_hop_is_checked(http_server, monkeypatch):
 
     monkeypatch.setattr(download, "guard_url", spy)
     with pytest.raises(AddressRefused):
-        download.download(f"{http_server.url}/r")
+        download.fetch(f"{http_server.url}/r")
     assert calls[-1] == "http://169.254.169.254/latest/"
 
 
 def test_cli_update_refuses_a_local_url_without_allow_local(build_env, tmp_path, http_server):
-    from .test_cli import run
+    from .conftest import run
 
     http_server.routes["/pvd.csv"] = (200, b"insee_com\n30210\n")
     env = {**build_env, "PVD_SELECTION_DIR": str(tmp_path / "listes")}

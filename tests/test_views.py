@@ -265,7 +265,7 @@ def test_a_table_of_epci_has_no_column_that_means_nothing_for_an_epci(atlas):
 def test_communes_without_contour_are_never_left_out_silently(atlas, build_env):
     """Celles, Chalinargues, Chavagnac and Sainte-Anastasie (Cantal) have no contour in the data:
     the Cantal's map names them in its sources; their page says it; the Gard's map says nothing."""
-    from .test_app import app_for
+    from .conftest import app_for
 
     missing = set(atlas.meta["communes_sans_contour"])
     assert {"15031", "15035", "15047", "15171"} <= missing

@@ -200,15 +200,6 @@ class Downloaded:
     last_modified: str = ""
 
 
-def download(
-    url: str,
-    timeout: float = 30.0,
-    max_bytes: int = 20_000_000,
-    progress: Callable[[int, int | None], None] | None = None,
-    allow_local: bool | None = None,
-) -> bytes:
-    """Bytes at ``url`` (see :func:`guard_url`), read in chunks; refuses HTML pages and oversized files."""
-    return fetch(url, timeout, max_bytes, progress, allow_local).payload
 
 
 def fetch(

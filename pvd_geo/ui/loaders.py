@@ -31,9 +31,9 @@ def _atlas(directory: str, selections: str, signature: tuple = ()) -> Atlas:
 
     atlas = load_atlas(Path(directory), Path(selections))
     # Streamlit collects garbage after every script run (runner.postScriptGC: gc.collect(2)), which
-    # walked the atlas's objects each time: 64 % of the server's CPU per action, measured with
-    # benchmarks/bench_capacity.py and py-spy. The atlas lives as long as its data version: moved
-    # out of the collector's reach (it is still freed by reference counting when replaced).
+    # would walk the atlas's objects each time (the cost is in the README, « Capacité »). The atlas
+    # lives as long as its data version: moved out of the collector's reach (it is still freed by
+    # reference counting when replaced).
     gc.collect()
     gc.freeze()
     return atlas

@@ -107,7 +107,7 @@ def dashboard_assets():
 
 
 # Presentation mode: on a 1920 × 1080 projector the title, the figures and the map fit without
-# scrolling (measured in the browser tests: the map ends above 1080 px).
+# scrolling (the browser tests check that the map ends above 1080 px).
 PRESENTATION_MAP_HEIGHT = 660
 # what the map sends back: the clicked feature (its code and level) only — not the view (bounds,
 # zoom, centre), so that panning and zooming never rerun the script, and not the clicks' counter,
@@ -134,7 +134,7 @@ def show_map(prepared: mapcache.PreparedMap, key: str, height: int = 620) -> tup
         height=PRESENTATION_MAP_HEIGHT if presenting else height,
         use_container_width=True,
         returned_objects=RETURNED,
-        render=False,  # st_folium renders the map itself; the whole figure is not needed (≈ 3 ms)
+        render=False,  # st_folium renders the map itself; the whole figure is not needed
     )
     return new_click(out, f"_clic_{key}-{prepared.digest}")
 

@@ -37,7 +37,7 @@ def _timeline_bytes(
     table = views.conventions(atlas, list(departements), freq)
     if fmt == "csv":
         return exports.to_csv(table, ";")
-    with new_work():  # a chart drawn (≈ 0.6 s each): on demand, on the reader's budget
+    with new_work():  # a chart drawn: on demand, on the reader's budget
         return figures.encode(figures.timeline_chart(table, title, sources_of(atlas)), fmt)
 
 
