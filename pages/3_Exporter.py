@@ -3,6 +3,7 @@
 import streamlit as st
 
 from pvd_geo import ui, views
+from pvd_geo.levels import AGGREGATED
 from pvd_geo.ui import downloads, sections
 
 st.set_page_config(page_title="Atlas PVD — exporter", page_icon="🖨️", layout="wide")
@@ -34,13 +35,8 @@ st.markdown("**France entière** : départements selon leur nombre de PVD, outre
 downloads.download_static_map(atlas, (("france", ""),), fmt)
 
 st.subheader("Graphique")
-level = st.radio(
-    "Comptes par",
-    ["epci", "departement", "region"],
-    horizontal=True,
-    key="export_niveau",
-    format_func={"epci": "EPCI", "departement": "département", "region": "région"}.get,
-)
+levels = {lv.key: lv.label for lv in reversed(AGGREGATED)}  # EPCI, département, région
+level = st.radio("Comptes par", list(levels), horizontal=True, key="export_niveau", format_func=levels.get)
 chart_fmt = st.radio("Format du graphique", ["png", "svg"], horizontal=True, key="export_chart_format")
 downloads.download_chart(atlas, pairs, level, chart_fmt)
 

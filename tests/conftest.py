@@ -21,6 +21,7 @@ import pytest
 from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
 
+from benchmarks.common import ARGS, CHROMIUM  # Debian's Chromium, as the benchmarks drive it
 from pvd_geo.assets import assets_installed
 from pvd_geo.atlas import load_atlas
 from pvd_geo.build import build
@@ -233,15 +234,6 @@ def _text(app) -> str:
 
 # -- A real server driven by Debian's Chromium (Playwright), offline ---------------------------
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
 
 

@@ -200,8 +200,6 @@ class Downloaded:
     last_modified: str = ""
 
 
-
-
 def fetch(
     url: str,
     timeout: float = 30.0,
