@@ -44,7 +44,7 @@ serve: prepare
 test: setup
 	$(PY) -m pytest
 
-# the fast tier: tiny fixtures only, no browser, no build of all France (seconds)
+# the fast tier: tiny fixtures only, no browser, no build of all France (about a minute)
 test-fast: setup
 	$(PY) -m pytest -m "not build and not browser"
 

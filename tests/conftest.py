@@ -386,9 +386,20 @@ def wait_for_url(page, fragment, timeout=30):
     raise AssertionError(f"URL never contained {fragment!r}: {page.url}")
 
 
+def download_communes_csv(page, url: str, folder) -> bytes:
+    """The export page's « Communes (CSV) » file, downloaded as a reader does."""
+    page.goto(f"{url}/Exporter")
+    settle(page)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Communes (CSV)").click()
+    csv = folder / "c.csv"
+    info.value.save_as(csv)
+    return csv.read_bytes()
+
+
 def pytest_collection_modifyitems(items):
     """A test that needs the real build of all France is marked ``build``: ``make test-fast`` runs
-    the others (tiny fixtures, no browser, no build) in seconds."""
+    the others (tiny fixtures, no browser, no build)."""
     for item in items:
         if "built_dir" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.build)

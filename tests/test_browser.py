@@ -8,6 +8,7 @@ from pvd_geo.constants import ROOT
 
 from .conftest import (
     click_a_pvd_commune,
+    download_communes_csv,
     map_frame,
     offline_page,
     settle,
@@ -50,17 +51,6 @@ def test_back_button_goes_up_a_level(page, server):
     page.go_back()
     wait_for_url(page, "/Territoire?dep=30")
     page.locator("h1", has_text="Gard (30)").first.wait_for(timeout=30_000)
-
-
-def download_communes_csv(page, url: str, folder) -> bytes:
-    """The export page's « Communes (CSV) » file, downloaded as a reader does."""
-    page.goto(f"{url}/Exporter")
-    settle(page)
-    with page.expect_download() as info:
-        page.get_by_role("button", name="Communes (CSV)").click()
-    csv = folder / "c.csv"
-    info.value.save_as(csv)
-    return csv.read_bytes()
 
 
 def test_export_page_downloads_files(page, server, tmp_path):
