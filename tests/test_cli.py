@@ -61,7 +61,7 @@ def test_missing_build_names_the_command(tmp_path, build_env):
 
 
 def test_build_command_prints_what_it_wrote(tmp_path, build_env):
-    from .test_admin_express import _write_admin_express
+    from .conftest import _write_admin_express
 
     gpkg = tmp_path / "ae.gpkg"
     _write_admin_express(gpkg)

@@ -8,7 +8,6 @@ the pages on a real server: no script runs, no element is injected, the names sh
 
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -23,7 +22,18 @@ from pvd_geo.atlas import load_atlas
 from pvd_geo.constants import EMBEDDED_DIR, ROOT
 from pvd_geo.webmap.plugins.base import dumps
 
-from .conftest import app_for, offline_page, run, running_app, settle, wait_for_labels, wait_for_paths
+from .conftest import (
+    VIOLATIONS,
+    _unescaped,
+    app_for,
+    offline_page,
+    run,
+    running_app,
+    serving,
+    settle,
+    wait_for_labels,
+    wait_for_paths,
+)
 
 PWN = "window.pwned=1"
 HOSTILE = {
@@ -122,14 +132,6 @@ def test_figures_and_exports_keep_names_as_text(hostile_atlas, tmp_path):
     communes = exports.territory_communes(hostile_atlas, [("departement", "30")])
     geojson = json.loads(exports.to_geojson(communes))
     assert any(f["properties"]["nom"] == HOSTILE["30210"] for f in geojson["features"])  # data, unchanged
-
-
-UNESCAPED = [r"(?<!\\)<(img|script|svg)", r"(?<!\\)\]\(javascript", r"(?<!\\):red", r"!(?<!\\)\[i"]
-
-
-def _unescaped(text: str) -> list[str]:
-    """Markdown-active pieces of a hostile name left without their backslash in an element's source."""
-    return [p for p in UNESCAPED if re.search(p, text)]
 
 
 @pytest.mark.parametrize(
@@ -293,8 +295,6 @@ def test_static_site_maps_show_hostile_names_as_text_in_a_browser(hostile_atlas,
     """The published département page in Chromium: names on the map (labels, panel names,
     tooltips) are text, no script ran, no dialog, nothing fetched elsewhere, no policy violation."""
     from pvd_geo import publish
-
-    from .test_publish import VIOLATIONS, serving
 
     out = tmp_path / "site"
     publish.publish(hostile_atlas, out, only=["30", "32"])

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import html
 import json
 import re
-import threading
 from html.parser import HTMLParser
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -19,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from pvd_geo import embed, publish, views
 from pvd_geo.constants import DEFAULT_SCOPE, ROOT
 
-from .conftest import ARGS, CHROMIUM, offline_context
+from .conftest import ARGS, CHROMIUM, VIOLATIONS, offline_context, serving
 
 
 class Page(HTMLParser):
@@ -271,12 +266,6 @@ def test_without_a_site_the_embed_section_says_how(build_env, monkeypatch):
 
 # -- in a real browser --------------------------------------------------------------------------
 
-VIOLATIONS = """
-window.__csp = [];
-document.addEventListener("securitypolicyviolation",
-  e => window.__csp.push(e.violatedDirective + " " + e.blockedURI));
-"""
-
 LABEL_OVERLAPS = """() => {
   const r = [...document.querySelectorAll(".pvd-label span")].map(e => e.getBoundingClientRect());
   let n = 0;
@@ -300,19 +289,6 @@ BOXES = """() => {
 
 def _apart(a, b) -> bool:
     return a[2] <= b[0] + 1 or b[2] <= a[0] + 1 or a[3] <= b[1] + 1 or b[3] <= a[1] + 1
-
-
-@contextlib.contextmanager
-def serving(folder: Path):
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(folder))
-    handler.log_message = lambda *a: None
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.mark.browser

@@ -221,7 +221,7 @@ def test_hostile_names_through_the_session_list(lists):
     "name", list(__import__("tests.test_hostile", fromlist=["HOSTILE"]).HOSTILE.values())
 )
 def test_hostile_list_names_are_escaped_on_every_view_of_the_session_list(lists, name):
-    from .test_hostile import _unescaped
+    from .conftest import _unescaped
 
     app = app_for("pages/4_Donnees.py")
     app.run()
