@@ -515,7 +515,7 @@ async def measure(args) -> dict:
             if args.lists == "official":
                 official_lists(tmp / "listes", env)
             else:
-                for path in (ROOT / "geodata" / "selections").iterdir():
+                for path in (ROOT / "geodata" / "embarquees").iterdir():
                     shutil.copy(path, tmp / "listes" / path.name)
             subprocess.run(
                 [sys.executable, "-m", "pvd_geo", "warm"], cwd=ROOT, env=env, check=True, capture_output=True

@@ -12,7 +12,7 @@ from . import programmes
 from .atlas import load_atlas
 from .auth import operator
 from .checks import row_lines
-from .constants import build_dir, cache_dir, selection_dir, site_url
+from .constants import build_dir, cache_dir, lists_dir, site_url
 from .errors import PvdError
 from .format import format_table
 from .levels import AGGREGATED, Level
@@ -21,7 +21,7 @@ from .stats import STATS_COLUMNS, columns, headers, stats_csv, with_population_v
 
 
 def _lists(args: argparse.Namespace) -> Path:
-    return Path(args.selections) if args.selections else selection_dir()
+    return Path(args.listes) if args.listes else lists_dir()
 
 
 def _progress_bar(step: str, fraction: float) -> None:
@@ -303,9 +303,12 @@ def parser() -> argparse.ArgumentParser:
         "(tests, miroir interne ; équivaut à PVD_ALLOW_LOCAL=1)",
     )
     p.add_argument(
-        "--selections",
+        "--listes",
+        "--selections",  # its former name, still accepted
+        dest="listes",
         default=None,
-        help="dossier des listes en usage (par défaut geodata/listes ; la liste embarquée Gard + Gers sinon)",
+        help="dossier des listes en usage (par défaut geodata/listes ; les listes embarquées Gard + Gers "
+        "sinon)",
     )
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="construire geodata/build pour toute la France")

@@ -24,9 +24,7 @@ from .constants import (
     EMBEDDED_DIR,
     META_FILE,
     build_dir,
-)
-from .constants import (
-    selection_dir as lists_dir,
+    lists_dir,
 )
 from .coverage import Coverage, coverage_of_codes, covers
 from .errors import InvalidInput, PvdError
@@ -72,8 +70,8 @@ class Atlas:
     regions: gpd.GeoDataFrame
     rattachees: pd.DataFrame
     meta: dict
-    selections: dict[str, SelectionResult]
-    lists: dict[str, ListInfo] = field(default_factory=dict)  # per programme, coverage resolved
+    selections: dict[str, SelectionResult]  # per programme: its list in use joined to the communes
+    descriptions: dict[str, ListInfo] = field(default_factory=dict)  # per programme, coverage resolved
     directory: Path | None = None
     fingerprint: str = ""  # identifies the data (build + lists): a key for stored maps
     _stats: dict = field(default_factory=dict, repr=False, compare=False)  # per level, computed once
@@ -116,12 +114,12 @@ class Atlas:
 
     def coverage(self, programme: str) -> Coverage:
         """Départements the programme's list speaks for (None: all); no list: none."""
-        info = self.lists.get(programme)
+        info = self.descriptions.get(programme)
         return info.couverture if info is not None else ()
 
     @property
     def coverages(self) -> dict[str, Coverage]:
-        return {p: self.coverage(p) for p in {*programme_keys(), *self.lists}}
+        return {p: self.coverage(p) for p in {*programme_keys(), *self.descriptions}}
 
     def covers(self, programme: str, departements) -> bool:
         """Does the loaded list of ``programme`` speak for all these départements?"""
@@ -266,11 +264,11 @@ def drawn_digest(built: dict) -> str:
     return digest.hexdigest()[:16]
 
 
-def load_atlas(directory: Path | None = None, selection_dir: Path | None = None) -> Atlas:
+def load_atlas(directory: Path | None = None, lists: Path | None = None) -> Atlas:
     """Load the built layers and the selection lists into an :class:`Atlas`."""
     built = read_build(directory)
-    selections = load_selections(built["communes"], built["rattachees"], selection_dir)
-    lists = list_infos(built["communes"], selections, selection_dir)
+    selections = load_selections(built["communes"], built["rattachees"], lists)
+    infos = list_infos(built["communes"], selections, lists)
     communes = flag_communes(built["communes"], {k: v.codes for k, v in selections.items()})
     digest = hashlib.sha256(json.dumps(built["meta"], sort_keys=True, ensure_ascii=False).encode())
     digest.update(str(len(built["communes"])).encode())
@@ -278,7 +276,7 @@ def load_atlas(directory: Path | None = None, selection_dir: Path | None = None)
     digest.update(registry_file().read_bytes())  # what a programme is called, drawn and counted as
     for programme, result in selections.items():
         digest.update(f"|{programme}:{','.join(sorted(result.codes))}".encode())
-        digest.update(json.dumps(lists[programme].to_json(), sort_keys=True).encode())
+        digest.update(json.dumps(infos[programme].to_json(), sort_keys=True).encode())
     return Atlas(
         communes=communes,
         epci=built["epci"],
@@ -287,7 +285,7 @@ def load_atlas(directory: Path | None = None, selection_dir: Path | None = None)
         rattachees=built["rattachees"],
         meta=built["meta"],
         selections=selections,
-        lists=lists,
+        descriptions=infos,
         directory=built["directory"],
         fingerprint=digest.hexdigest()[:24],
     )

@@ -41,7 +41,7 @@ def check(atlas) -> tuple[list[str], int]:
             lines.append(f"{label} ({len(codes)}) : {', '.join(codes[:20])}{more}")
     rejected = 0
     for programme, result in atlas.selections.items():
-        info = atlas.lists.get(programme)
+        info = atlas.descriptions.get(programme)
         if info is not None and info.rapport:
             saved = [r["statut"] for r in info.rapport]
             warned = sum(1 for r in info.rapport if r["statut"] == KEPT)

@@ -10,10 +10,10 @@ from .levels import LEVELS
 ROOT = Path(__file__).resolve().parent.parent
 GEODATA_DIR = ROOT / "geodata"
 # The embedded default lists (Gard + Gers), tracked in git and never written.
-EMBEDDED_DIR = GEODATA_DIR / "selections"
+EMBEDDED_DIR = GEODATA_DIR / "embarquees"
 
 
-def selection_dir() -> Path:
+def lists_dir() -> Path:
     """The lists in use that the operator downloaded or imported (git-ignored): a programme's list
     here replaces the embedded one. ``PVD_SELECTION_DIR`` overrides it (read at each call)."""
     return Path(os.environ.get("PVD_SELECTION_DIR", GEODATA_DIR / "listes"))

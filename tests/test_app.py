@@ -115,7 +115,7 @@ def test_data_page_import_shows_report_before_saving(build_env, tmp_path, monkey
 
     import pvd_geo.constants as constants
 
-    directory = tmp_path / "selections"
+    directory = tmp_path / "listes"
     shutil.copytree(constants.EMBEDDED_DIR, directory)
     monkeypatch.setenv("PVD_SELECTION_DIR", str(directory))
     app = app_for("pages/4_Donnees.py")

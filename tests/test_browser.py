@@ -152,7 +152,7 @@ def test_server_settings_stay_safe(server):
     assert [p.name for p in (ROOT / "static").iterdir()] == ["vendor"]
     ok = urllib.request.urlopen(f"{server}/app/static/vendor/leaflet/leaflet.js", timeout=10)
     assert ok.status == 200
-    for path in ("..%2Fgeodata%2Fselections%2Fpvd.csv", "../geodata/selections/pvd.csv", "%2e%2e/README.md"):
+    for path in ("..%2Fgeodata%2Fembarquees%2Fpvd.csv", "../geodata/embarquees/pvd.csv", "%2e%2e/README.md"):
         try:
             body = urllib.request.urlopen(f"{server}/app/static/{path}", timeout=10).read()
         except urllib.error.HTTPError as exc:

@@ -58,7 +58,7 @@ def _killed_when(child: subprocess.Popen, line: str) -> None:
 
 @pytest.fixture
 def lists(tmp_path):
-    directory = tmp_path / "selections"
+    directory = tmp_path / "listes"
     shutil.copytree(EMBEDDED_DIR, directory)
     return directory
 

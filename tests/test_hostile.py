@@ -69,7 +69,7 @@ def hostile_build(built_dir, tmp_path_factory):
 @pytest.fixture(scope="module")
 def hostile_lists(built_dir, tmp_path_factory):
     """The embedded lists, plus a user's list with hostile names imported with the CLI."""
-    directory = tmp_path_factory.mktemp("hostile_lists") / "selections"
+    directory = tmp_path_factory.mktemp("hostile_lists") / "listes"
     shutil.copytree(EMBEDDED_DIR, directory)
     upload = directory.parent / "liste.csv"
     env = {**os.environ, "PVD_SELECTION_DIR": str(directory), "PVD_BUILD_DIR": str(built_dir)}

@@ -218,7 +218,7 @@ def test_commune_page_offline_dates_ort_from_the_local_programme(build_env):
 def test_atlas_figures_after_setup(official, built_dir):
     env, lists, _ = official
     atlas = load_atlas(built_dir, lists)
-    assert atlas.coverage("pvd") is None and atlas.lists["pvd"].date == "2026-04-27"
+    assert atlas.coverage("pvd") is None and atlas.descriptions["pvd"].date == "2026-04-27"
     gard = atlas.stats("departement").set_index("code").loc["30"]
     assert (gard["pvd"], gard["couverture_pvd"]) == (21, "oui")
     assert 0 < gard["pvd_avec_ort"] <= gard["pvd"] and gard["ort"] >= gard["pvd_avec_ort"]

@@ -26,7 +26,7 @@ def reference(built_dir):
 
 @pytest.fixture
 def selections(tmp_path):
-    directory = tmp_path / "selections"
+    directory = tmp_path / "listes"
     shutil.copytree(EMBEDDED_DIR, directory)
     return directory
 

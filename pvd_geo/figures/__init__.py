@@ -13,7 +13,7 @@ from __future__ import annotations
 from .base import COLOURS, DPI, FORMATS, HALO, encode, km_per_inch, labels, plain, sources_text, styled
 from .charts import bar_chart, timeline_chart
 from .coverage import CoverageError, check_coverage
-from .maps import Panel, national_map, panel, parse_territoire, press_programmes, static_map
+from .maps import PressPanel, national_map, panel, parse_territoire, press_programmes, static_map
 from .placement import place_labels
 
 __all__ = [
@@ -22,7 +22,7 @@ __all__ = [
     "FORMATS",
     "HALO",
     "CoverageError",
-    "Panel",
+    "PressPanel",
     "bar_chart",
     "check_coverage",
     "encode",

@@ -58,7 +58,7 @@ def parse_territoire(text: str) -> tuple[str, str]:
 
 
 @dataclass(frozen=True)
-class Panel:
+class PressPanel:
     """One territory ready to draw, in Lambert-93 metres."""
 
     level: str
@@ -78,7 +78,7 @@ class Panel:
         return f"{label} — {self.count} {noun}"
 
 
-def panel(atlas: Atlas, level: str, code: str, source: gpd.GeoSeries | None = None) -> Panel:
+def panel(atlas: Atlas, level: str, code: str, source: gpd.GeoSeries | None = None) -> PressPanel:
     """Communes of a territory with their status, on their source geometry in Lambert-93."""
     column = Level.of(level).column
     layer = atlas.layer(level).set_index("code")
@@ -105,7 +105,7 @@ def panel(atlas: Atlas, level: str, code: str, source: gpd.GeoSeries | None = No
         .to_crs(_crs_of(set(com["dep"])))
     )
     outline = gpd.GeoSeries([frame.union_all()], crs=frame.crs)
-    return Panel(level, code, plain(layer.loc[code, "nom"]), frame, outline)
+    return PressPanel(level, code, plain(layer.loc[code, "nom"]), frame, outline)
 
 
 def _crs_of(departements: set[str]) -> str:
@@ -162,7 +162,7 @@ def _north_arrow(ax, xlim, ylim) -> None:
     ax.text(x, y + 0.085 * h, "N", ha="center", va="bottom", fontsize=10, fontweight="bold")
 
 
-def _draw_panel(ax, p: Panel, xlim, ylim, titled: bool) -> None:
+def _draw_panel(ax, p: PressPanel, xlim, ylim, titled: bool) -> None:
     com = p.communes
     drawn = press_programmes()
     fill = com["epci_pvd"].map({True: COLOURS["epci_pvd"], False: "white"})
@@ -194,7 +194,7 @@ def _draw_panel(ax, p: Panel, xlim, ylim, titled: bool) -> None:
         ax.set_title(p.title, fontsize=11, fontweight="bold", loc="left")
 
 
-def _layout(panels: list[Panel], width: float, height: float) -> list[tuple[tuple, tuple]]:
+def _layout(panels: list[PressPanel], width: float, height: float) -> list[tuple[tuple, tuple]]:
     """Axis limits giving every panel the same scale (metres per inch) and its own centre."""
     cols = len(panels)
     panel_w, panel_h = width / cols, height
@@ -211,7 +211,7 @@ def _layout(panels: list[Panel], width: float, height: float) -> list[tuple[tupl
     return limits
 
 
-def _inset(fig, atlas: Atlas, panels: list[Panel]) -> None:
+def _inset(fig, atlas: Atlas, panels: list[PressPanel]) -> None:
     deps = atlas.departements[~atlas.departements["code"].str.startswith("97")]
     deps = deps.set_geometry("geometry_national").to_crs(CRS_MESURE)
     ax = fig.add_axes((0.76, 0.56, 0.22, 0.28))

@@ -1,7 +1,7 @@
 """The selection lists in use: one CSV per programme plus its description (``<programme>.json``:
 coverage, date, source), replaced atomically with a history of previous versions.
 
-Two folders: the embedded default (``geodata/selections``, Gard + Gers, tracked in git, never
+Two folders: the embedded default (``geodata/embarquees``, Gard + Gers, tracked in git, never
 written) and the lists the operator downloaded or imported (``geodata/listes``, git-ignored),
 which replace the embedded list of the same programme.
 """

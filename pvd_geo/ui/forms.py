@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from .. import programmes
-from ..constants import selection_dir
+from ..constants import lists_dir
 from ..format import fr_int
 from ..uploads import LIMITS, MIB
 
@@ -125,7 +125,7 @@ def update_form(writer) -> None:
         done = update_selection(
             programme,
             url,
-            selection_dir(),
+            lists_dir(),
             built["communes"],
             built["rattachees"],
             progress,
@@ -206,7 +206,7 @@ def import_form(atlas: Atlas, writer) -> None:
     if upload is None:
         return
     try:
-        programme_file(selection_dir(), programme)
+        programme_file(lists_dir(), programme)
     except ValueError as exc:
         st.error(f"Nom refusé : {md(exc)}")
         return
@@ -214,7 +214,7 @@ def import_form(atlas: Atlas, writer) -> None:
     if rows is None:
         return
     try:
-        prepared = imports.prepare(rows, programme, selection_dir(), atlas.communes, atlas.rattachees)
+        prepared = imports.prepare(rows, programme, lists_dir(), atlas.communes, atlas.rattachees)
     except imports.ImportRefused as exc:
         st.error(f"{md(exc)}.")
         return
@@ -236,7 +236,7 @@ def import_form(atlas: Atlas, writer) -> None:
     kept = len(prepared.kept)
     if st.button(f"Enregistrer ces {kept} communes comme liste « {md(programme)} »", key="import_go"):
         info = prepared.describe(source=upload.name[:80], origine="importée")
-        written, history = imports.save(prepared, info, selection_dir(), writer=writer, force=confirmed)
+        written, history = imports.save(prepared, info, lists_dir(), writer=writer, force=confirmed)
         st.success(
             f"Liste enregistrée ({md(written.name)})" + (" ; la précédente est gardée." if history else ".")
         )
@@ -247,13 +247,13 @@ def restore_form(writer, programme: str) -> None:
     """Put a version of the history back in use (administrators only; checked where it writes)."""
     from ..sources.selections import history_versions, restore_version
 
-    versions = {p.name: p for p in reversed(history_versions(selection_dir(), programme))}
+    versions = {p.name: p for p in reversed(history_versions(lists_dir(), programme))}
     if not versions:
         st.caption("Aucune version précédente de cette liste.")
         return
     name = st.selectbox("Version à remettre en usage", list(versions), key="restore_version")
     if st.button("Restaurer cette version", key="restore_go"):
-        restore_version(selection_dir(), programme, versions[name], writer=writer)
+        restore_version(lists_dir(), programme, versions[name], writer=writer)
         st.success(f"Version {md(name)} remise en usage ; la liste remplacée est gardée dans l'historique.")
         _reload_atlas()
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from .. import credits, summary
-from ..constants import build_dir, selection_dir
+from ..constants import build_dir, lists_dir
 from ..sources.projets_locaux import read_projets
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def _atlas(directory: str, selections: str, signature: tuple = ()) -> Atlas:
 def cached_atlas() -> Atlas:
     """The atlas of the current build and lists, from the process-wide cache (loaded if needed)."""
     directory = build_dir()
-    lists = selection_dir()
+    lists = lists_dir()
     return _atlas(str(directory), str(lists), summary.data_signature(directory, lists))
 
 
@@ -104,13 +104,13 @@ def shared(fn, atlas: Atlas, *args):
 def catalogue() -> summary.Catalogue:
     """Names of the territories and sources of the data in use: from the disk store when this
     data version was seen before (no pandas, no atlas), else from the atlas (then stored)."""
-    signature = summary.data_signature(build_dir(), selection_dir())
+    signature = summary.data_signature(build_dir(), lists_dir())
     found = summary.load_catalogue(signature)
     if found is not None:
         return found
     atlas = get_atlas()
     made = summary.catalogue_of(atlas)
-    if summary.data_signature(build_dir(), selection_dir()) == signature:  # not changed while loading
+    if summary.data_signature(build_dir(), lists_dir()) == signature:  # not changed while loading
         summary.save_catalogue(signature, made)
     return made
 

@@ -11,7 +11,7 @@ from .. import views
 from ..budget import OverBudget
 from ..constants import (
     EMBEDDED_DIR,
-    selection_dir,
+    lists_dir,
 )
 from ..format import fr_int
 
@@ -113,7 +113,7 @@ def list_changes_section(
 ) -> None:
     """Two versions of a programme's list compared (the oldest kept and the one in use by default):
     communes added and removed."""
-    versions = views.list_versions(programme, selection_dir(), EMBEDDED_DIR)
+    versions = views.list_versions(programme, lists_dir(), EMBEDDED_DIR)
     if len(versions) < 2:
         st.caption(
             "Une seule version de la liste est disponible ici : les entrées et sorties apparaîtront "

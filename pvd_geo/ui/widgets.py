@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from .. import credits, programmes
-from ..constants import EMBEDDED_DIR, selection_dir
+from ..constants import EMBEDDED_DIR, lists_dir
 from ..format import fr_int
 
 if TYPE_CHECKING:
@@ -143,7 +143,7 @@ def programme_name(programme: str) -> str:
 def lists_table(atlas: Atlas) -> None:
     from ..sources.selections import lists_in_use as table
 
-    info = table(selection_dir(), EMBEDDED_DIR)
+    info = table(lists_dir(), EMBEDDED_DIR)
     checks = {k: r.summary() for k, r in atlas.selections.items()}
     info["validation"] = info["programme"].map(checks).fillna("")
     st.dataframe(info, hide_index=True, width="stretch")

@@ -35,7 +35,7 @@ def lists_json(atlas: Atlas) -> dict[str, dict]:
     names = dict(zip(atlas.departements["code"], atlas.departements["nom"], strict=True))
     return {
         programme: {**info.to_json(), "couverture_nom": coverage_label(info.couverture, names)}
-        for programme, info in atlas.lists.items()
+        for programme, info in atlas.descriptions.items()
     }
 
 
