@@ -40,7 +40,7 @@ META_FILE = "meta.json"
 CRS_WEB = "EPSG:4326"
 CRS_MESURE = "EPSG:2154"
 
-# The perimeter the atlas opens on (the two press articles it started from): the Gard and the Gers.
+# The scope the atlas opens on (the two press articles it started from): the Gard and the Gers.
 DEFAULT_SCOPE = ["30", "32"]
 # The build's layers (``<name>.parquet``): the four levels (:mod:`pvd_geo.levels`) and the
 # communes déléguées/associées.

@@ -19,8 +19,9 @@ def page_path(level: str, code: str) -> str:
     return f"{level}/{code}.html"
 
 
-def perimeter_path(departements: list[str]) -> str:
-    """The page of the default perimeter (several départements): ``perimetre/30-32.html``."""
+def scope_path(departements: list[str]) -> str:
+    """The page of the default scope (several départements): ``perimetre/30-32.html`` (the
+    French word in addresses)."""
     return f"perimetre/{'-'.join(sorted(departements))}.html"
 
 
@@ -37,13 +38,13 @@ def embed_snippet(base_url: str, path: str, title: str, height: int = EMBED_HEIG
 def scope_targets(
     mode: str, departements: list[str], dep_names: dict[str, str], region: str | None, region_name: str
 ) -> list[tuple[str, str]]:
-    """The page(s) of the overview's perimeter, as (path, title): France (``index.html``), a région,
-    the default perimeter's own page, one département, or one page per département of another
+    """The page(s) of the overview's scope, as (path, title): France (``index.html``), a région,
+    the default scope's own page, one département, or one page per département of another
     choice (``mode``: ``france``, ``region`` or ``departements``, as the overview's selector)."""
     if mode == "france":
         return [("index.html", "France")]
     if mode == "region" and region:
         return [(page_path("region", region), region_name)]
     if sorted(departements) == sorted(DEFAULT_SCOPE):
-        return [(perimeter_path(departements), " et ".join(dep_names.get(d, d) for d in DEFAULT_SCOPE))]
+        return [(scope_path(departements), " et ".join(dep_names.get(d, d) for d in DEFAULT_SCOPE))]
     return [(page_path("departement", d), dep_names.get(d, d)) for d in departements]

@@ -1,6 +1,6 @@
 """The static atlas (``python -m pvd_geo publish --out DIR``): a site any web server or CDN can host.
 
-One small page per région, département, EPCI with a PVD and PVD commune, the default perimeter
+One small page per région, département, EPCI with a PVD and PVD commune, the default scope
 (Gard and Gers) and an index with a search; each page carries its interactive map (the dashboard's
 ``folium.Map`` with the atlas's plugins, its rendered script in a file beside the page), its
 figures and its communes as HTML tables (readable without JavaScript:
@@ -32,7 +32,7 @@ from markupsafe import Markup
 from . import views
 from .atlas import Atlas
 from .constants import DEFAULT_SCOPE
-from .embed import page_path, perimeter_path
+from .embed import page_path, scope_path
 from .files import swap_in
 from .format import fr_int, fr_pct
 from .levels import Level
@@ -41,7 +41,7 @@ from .sitebase import MAP_ID, PublishError, Report, SiteFrame, _count, render  #
 
 
 class Site(SiteFrame):
-    """Each kind of page of the site: index, région, département, EPCI, commune, perimeter."""
+    """Each kind of page of the site: index, région, département, EPCI, commune, default scope."""
 
     # -- blocks --------------------------------------------------------------------------------
     def figures(self, level: str, code: str) -> Markup:
@@ -123,7 +123,7 @@ class Site(SiteFrame):
             }
             for reg, name in sorted(self.reg_names.items(), key=lambda kv: kv[1])
         ]
-        default = self.href("", perimeter_path(list(DEFAULT_SCOPE)))
+        default = self.href("", scope_path(list(DEFAULT_SCOPE)))
         before = render("accueil.html", part="recherche")
         after = render("accueil.html", part="index", regions=regions, default_href=default)
         spec = self.territories_spec(
@@ -229,8 +229,8 @@ class Site(SiteFrame):
             spec = {**epci_spec, "focus": code, "legend": {**epci_spec["legend"], "title": str(profile.nom)}}
         self.page(rel, f"{profile.nom} ({code})", before, crumbs=crumbs, spec=spec, data=data)
 
-    def perimeter(self, departements: list[str]) -> None:
-        rel, up = perimeter_path(departements), "../"
+    def scope_page(self, departements: list[str]) -> None:
+        rel, up = scope_path(departements), "../"
         name = views.scope_name(self.atlas, departements)
         spec = self.communes_spec(departements, None, name, up)
         rows = self.table[self.table["departement"].isin(departements)]
@@ -268,8 +268,8 @@ def publish(atlas: Atlas, out: Path, base_url: str | None = None, only: list[str
                 site.commune(commune, spec)
         for commune in site.lone:
             site.commune(commune, None)
-        for departements in site.perimeters:
-            site.perimeter(departements)
+        for departements in site.scopes:
+            site.scope_page(departements)
         for path in [work, *work.rglob("*")]:  # a static site: readable by the web server
             os.chmod(path, 0o755 if path.is_dir() else 0o644)  # noqa: S103
         swap_in(work, out)

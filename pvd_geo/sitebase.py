@@ -21,7 +21,7 @@ from . import credits, exports, views
 from .assets import OWN_DIR, PACKAGES, VENDOR_DIR, assets_installed, bundle_texts, own_version
 from .atlas import Atlas
 from .constants import DEFAULT_SCOPE
-from .embed import embed_snippet, page_path, perimeter_path
+from .embed import embed_snippet, page_path, scope_path
 from .errors import PvdError
 from .format import fr_date, fr_int, fr_size
 from .levels import AGGREGATED
@@ -117,7 +117,7 @@ class SiteFrame:
 
     def plan(self, departements: list[str]) -> None:
         """The pages to write for these départements: their régions, EPCI with a PVD, PVD communes
-        (by EPCI), and the default perimeter when all its départements are in; links go only there."""
+        (by EPCI), and the default scope when all its départements are in; links go only there."""
         atlas, com = self.atlas, self.atlas.communes
         self.departements = sorted(departements)
         self.regions = sorted(set(atlas.departements.set_index("code").loc[self.departements, "reg"]))
@@ -126,14 +126,14 @@ class SiteFrame:
             code: sorted(part["code"]) for code, part in chosen.groupby("epci")
         }  # EPCI → its PVD communes published
         self.lone = sorted(chosen.loc[chosen["epci"].isna(), "code"])  # PVD communes without EPCI
-        self.perimeters = [list(DEFAULT_SCOPE)] if set(DEFAULT_SCOPE) <= set(self.departements) else []
+        self.scopes = [list(DEFAULT_SCOPE)] if set(DEFAULT_SCOPE) <= set(self.departements) else []
         self.planned = {
             "index.html",
             *(page_path("region", r) for r in self.regions),
             *(page_path("departement", d) for d in self.departements),
             *(page_path("epci", e) for e in self.epcis),
             *(page_path("commune", c) for c in [*chosen["code"]]),
-            *(perimeter_path(p) for p in self.perimeters),
+            *(scope_path(p) for p in self.scopes),
         }
 
     def href(self, up: str, path: str) -> str | None:

@@ -1,5 +1,5 @@
 """View models for the pages: plain data, ready to render, no Streamlit — one module per page or
-concern: :mod:`.scope` (a view's perimeter), :mod:`.drilldown` (URL state, breadcrumb, levels),
+concern: :mod:`.scope` (a view's scope), :mod:`.drilldown` (URL state, breadcrumb, levels),
 :mod:`.commune` (a commune's page), :mod:`.comparison`, :mod:`.search`, :mod:`.tables` (lists,
 versions, French headers) and :mod:`.mapdata` (the web maps' data)."""
 

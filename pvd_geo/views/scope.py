@@ -1,4 +1,5 @@
-"""The perimeter of a view (« scope »): its départements, communes, EPCI, background, panels and bounds."""
+"""The scope of a view (its « périmètre » in French): its départements, communes, EPCI,
+background, panels and bounds."""
 
 from __future__ import annotations
 
