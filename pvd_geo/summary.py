@@ -3,7 +3,7 @@
 A fresh server spends about a second importing pandas/geopandas and loading the atlas before its
 first page can show anything. The overview's first screen needs little of it: the names of the
 départements and régions (selectors), a scope's headline figures and its map (already stored by
-:mod:`pvd_geo.mapcache`). This module keeps those as small JSON objects in the same store:
+:mod:`pvd_geo.store`). This module keeps those as small JSON objects in the same store:
 
 - a :class:`Catalogue` per data version, found from the *data signature* (names, sizes and dates
   of the build's files and of the lists: a few ``stat`` calls, no reading);
@@ -21,7 +21,7 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import mapcache
+from . import store
 from .programmes import registry_file
 
 # What this process already read or wrote, by store key: a rerun reads no file. Bounded (a scope
@@ -33,14 +33,14 @@ _SEEN_MAX = 256
 def _load(key: str) -> dict | None:
     data = _SEEN.get(key)
     if data is None:
-        data = mapcache.load_data(key)
+        data = store.load_data(key)
         if data is not None:
             _remember(key, data)
     return data
 
 
 def _save(key: str, data: dict) -> None:
-    mapcache.save_data(key, data)
+    store.save_data(key, data)
     _remember(key, data)
 
 
@@ -111,7 +111,7 @@ def catalogue_of(atlas) -> Catalogue:
 
 
 def _catalogue_key(signature: tuple) -> str:
-    return mapcache.cache_key(hashlib.sha256(repr(signature).encode()).hexdigest(), "donnees", {})
+    return store.cache_key(hashlib.sha256(repr(signature).encode()).hexdigest(), "donnees", {})
 
 
 def load_catalogue(signature: tuple) -> Catalogue | None:
@@ -128,7 +128,7 @@ def save_catalogue(signature: tuple, catalogue: Catalogue) -> None:
 
 
 def _figures_key(fingerprint: str, departements: list[str]) -> str:
-    return mapcache.cache_key(fingerprint, "chiffres", {"deps": sorted(departements)})
+    return store.cache_key(fingerprint, "chiffres", {"deps": sorted(departements)})
 
 
 def scope_figures(atlas, departements: list[str]) -> dict:

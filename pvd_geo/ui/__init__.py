@@ -15,7 +15,7 @@
 - ``forms``: Forms: administrators' login, update, import and restore; a reader's own list.
 
 **The first screen imports nothing heavy, by structure.** The overview draws its selectors,
-figures and map from the stored catalogue and map (:mod:`pvd_geo.summary`, :mod:`pvd_geo.mapcache`)
+figures and map from the stored catalogue and map (:mod:`pvd_geo.summary`, :mod:`pvd_geo.store`)
 before pandas, geopandas and shapely are imported. So the modules re-exported here (``text``,
 ``loaders``, ``state``, ``mapview``, ``widgets``, ``overview``; only what the pages call) import
 :mod:`pvd_geo.views`, :mod:`pvd_geo.atlas` and :mod:`pvd_geo.webmap` only inside the functions
@@ -23,7 +23,7 @@ that work on the loaded atlas (a plain ``from .. import views`` there, which rea
 checkers follow), while ``sections``, ``commune``, ``downloads``, ``timeline`` and ``forms``
 import :mod:`pvd_geo.views` at the top and are imported by the pages that need them
 (``from pvd_geo.ui import sections``); matplotlib is imported only where a figure is drawn (a
-stored map needs no geometry library). ``tests/test_mapcache.py`` checks that the first screen
+stored map needs no geometry library). ``tests/test_store.py`` checks that the first screen
 imports none of them.
 """
 

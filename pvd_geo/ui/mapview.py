@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 from streamlit_folium import st_folium
 
-from .. import mapcache
+from .. import store
 from ..assets import assets_installed, own_version, sync_own
 from ..budget import OverBudget
 
@@ -52,7 +52,7 @@ def _communes_map(
             own={own_column(name): set(codes) for name, codes in own},
             focus=focus,
         )
-        return mapcache.PreparedMap.of(spec)
+        return store.PreparedMap.of(spec)
 
     if own:
         atlas = get_atlas()  # loaded once for every reader: not charged to this one
@@ -76,23 +76,23 @@ def _territories_map(level: str, region: str | None, tiles: str | None, title: s
         from .. import views  # pandas: imported only when a map is not stored yet
 
         spec = views.territories_map_spec(atlas, level, region, title, sources_of(atlas), tiles=tiles)
-        return mapcache.PreparedMap.of(spec)
+        return store.PreparedMap.of(spec)
 
     params = {"level": level, "region": region, "tiles": tiles, "title": title}
     return _stored(fingerprint, "territoires", params, make)
 
 
-def _stored(fingerprint: str, kind: str, params: dict, make) -> mapcache.PreparedMap:
+def _stored(fingerprint: str, kind: str, params: dict, make) -> store.PreparedMap:
     """A prepared map of the data ``fingerprint`` from the disk store (a fresh server skips
     pandas and the atlas), else made from the atlas and stored."""
-    key = mapcache.cache_key(fingerprint, kind, params)
-    prepared = mapcache.load(key)
+    key = store.cache_key(fingerprint, kind, params)
+    prepared = store.load(key)
     if prepared is None:
         atlas = get_atlas()  # loaded once for every reader: not charged to this one
         with new_work():
             prepared = make(atlas)
         if atlas.fingerprint == fingerprint:  # the data did not change meanwhile
-            mapcache.save(key, prepared)
+            store.save(key, prepared)
     return prepared
 
 
@@ -115,7 +115,7 @@ PRESENTATION_MAP_HEIGHT = 660
 RETURNED = ["last_active_drawing"]
 
 
-def show_map(prepared: mapcache.PreparedMap, key: str, height: int = 620) -> tuple[str, str] | None:
+def show_map(prepared: store.PreparedMap, key: str, height: int = 620) -> tuple[str, str] | None:
     """Draw a prepared map; (level, code) of a new click on a feature, else None.
 
     ``st_folium`` keeps the map's frame while the map is the same (its key derives from the

@@ -1,7 +1,7 @@
 """Prepare the maps of the default views before the first visitor (``python -m pvd_geo warm``).
 
 The pages are run once, headless, with Streamlit's own test runner: the maps they draw are
-stored by :mod:`pvd_geo.mapcache` exactly as a visitor's session would store them, so a fresh
+stored by :mod:`pvd_geo.store` exactly as a visitor's session would store them, so a fresh
 server then draws them without loading the atlas or its geometry. ``make run`` calls it before
 starting the server.
 """

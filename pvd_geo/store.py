@@ -1,4 +1,5 @@
-"""Prepared maps kept on disk, so that a fresh server draws a map it has drawn before at once.
+"""The store of prepared views, kept on disk so that a fresh server shows what it showed before at
+once: prepared maps here, the first screen's figures and the data catalogue (:mod:`pvd_geo.summary`).
 
 A prepared map is the data of a map's folium plugins (:func:`pvd_geo.webmap.maps.prepare`: one
 JSON text per plugin), stored as JSON (never pickle) under ``geodata/cache/cartes/``. Its name is a hash of

@@ -5,39 +5,39 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pvd_geo import mapcache
+from pvd_geo import store
 from pvd_geo.atlas import load_atlas
 from pvd_geo.constants import EMBEDDED_DIR, ROOT
 
-PREPARED = mapcache.PreparedMap({"layer": '{"kind": "communes", "rows": {"n": ["Quissac"]}}', "map": "{}"})
+PREPARED = store.PreparedMap({"layer": '{"kind": "communes", "rows": {"n": ["Quissac"]}}', "map": "{}"})
 
 
 def test_store_round_trip_and_damaged_file(build_env):
-    key = mapcache.cache_key("empreinte", "communes", {"deps": ["30", "32"]})
-    assert mapcache.load(key) is None
-    mapcache.save(key, PREPARED)
-    assert mapcache.load(key) == PREPARED
-    files = list(mapcache.folder().iterdir())
+    key = store.cache_key("empreinte", "communes", {"deps": ["30", "32"]})
+    assert store.load(key) is None
+    store.save(key, PREPARED)
+    assert store.load(key) == PREPARED
+    files = list(store.folder().iterdir())
     assert [f.name for f in files] == [f"{key}.json"]  # no temporary file left behind
     files[0].write_text('{"parts": {"layer": "{\\"kind', encoding="utf-8")  # truncated
-    assert mapcache.load(key) is None
+    assert store.load(key) is None
     files[0].write_text(json.dumps({"autre": 1}), encoding="utf-8")  # another format
-    assert mapcache.load(key) is None
+    assert store.load(key) is None
 
 
 def test_key_depends_on_data_and_parameters():
-    base = mapcache.cache_key("a", "communes", {"deps": ["30"], "title": "Gard"})
-    assert base == mapcache.cache_key("a", "communes", {"title": "Gard", "deps": ["30"]})
-    assert base != mapcache.cache_key("b", "communes", {"deps": ["30"], "title": "Gard"})
-    assert base != mapcache.cache_key("a", "communes", {"deps": ["32"], "title": "Gard"})
-    assert base != mapcache.cache_key("a", "territoires", {"deps": ["30"], "title": "Gard"})
+    base = store.cache_key("a", "communes", {"deps": ["30"], "title": "Gard"})
+    assert base == store.cache_key("a", "communes", {"title": "Gard", "deps": ["30"]})
+    assert base != store.cache_key("b", "communes", {"deps": ["30"], "title": "Gard"})
+    assert base != store.cache_key("a", "communes", {"deps": ["32"], "title": "Gard"})
+    assert base != store.cache_key("a", "territoires", {"deps": ["30"], "title": "Gard"})
 
 
 def test_prune_keeps_the_newest(build_env):
     for i in range(5):
-        mapcache.save(f"carte-{i}", PREPARED)
-    mapcache.prune(mapcache.folder(), keep=2)
-    assert len(list(mapcache.folder().glob("*.json"))) == 2
+        store.save(f"carte-{i}", PREPARED)
+    store.prune(store.folder(), keep=2)
+    assert len(list(store.folder().glob("*.json"))) == 2
 
 
 def test_fingerprint_changes_with_the_lists(built_dir, tmp_path):
@@ -134,16 +134,16 @@ def test_a_change_anywhere_in_the_package_changes_the_map_keys(tmp_path):
 
     copy = tmp_path / "pvd_geo"
     shutil.copytree(ROOT / "pvd_geo", copy, ignore=shutil.ignore_patterns("__pycache__"))
-    before = mapcache.package_hash(copy)
-    assert before == mapcache.code_version()  # the same code, the same key
+    before = store.package_hash(copy)
+    assert before == store.code_version()  # the same code, the same key
     for name in ("ui/state.py", "constants.py", "sources/anct.py", "webmap/static/layers.js"):
         path = copy / name
         original = path.read_bytes()
         path.write_bytes(original + b"\n# changed\n")
-        assert mapcache.package_hash(copy) != before, name
+        assert store.package_hash(copy) != before, name
         path.write_bytes(original)
     (copy / "nouveau.py").write_text("X = 1\n", encoding="utf-8")
-    assert mapcache.package_hash(copy) != before
+    assert store.package_hash(copy) != before
 
 
 def test_a_build_whose_names_changed_gives_new_map_keys(built_dir, tmp_path):
@@ -163,7 +163,7 @@ def test_a_build_whose_names_changed_gives_new_map_keys(built_dir, tmp_path):
     after = load_atlas(copy, EMBEDDED_DIR).fingerprint
     assert after != before
     key = {"deps": ["30"]}
-    assert mapcache.cache_key(before, "communes", key) != mapcache.cache_key(after, "communes", key)
+    assert store.cache_key(before, "communes", key) != store.cache_key(after, "communes", key)
 
 
 def test_the_store_is_capped_by_bytes_as_well_as_files(build_env, monkeypatch):
@@ -171,11 +171,11 @@ def test_the_store_is_capped_by_bytes_as_well_as_files(build_env, monkeypatch):
     than the cap on disk (issue 22, item 3)."""
     import time
 
-    monkeypatch.setattr(mapcache, "MAX_BYTES", 1_000_000)
-    big = mapcache.PreparedMap({"layer": "x" * 300_000, "map": "{}"})
+    monkeypatch.setattr(store, "MAX_BYTES", 1_000_000)
+    big = store.PreparedMap({"layer": "x" * 300_000, "map": "{}"})
     for i in range(8):
-        mapcache.save(f"carte-{i}", big)
+        store.save(f"carte-{i}", big)
         time.sleep(0.01)  # distinct modification times: the newest are kept
-    files = sorted(p.name for p in mapcache.folder().glob("*.json"))
-    assert sum(p.stat().st_size for p in mapcache.folder().glob("*.json")) <= 1_000_000
+    files = sorted(p.name for p in store.folder().glob("*.json"))
+    assert sum(p.stat().st_size for p in store.folder().glob("*.json")) <= 1_000_000
     assert files == ["carte-5.json", "carte-6.json", "carte-7.json"]
