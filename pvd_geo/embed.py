@@ -26,12 +26,15 @@ def scope_path(departements: list[str]) -> str:
 
 
 def embed_snippet(base_url: str, path: str, title: str, height: int = EMBED_HEIGHT) -> str:
-    """The ``<iframe>`` an article pastes: full width (responsive), fixed height, titled for screen
-    readers, lazy-loaded."""
-    src = base_url.rstrip("/") + "/" + path
+    """The ``<iframe>`` an article pastes: full width (responsive), titled for screen readers,
+    lazy-loaded, and the site's own ``integration.js`` (no third party) that sizes it to its page
+    (``postMessage``); ``height`` is the fixed height without JavaScript."""
+    base = base_url.rstrip("/")
+    src = f"{base}/{path}"
     return (
-        f'<iframe src="{html.escape(src)}" width="100%" height="{int(height)}" '
+        f'<iframe src="{html.escape(src)}" width="100%" height="{int(height)}" data-atlas-pvd '
         f'style="border:0;max-width:100%" loading="lazy" title="{html.escape(title)}"></iframe>'
+        f'<script src="{html.escape(base)}/assets/integration.js" async></script>'
     )
 
 

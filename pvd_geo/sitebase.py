@@ -35,7 +35,7 @@ CSP = (
 SITE_DIR = Path(__file__).resolve().parent / "web"  # the site's own style and scripts
 
 
-SITE_FILES = ("site.css", "page.js", "search.js")
+SITE_FILES = ("site.css", "page.js", "search.js", "integration.js")
 
 
 MAP_ID = "carte"  # the folium.Map's name on every page: its element is ``map_carte``

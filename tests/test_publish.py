@@ -369,3 +369,50 @@ def test_static_pages_in_a_browser(site):
         body = page.locator("main").inner_text()
         assert "Quissac" in body and "Communes PVD" in body and "Le Grau-du-Roi" in body
         browser.close()
+
+
+EMBED_FIT = """() => {
+  const d = document, inner = innerHeight, shown = (sel) => {
+    const e = d.querySelector(sel); if (!e) return false;
+    const r = e.getBoundingClientRect(); return r.height > 0 && r.top >= 0 && r.bottom <= inner + 1;
+  };
+  return {scroll: d.documentElement.scrollHeight - inner, inner: inner,
+          title: shown("h1"), map: shown("#map_carte"), legend: shown(".pvd-legend"),
+          legendOpen: !!d.querySelector(".pvd-legend[open]"), sources: shown(".pvd-sources"),
+          auto: d.documentElement.classList.contains("auto-hauteur")};
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (1400, 1000)])
+def test_an_embedded_page_takes_its_height_in_a_host_article(site, width, height):
+    """The « Intégrer » snippet in an article, at a phone's and a desktop's width: the site's
+    integration.js sizes the iframe to its page (postMessage), so title, map, legend (open) and
+    sources show without a scrollbar inside the iframe; the snippet keeps a fixed height for
+    readers without JavaScript."""
+    from playwright.sync_api import sync_playwright
+
+    out, _ = site
+    snippet = embed.embed_snippet("", "departement/30.html", "Carte du Gard").replace('src="/', 'src="')
+    assert 'height="640"' in snippet and "integration.js" in snippet  # the no-JavaScript fallback
+    (out / "article-auto.html").write_text(
+        '<!DOCTYPE html><html lang="fr"><body style="max-width:720px;margin:auto">'
+        f"<h1>Article</h1><p>Texte.</p>{snippet}<p>Suite de l'article.</p></body></html>",
+        encoding="utf-8",
+    )
+    with serving(out) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context, page = offline_context(browser, viewport={"width": width, "height": height})
+        page.goto(f"{url}/article-auto.html")
+        frame = page.frame_locator("iframe")
+        frame.locator("path.leaflet-interactive").nth(300).wait_for()
+        page.wait_for_function("document.querySelector('iframe').getBoundingClientRect().height != 640")
+        page.wait_for_timeout(500)  # the last report after the map's own layout
+        inside = page.frames[1].evaluate(EMBED_FIT)
+        assert inside["auto"] and inside["scroll"] <= 1, inside  # no scrollbar inside the iframe
+        assert all(inside[k] for k in ("title", "map", "legend", "legendOpen", "sources")), inside
+        box = page.locator("iframe").bounding_box()
+        assert abs(box["height"] - inside["inner"]) <= 2 and box["width"] <= width
+        assert page.refused == []
+        context.close()
+        browser.close()
