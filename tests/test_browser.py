@@ -239,3 +239,23 @@ def test_click_in_an_overseas_inset_opens_that_departement(page, server):
     target.click()
     wait_for_url(page, "dep=974")
     page.locator("h1", has_text="La Réunion").first.wait_for(timeout=30_000)
+
+
+def test_phone_bar_chart_gives_each_bar_the_screen_width(server):
+    """390 × 844: the bar chart puts each name above its bar, so the longest bar takes most of
+    the screen's width (it was squeezed into ≈ 60 px beside the names); no sideways scroll."""
+    with offline_page(390, 844) as page:
+        page.goto(server)
+        settle(page)
+        first = page.locator(".pvd-bars li").first
+        first.scroll_into_view_if_needed()
+        name, bar = (first.locator(sel).bounding_box() for sel in (".pvd-bar-name", ".pvd-bar > span"))
+        assert bar["width"] >= 250, bar  # the longest bar (its count is the peak)
+        assert name["y"] + name["height"] <= bar["y"] + 1, (name, bar)  # the name above its bar
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    with offline_page(1400, 1000) as page:  # a desktop keeps one line per territory
+        page.goto(server)
+        settle(page)
+        first = page.locator(".pvd-bars li").first
+        name, bar = (first.locator(sel).bounding_box() for sel in (".pvd-bar-name", ".pvd-bar > span"))
+        assert abs((name["y"] + name["height"] / 2) - (bar["y"] + bar["height"] / 2)) < 8, (name, bar)

@@ -127,7 +127,10 @@ def bars_html(table, top: int = 25) -> str:
         "align-items:center;margin:2px 0}"
         ".pvd-bar-name{overflow:hidden;text-overflow:ellipsis;white-space:nowrap;text-align:right}"
         f".pvd-bar{{height:14px}}.pvd-bar span{{display:block;height:100%;background:{PVD_COLOUR}}}"
-        ".pvd-bar-value{font-variant-numeric:tabular-nums}</style>"
+        ".pvd-bar-value{font-variant-numeric:tabular-nums}"
+        # a phone: the name above its bar, the bar as wide as the screen allows (not squeezed)
+        "@media (max-width:560px){.pvd-bars li{grid-template-columns:1fr 3em;gap:2px 8px;margin:4px 0}"
+        ".pvd-bar-name{grid-column:1/-1;text-align:left}}</style>"
         f'<figure class="pvd-chart" style="margin:0"><figcaption style="font-weight:600;margin-bottom:4px">'
         f"Communes PVD par territoire ({shown})</figcaption>"
         f'<ol class="pvd-bars">{items}</ol></figure>'
