@@ -25,6 +25,7 @@ from .embed import embed_snippet, page_path, scope_path
 from .errors import PvdError
 from .format import fr_date, fr_int, fr_size
 from .levels import AGGREGATED
+from .programmes import principal
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -97,12 +98,13 @@ class SiteFrame:
         self.atlas, self.root, self.base_url = atlas, root, base_url
         self.lists = views.lists_json(atlas)
         self.sources = credits.sources_line(atlas.meta, self.lists)
-        pvd = self.lists.get("pvd")
+        main = principal()
+        info = self.lists.get(main.key)
         self.list_line = (
-            f"ANCT, {credits.list_label('pvd', pvd)}"
-            + ("" if credits.is_national(pvd) else f" ({pvd['couverture_nom']} seulement)")
-            if pvd
-            else "aucune liste PVD chargée"
+            f"{main.editeur}, {credits.list_label(main.key, info)}"
+            + ("" if credits.is_national(info) else f" ({info['couverture_nom']} seulement)")
+            if info
+            else f"aucune liste {main.court} chargée"
         )
         self.report = Report(root)
         self.map_bytes: dict[str, int] = {}  # page → bytes of its map layer data

@@ -21,7 +21,7 @@ import pandas as pd
 import shapely
 
 from .. import topo
-from ..programmes import OTHER_COLOURS, Programme, principal, programme_keys, registry
+from ..programmes import OTHER_COLOURS, Programme, get, principal, programme_keys, registry
 
 DECIMALS = 3  # ≈ 100 m: below a pixel at département zoom
 # Okabe–Ito based palette (readable by colour-blind users): the programmes' colours come from the
@@ -34,7 +34,7 @@ FURNITURE = {
     "epci": "#4D4D4D",
     "departement": "#1A1A1A",
 }
-EXTRA_COLOURS = list(OTHER_COLOURS)
+EXTRA_COLOURS = list(OTHER_COLOURS)  # the lists without a registry entry, in turn
 
 
 def colours() -> dict[str, str]:
@@ -90,7 +90,7 @@ def drawn(lists: list[str], on_request: tuple[str, ...] = ()) -> list[tuple[Prog
             extra += 1
     others = [name for name in lists if name not in programme_keys()]
     for k, name in enumerate(others):
-        out.append((Programme.other(name, EXTRA_COLOURS[k % len(EXTRA_COLOURS)]), EXTRA_BIT << (extra + k)))
+        out.append((get(name, others), EXTRA_BIT << (extra + k)))
     return out
 
 
@@ -210,12 +210,7 @@ def communes_spec(
         "population": population_label,
         "legend": legend(title, programmes_drawn, uncovered),
         "sources": sources,
-        "colours": FURNITURE
-        | {
-            s: p.couleur
-            for s in STYLE_BIT
-            if (p := next((p for p, _ in programmes_drawn if p.style == s), None))
-        },
+        "colours": FURNITURE | {p.style: p.couleur for p, _ in programmes_drawn if p.style in STYLE_BIT},
         # what each status bit says in a tooltip, and the outlines: dotted (ORT) and dashed
         "statuses": [[bit, p.legende] for p, bit in programmes_drawn],
         "extras": [[bit, p.couleur] for p, bit in programmes_drawn if bit >= EXTRA_BIT],
