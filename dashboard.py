@@ -18,6 +18,7 @@ figures = ui.first_screen_figures(catalogue, deps)
 totals, name = figures["totals"], figures["name"]
 
 st.title(f"Petites villes de demain — {ui.md(name)}")
+search_slot = st.empty()  # the search, filled once the atlas is loaded (below the map)
 if ui.coverage_warning(catalogue, deps) and figures["covered"]:
     part = figures["covered"]
     st.markdown(
@@ -49,9 +50,13 @@ ui.embed_section(
 # The counts need the atlas and pandas (loaded once per process and data version): imported only
 # now, after the map is drawn (see pvd_geo.ui's docstring).
 from pvd_geo import views  # noqa: E402
-from pvd_geo.ui import sections, timeline  # noqa: E402
+from pvd_geo.ui import search, sections, timeline  # noqa: E402
 
 atlas = ui.get_atlas()
+with search_slot.container():
+    search.search_box(
+        atlas, deps=tuple(deps) if mode == "departements" else (), regs=(region,) if region else ()
+    )
 st.subheader("Comptes par territoire")
 level = st.radio(
     "Niveau",

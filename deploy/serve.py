@@ -67,7 +67,9 @@ frontend atlas
     acl atlas_file path_beg /app/static/vendor/
     acl versioned query -m reg (^|&)v=[0-9a-f]+
     acl hashed_build path_reg ^/component/[^/]+/static/.+\.[0-9a-f]{{8}}\.(js|css)$
-    http-request set-var(txn.immutable) bool(true) if atlas_file versioned || hashed_build
+    # the search index is named by the data it holds (index-<fingerprint>-<format>.tsv[.gz])
+    acl search_index path_reg ^/app/static/recherche/index-[0-9a-f]+-[0-9]+\.tsv(\.gz)?$
+    http-request set-var(txn.immutable) bool(true) if atlas_file versioned || hashed_build || search_index
     acl immutable var(txn.immutable) -m bool
     acl found status 200
     http-response set-header Cache-Control "public, max-age=31536000, immutable" if immutable found

@@ -2,23 +2,21 @@
 
 import streamlit as st
 
-from pvd_geo import ui, views
-from pvd_geo.ui import commune, sections
+from pvd_geo import programmes, ui, views
+from pvd_geo.ui import commune, search, sections
 
 st.set_page_config(page_title="Atlas PVD — territoires", page_icon="🧭", layout="wide")
 ui.sidebar()
 atlas = ui.get_atlas()
 loc = ui.current_location(atlas)
 
-query = st.sidebar.text_input("Rechercher une commune", key="recherche", placeholder="ex. grau du roi")
-if query:
-    found = views.search_communes(atlas, query)
-    if found.empty:
-        st.sidebar.info("Aucune commune trouvée.")
-    for row in found.itertuples():
-        if st.sidebar.button(ui.md(row.libelle), key=f"hit_{row.code}"):
-            ui.go(views.Location(com=row.code))
-
+# the territories this view is about come first in the search; in France, those the list covers
+covered = atlas.coverage(programmes.principal().key)
+search.search_box(
+    atlas,
+    deps=(loc.dep,) if loc.dep else () if loc.reg else tuple(covered or ()),
+    regs=(loc.reg,) if loc.reg and not loc.dep else (),
+)
 sections.show_breadcrumb(atlas, loc)
 
 if loc.level == "com":

@@ -76,16 +76,6 @@ class Atlas:
     fingerprint: str = ""  # identifies the data (build + lists): a key for stored maps
     _stats: dict = field(default_factory=dict, repr=False, compare=False)  # per level, computed once
     _names: dict = field(default_factory=dict, repr=False, compare=False)  # per level, read once
-    _search: dict = field(default_factory=dict, repr=False, compare=False)  # search keys, computed once
-
-    def search_keys(self) -> pd.Series:
-        """The communes' names as search keys (:func:`pvd_geo.codes.cle_recherche`), computed once
-        per atlas and freed with it."""
-        if "noms" not in self._search:
-            from .codes import cle_recherche
-
-            self._search["noms"] = self.communes["nom"].map(cle_recherche)
-        return self._search["noms"]
 
     def source_geometry(self, level: str) -> gpd.GeoSeries:
         """Source geometry of a layer (read from the build on demand), aligned on its codes."""

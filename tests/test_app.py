@@ -76,17 +76,6 @@ def test_commune_page_shows_local_programme(build_env):
     assert "26 septembre 2023" in text
 
 
-def test_search_finds_commune_without_article_or_accents(build_env):
-    app = app_for("pages/1_Territoire.py")
-    app.run()
-    app.sidebar.text_input(key="recherche").set_value("grau du roi").run()
-    labels = [b.label for b in app.sidebar.button]
-    assert "Le Grau-du-Roi (Gard, 30133)" in labels
-    app.sidebar.text_input(key="recherche").set_value("isle jourdain").run()
-    labels = [b.label for b in app.sidebar.button]
-    assert "L'Isle-Jourdain (Gers, 32160)" in labels and "L'Isle-Jourdain (Vienne, 86112)" in labels
-
-
 def test_presentation_mode_and_share_link(build_env):
     app = app_for("dashboard.py")
     app.query_params["mode"] = "presentation"

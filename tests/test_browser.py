@@ -1,6 +1,7 @@
 """A real `streamlit run` server on 127.0.0.1 driven by Debian's Chromium (Playwright), offline."""
 
 import re
+import time
 
 import pytest
 
@@ -103,11 +104,12 @@ def test_keyboard_only_search_selectors_and_download(page, server, tmp_path):
     page.goto(f"{server}/Territoire")
     settle(page)
     assert page.evaluate("document.documentElement.lang") == "fr"
-    tab_to(page, "el.getAttribute('aria-label') === 'Rechercher une commune'")
+    # the search field lives in its component's shadow root: the page's focus is on its host
+    tab_to(page, "el.shadowRoot?.activeElement?.getAttribute('role') === 'combobox'")
     page.keyboard.type("quissac")
-    page.keyboard.press("Enter")
-    settle(page)
-    tab_to(page, "el.tagName === 'BUTTON' && el.innerText.includes('Quissac')")
+    _first_found(page, "Quissac")
+    page.keyboard.press("ArrowDown")  # the second result, then back to the first
+    page.keyboard.press("ArrowUp")
     page.keyboard.press("Enter")
     wait_for_url(page, "com=30210")
     page.locator("h1", has_text="Quissac").first.wait_for(timeout=30_000)
@@ -273,3 +275,71 @@ def test_phone_bar_chart_gives_each_bar_the_screen_width(server):
         wait_for_paths(page, 2)
         name, bar = _bar_boxes(page)
         assert abs((name["y"] + name["height"] / 2) - (bar["y"] + bar["height"] / 2)) < 8, (name, bar)
+
+
+# (typed, the first territory found) on the overview of the Gard and the Gers
+FORGIVING_SEARCHES = [
+    ("st hippolyte", "Saint-Hippolyte-du-Fort"),  # st for Saint; the Gard's before the exact homonyms
+    ("quisac", "Quissac"),  # one letter missing
+    ("vic fezansac", "Vic-Fezensac"),  # one letter wrong
+    ("le grau", "Le Grau-du-Roi"),  # before Lagraulière: a name that starts so comes first
+    ("gers", "Gers"),  # the département
+    ("piemont cevenol", "CC du Piémont Cévenol"),  # an EPCI, without its accents
+    ("hipolyte fort", "Saint-Hippolyte-du-Fort"),  # words of the name, one typo
+    ("isle jourdain", "L'Isle-Jourdain"),  # without its article: the Gers's before the Vienne's
+]
+
+
+def _first_found(page, expected, timeout=15):
+    """The search's first result, once it is ``expected`` (or the list seen when time ran out)."""
+    deadline = time.time() + timeout
+    names = []
+    while time.time() < deadline:
+        names = page.locator(".atlas-recherche li .nom").all_inner_texts()
+        if names and names[0] == expected:
+            return names
+        page.wait_for_timeout(100)
+    raise AssertionError(f"first result {names[:3]!r}, expected {expected!r}")
+
+
+@pytest.mark.parametrize("size", [(390, 844), (1400, 1000), (1920, 1080)])
+def test_search_forgives_and_finds_while_typing(server, size):
+    """On the overview's page (not in the sidebar): results while typing — no Enter, and not one
+    message to the server per keystroke (the browser searches its index) —, then a tap opens the
+    territory's page; nothing wider than the screen."""
+    with offline_page(*size) as page:
+        sent = []
+        page.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent.append(frame)))
+        page.goto(server)
+        settle(page)
+        field = page.locator(".atlas-recherche input")
+        assert field.is_visible() and field.bounding_box()["x"] >= 0
+        page.wait_for_timeout(500)
+        before = len(sent)
+        for typed, expected in FORGIVING_SEARCHES:
+            field.fill("")
+            field.press_sequentially(typed, delay=15)
+            _first_found(page, expected)
+        assert len(sent) == before, "the search sent messages to the server while the reader typed"
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        field.fill("")
+        field.press_sequentially("quisac", delay=15)
+        _first_found(page, "Quissac")
+        page.locator(".atlas-recherche li").first.click()
+        wait_for_url(page, "com=30210")
+        page.locator("h1", has_text="Quissac").first.wait_for(timeout=30_000)
+
+
+def test_search_on_territoires_opens_a_region_with_the_keyboard(server):
+    with offline_page(1400, 1000) as page:
+        page.goto(server + "/Territoire?dep=30")
+        settle(page)
+        field = page.locator(".atlas-recherche input")
+        field.press_sequentially("occitani", delay=15)
+        names = _first_found(page, "Occitanie")
+        assert "région" in page.locator(".atlas-recherche li .contexte").first.inner_text()
+        assert len(names) >= 1
+        field.press("Enter")
+        wait_for_url(page, "reg=76")
+        page.locator("h1", has_text="Occitanie").first.wait_for(timeout=30_000)
+        assert "dep=" not in page.url

@@ -206,6 +206,9 @@ def test_the_proxy_lets_browsers_keep_the_maps_versioned_files(deployment):
 
             assert cache_control(f"/app/static/vendor/bundle/atlas.js?v={own_version()}") == kept
             assert cache_control(f"/component/streamlit_folium.st_folium/static/js/{main_js}") == kept
+            # the search index: its name carries the data's fingerprint (written by the page's run)
+            index = next(Path(ROOT, "static", "recherche").glob("index-*.tsv.gz")).name
+            assert cache_control(f"/app/static/recherche/{index}") == kept
             assert kept not in cache_control("/app/static/vendor/bundle/atlas.js")
             assert kept not in cache_control("/")
             assert kept not in cache_control("/component/streamlit_folium.st_folium/index.html")

@@ -16,14 +16,65 @@ from pvd_geo.webmap.plugins import Assets
 from pvd_geo.webmap.plugins.base import dumps
 
 
-def test_search_ignores_case_accents_hyphens_article(atlas):
-    hits = views.search_communes(atlas, "grau du roi")
-    assert hits.loc[0, "nom"] == "Le Grau-du-Roi"
-    isle = views.search_communes(atlas, "isle jourdain")
-    assert {"32160", "86112"} <= set(isle["code"])
-    assert any("Gers" in label for label in isle["libelle"]) and any(
-        "Vienne" in label for label in isle["libelle"]
-    )
+def test_search_index_holds_every_territory_once(atlas):
+    """The browser's search index: four sections named by the levels' address keys, every
+    territory of the atlas once, a commune with its population (hundreds) and its PVD mark."""
+    import gzip
+
+    text = views.index_text(atlas)
+    assert gzip.decompress(views.index_gzip(atlas)).decode() == text
+    assert views.index_gzip(atlas) == views.index_gzip(atlas)  # same data, same bytes
+    sections, current = {}, None
+    for line in text.splitlines():
+        if line.startswith("#"):
+            current = sections.setdefault(line[1:], [])
+        else:
+            current.append(line.split("\t"))
+    assert list(sections) == ["reg", "dep", "epci", "com"]
+    assert len(sections["com"]) == len(atlas.communes) and len(sections["epci"]) == len(atlas.epci)
+    assert len(sections["dep"]) == len(atlas.departements) and len(sections["reg"]) == len(atlas.regions)
+    quissac = next(f for f in sections["com"] if f[0] == "30210")
+    population = int(atlas.communes.set_index("code").loc["30210", "population"])
+    assert quissac == ["30210", "Quissac", str(population // 100), "1"]  # a PVD of the Gard
+    assert next(f for f in sections["com"] if f[0] == "30001")[3] == ""  # Aigaliers: not selected
+    assert ["30", "Gard", "76"] in sections["dep"]
+    assert next(f for f in sections["epci"] if f[0] == "200034411")[1:] == ["CC du Piémont Cévenol", "30"]
+
+
+def test_search_index_names_cannot_break_its_lines(atlas):
+    odd = atlas.communes.copy()
+    odd.loc[odd["code"] == "30210", "nom"] = "Quis\tsac\n#reg\r"
+    text = views.index_text(replace(atlas, communes=odd))
+    assert "30210\tQuis sac #reg\t" in text
+    assert text.count("\n#reg\n") == 0 and text.startswith("#reg\n")
+
+
+def test_search_index_file_is_written_once_and_old_ones_pruned(atlas, tmp_path):
+    from pvd_geo.ui import search
+
+    for n in range(search.KEPT + 2):  # older indexes of other data versions
+        old = tmp_path / f"index-{n:024x}-1.tsv"
+        old.write_text("x")
+        (tmp_path / f"{old.name}.gz").write_bytes(b"x")
+    name = search.ensure_index(atlas, tmp_path)
+    assert name == search.index_name(atlas) and atlas.fingerprint in name
+    assert (tmp_path / f"{name}.gz").read_bytes() == views.index_gzip(atlas)
+    assert (tmp_path / name).read_text(encoding="utf-8") == views.index_text(atlas)
+    assert len(list(tmp_path.glob("index-*.tsv.gz"))) == search.KEPT
+    assert len(list(tmp_path.glob("index-*.tsv"))) == search.KEPT
+    assert not list(tmp_path.glob(".*tmp"))
+
+
+def test_search_choice_is_checked_on_the_server(atlas):
+    """The browser sends « level:code »; only a level and a code of the loaded atlas open a page."""
+    from pvd_geo.ui.search import chosen
+
+    assert chosen(atlas, "com:30210") == {"com": "30210"}
+    assert chosen(atlas, "dep:32") == {"dep": "32"}
+    assert chosen(atlas, "epci:200034411") == {"epci": "200034411"}
+    assert chosen(atlas, "reg:76") == {"reg": "76"}
+    for bad in ("com:99999", "dep:999", "pays:FR", "30210", None, 42, "com:" + "3" * 60, "reg:30"):
+        assert chosen(atlas, bad) is None, bad
 
 
 def test_resolve_fills_parents_and_drops_unknown(atlas):

@@ -178,7 +178,7 @@ def go(loc: Location) -> None:
 
 def open_commune(code: str) -> None:
     """Go to a commune's page (keeping the presentation mode)."""
-    st.switch_page(PAGE_TERRITOIRE, query_params=keeping_mode({"com": code}))
+    open_territory({"com": code})
 
 
 def share_link() -> None:

@@ -33,7 +33,7 @@ from .scope import (  # noqa: F401
     scope_panels,
     with_insets,
 )
-from .search import search_communes  # noqa: F401
+from .search import index_gzip, index_text  # noqa: F401
 from .tables import (  # noqa: F401
     CHANGE_HEADERS,
     ListVersion,
