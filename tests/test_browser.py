@@ -213,6 +213,83 @@ def test_presentation_mode_fits_a_projector(server):
         assert page.locator("[data-testid='stMetric']").first.bounding_box()["y"] < frame["y"]
 
 
+def test_presentation_comparison_fits_a_projector_and_scales(server):
+    """1920 × 1080, the comparison in presentation mode: the picker hidden, the table (in large
+    type) and both maps (legend open, controls and names larger) on one screen, no scrolling."""
+    with offline_page(1920, 1080) as page:
+        page.goto(f"{server}/Comparer?mode=presentation")
+        settle(page)
+        wait_for_paths(page, 300)
+        assert not page.locator("[data-testid='stMultiSelect']").first.is_visible()
+        table = page.locator(".pvd-table").first.bounding_box()
+        frames = [f.bounding_box() for f in page.locator("iframe[title='streamlit_folium.st_folium']").all()]
+        assert len(frames) == 2
+        for box in [table, *frames]:
+            assert box["y"] >= 0 and box["y"] + box["height"] <= 1080, box
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 1920, box
+        size = page.locator(".pvd-table td").first.evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
+        assert size >= 18, size  # 14 px on a desktop
+        assert page.evaluate("document.scrollingElement.scrollHeight") <= 1080
+        legend = map_frame(page).locator(".pvd-legend").first
+        assert legend.evaluate("el => el.open")  # open on a projector, whatever the map's size
+        zoom = legend.evaluate("el => getComputedStyle(el.closest('.leaflet-control')).zoom")
+        assert float(zoom) > 1.2, zoom
+
+
+def _overlap(a, b) -> bool:
+    return not (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
+
+
+@pytest.mark.parametrize("size", [(390, 844), (1400, 1000)])
+def test_map_boxes_never_cover_its_buttons(server, size):
+    """The legend (open or not) leaves the zoom buttons free, the sources line the scale bar."""
+    with offline_page(*size) as page:
+        page.goto(server)
+        settle(page)
+        wait_for_paths(page, 800)
+        frame = map_frame(page)
+        boxes = {
+            name: frame.locator(selector).first.bounding_box()
+            for name, selector in {
+                "plus": ".leaflet-control-zoom-in",
+                "tools": ".pvd-tools",
+                "legend": ".pvd-legend",
+                "sources": ".pvd-sources",
+                "scale": ".leaflet-control-scale",
+            }.items()
+        }
+        assert not _overlap(boxes["legend"], boxes["plus"]), boxes
+        assert not _overlap(boxes["legend"], boxes["tools"]), boxes
+        assert not _overlap(boxes["sources"], boxes["scale"]), boxes
+
+
+@pytest.mark.parametrize("size,cards", [((390, 844), True), ((1400, 1000), False), ((1920, 1080), False)])
+def test_tables_are_never_wider_than_their_place(server, size, cards):
+    """The région's table of départements (15 columns): on a desktop every column is in view (the
+    ORT and list columns were behind a scroll at 1400 px); on a phone each row is a card with its
+    headers; the page never scrolls sideways."""
+    with offline_page(*size) as page:
+        page.goto(f"{server}/Territoire?reg=76")
+        settle(page)
+        region = page.locator(".pvd-table").first
+        region.wait_for(timeout=30_000)
+        widths = region.evaluate("el => [el.scrollWidth, el.clientWidth]")
+        assert widths[0] <= widths[1] + 1, widths
+        row = page.locator(".pvd-table tbody tr").first
+        assert (row.evaluate("el => getComputedStyle(el).display") == "block") is cards
+        if cards:  # each figure says what it is
+            label = page.locator(".pvd-table tbody td").first.evaluate(
+                "el => getComputedStyle(el, '::before').content"
+            )
+            assert "Code" in label, label
+        assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
+
+
 FIND_TERRITORY = """(name) => {
   const paths = [...document.querySelectorAll("path.leaflet-interactive")];
   for (const [i, path] of paths.entries()) {

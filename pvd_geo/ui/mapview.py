@@ -109,14 +109,23 @@ def dashboard_assets():
 # Presentation mode: on a 1920 × 1080 projector the title, the figures and the map fit without
 # scrolling (the browser tests check that the map ends above 1080 px).
 PRESENTATION_MAP_HEIGHT = 660
+PRESENTATION_SCALE = 1.5  # the maps' names, legend, sources and buttons on a projector
+# the comparison's maps, beside its table under the title: together they fit 1920 × 1080 (browser test)
+PRESENTATION_COMPARISON_MAP_HEIGHT = 700
 # what the map sends back: the clicked feature (its code and level) only — not the view (bounds,
 # zoom, centre), so that panning and zooming never rerun the script, and not the clicks' counter,
 # whose first value (0, against a default of None) would rerun every page once as its map loads
 RETURNED = ["last_active_drawing"]
 
 
-def show_map(prepared: store.PreparedMap, key: str, height: int = 620) -> tuple[str, str] | None:
-    """Draw a prepared map; (level, code) of a new click on a feature, else None.
+def show_map(
+    prepared: store.PreparedMap,
+    key: str,
+    height: int = 620,
+    presentation_height: int = PRESENTATION_MAP_HEIGHT,
+) -> tuple[str, str] | None:
+    """Draw a prepared map (``presentation_height`` high in presentation mode, its controls and names
+    larger); (level, code) of a new click on a feature, else None.
 
     ``st_folium`` keeps the map's frame while the map is the same (its key derives from the
     script and ``key``, which carries the map's digest): a rerun redraws nothing in the browser."""
@@ -127,11 +136,16 @@ def show_map(prepared: store.PreparedMap, key: str, height: int = 620) -> tuple[
 
     sync_own()
     presenting = presentation_mode()
-    fmap = atlas_map(prepared.parts, dashboard_assets(), label_scale=1.5 if presenting else 1.0)
+    fmap = atlas_map(  # on a projector the legend is open, whatever the map's size
+        prepared.parts,
+        dashboard_assets(),
+        open_legend_only=presenting,
+        label_scale=PRESENTATION_SCALE if presenting else 1.0,
+    )
     out = st_folium(
         fmap,
         key=f"{key}-{prepared.digest}",
-        height=PRESENTATION_MAP_HEIGHT if presenting else height,
+        height=presentation_height if presenting else height,
         use_container_width=True,
         returned_objects=RETURNED,
         render=False,  # st_folium renders the map itself; the whole figure is not needed

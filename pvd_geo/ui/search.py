@@ -21,13 +21,13 @@ from ..assets import STATIC_DIR
 from ..atlas import Atlas
 from ..files import atomic_write
 from ..levels import COMMUNE, LEVELS
-from .state import open_territory
+from .state import open_territory, presentation_mode
 
 SEARCH_DIR = STATIC_DIR / "recherche"
 KEPT = 4  # index files kept: the current one and a few before it (servers not yet restarted)
 HERE = Path(__file__).resolve().parent
-LABEL = "Rechercher une commune, un EPCI, un département ou une région"
-PLACEHOLDER = "ex. Quissac, st hippolyte, le grau, Gers"
+LABEL = "Rechercher une commune ou un territoire"
+PLACEHOLDER = "ex. Quissac, st hippolyte, le grau, Gers, CC du Piémont"
 _HTML = (
     '<div class="atlas-recherche"><label for="atlas-recherche-champ">{label}</label>'
     '<input id="atlas-recherche-champ" type="search" role="combobox" aria-autocomplete="list" '
@@ -89,7 +89,10 @@ def chosen(atlas: Atlas, value: object) -> dict[str, str] | None:
 
 def search_box(atlas: Atlas, deps: tuple[str, ...] = (), regs: tuple[str, ...] = (), key: str = "recherche"):
     """The search field; the territories of ``deps`` and ``regs`` (the page's) come first. A choice
-    opens its page on Territoires (keeping the presentation mode)."""
+    opens its page on Territoires. Not in presentation mode: a projector shows the view, whose
+    maps and breadcrumb still lead elsewhere (and the overview's map keeps its first screen)."""
+    if presentation_mode():
+        return
     data = {
         "url": index_url(ensure_index(atlas)),
         "deps": list(deps),

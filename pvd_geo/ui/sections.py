@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from ..atlas import Atlas
 
 from .loaders import shared
-from .mapview import _communes_map, show_map
+from .mapview import PRESENTATION_COMPARISON_MAP_HEIGHT, _communes_map, show_map
 from .state import (
     go,
     on_request_choice,
@@ -63,7 +63,7 @@ def comparison_map(
     except OverBudget as exc:
         st.warning(exc.french("cette carte"))
         return
-    open_click(show_map(fmap, key, height=480))
+    open_click(show_map(fmap, key, height=480, presentation_height=PRESENTATION_COMPARISON_MAP_HEIGHT))
 
 
 def show_breadcrumb(atlas: Atlas, loc: views.Location) -> None:

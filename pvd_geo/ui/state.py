@@ -38,11 +38,14 @@ NAVIGATION = [
 
 PRESENTATION_CSS = """<style>
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-[data-testid="stExpandSidebarButton"], header[data-testid="stHeader"] {display: none !important;}
+[data-testid="stExpandSidebarButton"], header[data-testid="stHeader"],
+[data-testid="stMultiSelect"], [data-testid="stFileUploader"], [data-testid="stForm"],
+[data-testid="stPopover"], [data-testid="stTextInput"] {display: none !important;}
 .block-container, [data-testid="stMainBlockContainer"] {max-width: 100% !important;
   padding: 1rem 2rem !important;}
 html, body, [data-testid="stMarkdownContainer"] p {font-size: 1.35rem !important;}
 h1 {font-size: 3.2rem !important;}
+.pvd-table thead th {font-size: .875rem !important;}
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] p {font-size: 3.6rem !important;
   overflow: visible !important; text-overflow: clip !important;
   font-weight: 700 !important; line-height: 1.1 !important;}

@@ -3,6 +3,7 @@ catalogue, without pandas (the tables computed from the atlas are in :mod:`.sect
 
 from __future__ import annotations
 
+import hashlib
 import html
 from typing import TYPE_CHECKING
 
@@ -45,23 +46,63 @@ def coverage_text(lists: dict[str, dict], programme: str = "pvd") -> str:
 
 
 TABLE_CSS = (
-    "<style>.pvd-table{overflow:auto;max-height:520px;border:1px solid rgba(49,51,63,.15);border-radius:6px}"
-    ".pvd-table table{border-collapse:collapse;font-size:14px;width:100%}"
-    ".pvd-table th,.pvd-table td{padding:4px 8px;border-bottom:1px solid rgba(49,51,63,.1);"
+    # sizes in rem: the presentation mode's larger root font scales the tables with the page
+    "<style>.pvd-table{overflow:auto;max-height:32.5rem;border:1px solid rgba(49,51,63,.15);"
+    "border-radius:6px;container-type:inline-size}"
+    ".pvd-table table{border-collapse:collapse;font-size:.875rem;width:100%}"
+    ".pvd-table th,.pvd-table td{padding:.25rem .35rem;border-bottom:1px solid rgba(49,51,63,.1);"
     "white-space:nowrap}"
     ".pvd-table thead th{position:sticky;top:0;background:#f6f6f8;text-align:left;vertical-align:bottom;"
-    "white-space:normal;min-width:5em}"
+    "white-space:normal;font-size:.75rem}"
     ".pvd-table td.n{text-align:right;font-variant-numeric:tabular-nums}"
-    ".pvd-table tbody th{text-align:left;font-weight:600}"
-    ".pvd-table caption{text-align:left;font-size:13px;color:#555;padding:4px 8px;"
+    ".pvd-table tbody th{text-align:left;font-weight:600;white-space:normal;min-width:7em}"
+    ".pvd-table caption{text-align:left;font-size:.8125rem;color:#555;padding:.25rem .5rem;"
     "caption-side:bottom}</style>"
 )
 MISSING = "« – » : nombre inconnu (hors de la liste chargée)."
 
 
+def css_string(text: str) -> str:
+    """``text`` as a CSS string: letters, digits and spaces kept, every other character escaped
+    (nothing in it can end the string, the rule or the style element)."""
+    return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):06x}" for c in text) + '"'
+
+
+def _min_width_rem(header: list[str], rows: list[tuple[str, list[str]]]) -> float:
+    """An estimate of the narrowest the table can be drawn (names wrapped, headers wrapped at words,
+    figures whole), in rem of the page: below it, each row is shown as a card."""
+    width = 7.5  # the names' column: at least 7em, wrapped
+    for i, head in enumerate(header[1:]):
+        longest_word = max((len(w) for w in head.split()), default=0) * 0.38  # .75rem, bold
+        longest_cell = max((len(cells[i]) for _, cells in rows if i < len(cells)), default=0) * 0.48
+        width += max(longest_word, longest_cell) + 0.7
+    return round(width, 1)
+
+
+def _cards_css(name: str, header: list[str], threshold: float) -> str:
+    """Below ``threshold`` rem of width, the table ``name`` becomes one card per row: its name,
+    then « header  value » lines (the headers written by CSS, from the column's header)."""
+    t = f".{name}"
+    labels = "".join(
+        f"{t} td:nth-of-type({i})::before{{content:{css_string(head)}}}"
+        for i, head in enumerate(header[1:], start=1)
+    )
+    return (
+        f"<style>@container (max-width: {threshold}rem){{"
+        f"{t} table,{t} tbody,{t} tr,{t} td,{t} tbody th,{t} caption{{display:block}}"
+        f"{t} thead{{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}}"
+        f"{t} tr{{padding:.4rem .6rem;border-bottom:1px solid rgba(49,51,63,.15)}}"
+        f"{t} tbody th,{t} td{{border:0;padding:.05rem 0}}"
+        f"{t} td{{display:flex;justify-content:space-between;gap:1rem;white-space:normal}}"
+        f"{t} td::before{{text-align:left;color:#555}}{labels}}}</style>"
+    )
+
+
 def table_html(header: list[str], rows: list[tuple[str, list[str]]], label: str, caption: str) -> str:
     """An HTML table (light to draw: no data-grid bundle to load before the page shows): a row
-    header then cells already formatted; every text escaped here."""
+    header then cells already formatted; every text escaped here. Never wider than its place: its
+    headers and names wrap, and where even so its figures would not fit (a phone), each row is
+    drawn as a card (:func:`_cards_css`) — no column is hidden behind a scroll."""
     head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in header)
     body = "".join(
         f'<tr><th scope="row">{html.escape(name)}</th>'
@@ -69,8 +110,10 @@ def table_html(header: list[str], rows: list[tuple[str, list[str]]], label: str,
         + "</tr>"
         for name, cells in rows
     )
+    name = "pvd-t-" + hashlib.sha256("\x1f".join(header).encode()).hexdigest()[:8]
     return (
-        f'{TABLE_CSS}<div class="pvd-table" role="region" aria-label="{html.escape(label)}" tabindex="0">'
+        f"{TABLE_CSS}{_cards_css(name, header, _min_width_rem(header, rows))}"
+        f'<div class="pvd-table {name}" role="region" aria-label="{html.escape(label)}" tabindex="0">'
         f"<table><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"
         f"<tbody>{body}</tbody></table></div>"
     )

@@ -66,11 +66,14 @@ def atlas_map(
     assets: Assets,
     *,
     open_legend: bool = False,
+    open_legend_only: bool = False,
     label_scale: float = 1.0,
     name: str = "atlas",
 ) -> folium.Map:
     """A ``folium.Map`` drawing prepared ``parts``: every file from ``assets`` (folium's CDN
-    defaults replaced), no background unless the map has tiles (an opt-in of the reader)."""
+    defaults replaced), no background unless the map has tiles (an opt-in of the reader).
+    ``open_legend``: legend and sources open on a small map too (an embed); ``open_legend_only``:
+    the legend alone (a projector); ``label_scale``: names and controls that much larger."""
     settings = json.loads(parts["map"])
     tiles = settings.get("tiles")
     fmap = folium.Map(
@@ -84,7 +87,10 @@ def atlas_map(
     fmap._id = name
     fmap.default_js = [assets.js("leaflet", assets.vendor_url(LEAFLET_JS))]
     fmap.default_css = [assets.css_link("leaflet", assets.vendor_url(LEAFLET_CSS))]
-    options = {"controls": {"open": open_legend}, "labels": {"scale": label_scale}}
+    options = {
+        "controls": {"open": open_legend, "legend": open_legend_only, "scale": label_scale},
+        "labels": {"scale": label_scale},
+    }
     for plugin, key in PLUGINS:
         if key:
             plugin(parts[key], assets, dumps(options.get(key, {}))).add_to(fmap)

@@ -21,7 +21,7 @@
   function legend(map, data) {
     return atlas.control(map, "topright", function () {
       var box = el("details", "pvd-legend");
-      box.open = data.open || !atlas.small(map);
+      box.open = data.open || data.legendOpen || !atlas.small(map);
       el("summary", null, data.legend.title, box);
       data.legend.items.forEach(function (item) {
         var row = el("div", item.symbol ? "pvd-symbols" : null, null, box);
@@ -96,14 +96,32 @@
   }
 
   /* ``data``: {legend: {title, items}, sources: "..."}; ``options.open``: legend and sources open
-     on a small map too (as in an article's iframe: the site's page marked « intégrée »). */
+     on a small map too (as in an article's iframe: the site's page marked « intégrée »);
+     ``options.legend``: the legend alone open (a projector);
+     ``options.scale``: every control (legend, sources, buttons, scale bar) that much larger, and
+     the tooltips' type (a projector). */
   atlas.controls = function (map, data, options) {
     data.open = !!(options && options.open) || document.documentElement.classList.contains("integree");
+    data.legendOpen = !!(options && options.legend);
+    var scale = (options && options.scale) || 1;
+    if (scale !== 1) {
+      map.getContainer().classList.add("pvd-grand");
+      map.getContainer().style.setProperty("--pvd-zoom", String(scale));
+    }
     L.control.scale({ imperial: false, position: "bottomleft" }).addTo(map);
     tools(map);
     var shared = atlas.of(map);
     shared.legend = legend(map, data);
     shared.sources = sources(map, data);
     shared.boxes.push(shared.legend, shared.sources);
+    /* the boxes never cover the buttons: the legend leaves the left column of buttons free, the
+       sources line the scale bar (≤ 100 px); in the controls' own pixels (``scale``) */
+    function fit() {
+      var width = map.getSize().x / scale;
+      shared.legend.style.maxWidth = Math.max(120, Math.min(300, width - 84)) + "px";
+      shared.sources.style.maxWidth = Math.max(120, Math.min(420, width - 132)) + "px";
+    }
+    fit();
+    map.on("resize", fit);
   };
 })(window);
