@@ -2,7 +2,9 @@
 
 import io
 import itertools
+import os
 import re
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -177,3 +179,61 @@ def test_svg_stays_valid_xml_with_noncharacters_in_names(atlas):
     svg = figures.encode(figures.bar_chart(table, "Titre \uffff", "Sources : test\ufffe"), "svg")
     ET.fromstring(svg)  # raises on a character XML forbids
     assert "CC Test Armagnac" in svg.decode()
+
+
+@pytest.fixture(scope="module")
+def occitanie(built_dir, tmp_path_factory):
+    """The Occitanie press map with the current national PVD list (224 PVD in the région)."""
+    from pvd_geo.atlas import load_atlas
+    from pvd_geo.constants import EMBEDDED_DIR
+
+    from .conftest import SHARED_DATA, run
+
+    lists = tmp_path_factory.mktemp("listes") / "listes"
+    shutil.copytree(EMBEDDED_DIR, lists)
+    env = {**os.environ, "PVD_BUILD_DIR": str(built_dir)}
+    current = SHARED_DATA / "current" / "anct_pvd_communes_2026.csv"
+    args = ("--listes", str(lists), "import-selection", str(current), "--couverture", "nationale")
+    out = run(*args, "--yes", "--force", env=env)
+    assert out.returncode == 0, out.stderr
+    atlas = load_atlas(built_dir, lists)
+    return atlas, figures.static_map(atlas, [("region", "76")])
+
+
+def test_region_press_map_names_what_fits_and_numbers_the_rest(occitanie):
+    """Every PVD of the région is on the map, named beside its point (no leader line across other
+    départements) or numbered with an index by département; no two names overlap, nor a
+    département's name; the départements are named."""
+    atlas, fig = occitanie
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    com = atlas.communes
+    pvd = set(com.loc[(com["reg"] == "76") & com["pvd"].fillna(False).astype(bool), "nom"])
+    assert len(pvd) >= 200
+    named = figures.labels(ax)
+    assert all(t.arrow_patch is None for t in named)  # beside their point
+    deps = {
+        n.upper()
+        for c, n in atlas.names("departement").items()
+        if c in set(com.loc[com["reg"] == "76", "dep"])
+    }
+    dep_texts = [t for t in ax.texts if t.get_text() in deps]
+    assert {t.get_text() for t in dep_texts} == deps and len(deps) == 13
+    numbers = [t for t in ax.texts if t.get_gid() == "pvd-numero"]
+    index = " ".join(t.get_text() for t in fig.texts).replace("\u00a0", " ")
+    assert numbers and "numéros sur la carte" in index
+    for t in numbers:
+        assert re.search(rf"(^|[ :·]){t.get_text()} \S", index), t.get_text()
+    named_names = {t.get_text() for t in named}
+    numbered_names = {name for name in pvd if re.search(rf"\d+ {re.escape(name)}( ·|$| )", index)}
+    assert named_names | numbered_names == pvd, pvd - named_names - numbered_names
+    assert len(named_names) > len(numbered_names)  # most are named
+    boxes = [t.get_window_extent(renderer) for t in [*named, *dep_texts]]
+    assert not any(a.overlaps(b) for a, b in itertools.combinations(boxes, 2))
+
+
+def test_region_press_map_encodes_to_png_and_pdf(occitanie):
+    _, fig = occitanie
+    assert figures.encode(fig, "png").startswith(b"\x89PNG")
+    assert figures.encode(fig, "pdf").startswith(b"%PDF")

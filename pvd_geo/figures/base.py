@@ -37,11 +37,20 @@ A4_LANDSCAPE = (11.69, 8.27)  # inches
 RC = {"text.parse_math": False, "svg.fonttype": "none", "pdf.fonttype": 42}
 
 
+class _Canvas(FigureCanvasAgg):
+    """An Agg canvas drawn once, when the figure is saved. geopandas ends each ``plot`` with
+    ``canvas.draw_idle()``, which on Agg draws the whole figure at once: six plots of a région's
+    map were six full drawings (3.3 s of its 10.8 s, ``benchmarks/bench_figures.py``)."""
+
+    def draw_idle(self, *args, **kwargs) -> None:
+        pass
+
+
 def _figure(size: tuple[float, float]) -> Figure:
     """A figure with its own Agg canvas (text sizes are measured to place labels): no pyplot, no
     global figure manager."""
     fig = Figure(figsize=size, dpi=DPI)
-    FigureCanvasAgg(fig)
+    _Canvas(fig)
     return fig
 
 

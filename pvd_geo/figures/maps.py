@@ -9,10 +9,12 @@ from .. import datastack  # noqa: F401  (first: see datastack.py)
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import geopandas as gpd
+import matplotlib.patheffects as pe
 import pandas as pd
+import shapely
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrow, Patch, Rectangle
 
@@ -29,7 +31,7 @@ from ..webmap.spec import RAMP as SHARE_RAMP
 # mathematical typesetting; SVG keeps real, searchable text; PDF embeds TrueType fonts.
 from .base import A4_LANDSCAPE, COLOURS, _figure, plain, sources_text, styled
 from .coverage import check_coverage
-from .placement import place_labels
+from .placement import NEAR, place_labels
 
 # Overseas départements are drawn in their own metric projections (Lambert-93 is for the mainland).
 LOCAL_CRS = {
@@ -66,6 +68,7 @@ class PressPanel:
     name: str
     communes: gpd.GeoDataFrame  # code, nom, one column per programme, epci_pvd, epci, population, geometry
     outline: gpd.GeoSeries
+    departement_names: dict = field(default_factory=dict)  # code -> name, for a région's map
 
     @property
     def count(self) -> int:
@@ -85,7 +88,10 @@ def panel(atlas: Atlas, level: str, code: str, source: gpd.GeoSeries | None = No
     if code not in layer.index:
         raise InvalidInput(f"territoire inconnu : {level} {code}")
     com = atlas.communes[atlas.communes[column] == code]
-    geometry = (source if source is not None else atlas.source_geometry("commune")).reindex(com["code"])
+    if level == "region":  # at a région's print scale (≈ 300 m a pixel) the département view's contours
+        geometry = gpd.GeoSeries(com["geometry_departement"].to_numpy(), index=com["code"].to_numpy())
+    else:
+        geometry = (source if source is not None else atlas.source_geometry("commune")).reindex(com["code"])
     epci_with_pvd = set(atlas.communes.loc[atlas.communes["pvd"], "epci"].dropna())
     frame = (
         gpd.GeoDataFrame(
@@ -104,8 +110,27 @@ def panel(atlas: Atlas, level: str, code: str, source: gpd.GeoSeries | None = No
         .dropna(subset=["geometry"])
         .to_crs(_crs_of(set(com["dep"])))
     )
-    outline = gpd.GeoSeries([frame.union_all()], crs=frame.crs)
-    return PressPanel(level, code, plain(layer.loc[code, "nom"]), frame, outline)
+    outline = gpd.GeoSeries([_union(frame.geometry)], crs=frame.crs)
+    inside = set(frame["dep"].tolist())
+    names = {c: plain(n) for c, n in atlas.names("departement").items() if c in inside}
+    return PressPanel(level, code, plain(layer.loc[code, "nom"]), frame, outline, names)
+
+
+def _union(shapes) -> object:
+    """The union of communes that tile their territory (shared edges, no overlap): shapely's
+    coverage union, several times faster than a general union on a région's 4,000 communes; a
+    general union where the tiling is not clean."""
+    values = shapely.make_valid(shapes.to_numpy()) if not shapes.is_valid.all() else shapes.to_numpy()
+    try:
+        return shapely.coverage_union_all(values)
+    except shapely.errors.GEOSException:
+        return shapely.union_all(values)
+
+
+def _dissolved(com: gpd.GeoDataFrame, by: str) -> gpd.GeoSeries:
+    """The communes' union per ``by`` (EPCI, département), as :func:`_union`."""
+    groups = com.groupby(by).geometry
+    return gpd.GeoSeries([_union(g) for _, g in groups], index=list(groups.groups), crs=com.crs)
 
 
 def _crs_of(departements: set[str]) -> str:
@@ -170,9 +195,10 @@ def _draw_panel(ax, p: PressPanel, xlim, ylim, titled: bool) -> None:
         fill = fill.where(~com[entry.key], entry.couleur)
     com.plot(ax=ax, color=fill, edgecolor="#9A9A9A", linewidth=0.25)
     wide = p.level == "region"  # a région: EPCI limits thin, départements drawn
-    com.dissolve(by="epci").boundary.plot(ax=ax, color=COLOURS["epci"], linewidth=0.35 if wide else 0.8)
+    _dissolved(com, "epci").boundary.plot(ax=ax, color=COLOURS["epci"], linewidth=0.35 if wide else 0.8)
     if wide:
-        com.dissolve(by="dep").boundary.plot(ax=ax, color=COLOURS["departement"], linewidth=0.9)
+        deps = _dissolved(com, "dep")
+        deps.boundary.plot(ax=ax, color=COLOURS["departement"], linewidth=0.9)
     p.outline.boundary.plot(ax=ax, color=COLOURS["departement"], linewidth=1.6)
     for entry in drawn:
         members = com[com[entry.key]]
@@ -194,6 +220,88 @@ def _draw_panel(ax, p: PressPanel, xlim, ylim, titled: bool) -> None:
         ax.set_title(p.title, fontsize=11, fontweight="bold", loc="left")
 
 
+def _departement_names(ax, p: PressPanel) -> list[tuple[float, float, float, float]]:
+    """A région's départements named in capitals at their centre, under the communes' names;
+    returns their boxes (display pixels), which the communes' names then avoid."""
+    renderer = ax.figure.canvas.get_renderer()
+    boxes = []
+    for code, shape in _dissolved(p.communes, "dep").items():
+        point = shape.representative_point()
+        text = ax.text(
+            point.x,
+            point.y,
+            p.departement_names.get(code, code).upper(),
+            fontsize=8,
+            fontweight="bold",
+            color="#707070",
+            ha="center",
+            va="center",
+            zorder=4.5,
+            path_effects=[pe.Stroke(linewidth=2.2, foreground="white"), pe.Normal()],
+        )
+        extent = text.get_window_extent(renderer)
+        boxes.append((extent.x0, extent.y0, extent.x1, extent.y1))
+    return boxes
+
+
+NUMBER = "pvd-numero"  # the gid of a PVD's number on a région's map
+
+
+def _numbers(ax, p: PressPanel, pvd: gpd.GeoDataFrame, missed: list, start: int) -> list:
+    """Numbers on the PVD whose name found no room, by département then name, from ``start``;
+    returns (number, name, département) for the index."""
+    if not missed:
+        return []
+    unnamed = set(name for _, _, name in missed)
+    rows = pvd[pvd["nom"].isin(unnamed)].assign(point=pvd.representative_point())
+    rows = rows.assign(dep_nom=rows["dep"].map(p.departement_names)).sort_values(["dep_nom", "nom"])
+    out = []
+    for number, row in enumerate(rows.itertuples(), start=start):
+        ax.text(
+            row.point.x,
+            row.point.y,
+            str(number),
+            fontsize=5,
+            fontweight="bold",
+            color="#1A1A1A",
+            ha="center",
+            va="center",
+            zorder=6,
+            path_effects=[pe.Stroke(linewidth=1.6, foreground="white"), pe.Normal()],
+            gid=NUMBER,
+        )
+        out.append((number, row.nom, row.dep_nom))
+    return out
+
+
+def _index(fig, numbered: list[tuple[int, str, str]]) -> None:
+    """The numbered PVD in the right column, by département (« Aude : 12 Bram · 13 Couiza … »),
+    wrapped to the column; smaller type when they are many. What does not fit is said."""
+    import textwrap
+
+    groups: dict[str, list[str]] = {}
+    for number, name, dep in numbered:
+        # no line break inside an entry: non-breaking spaces between its number and its words
+        groups.setdefault(dep, []).append(f"{number}\u00a0{name}".replace(" ", "\u00a0"))
+    top, bottom, width_in = 0.53, 0.075, 0.28 * A4_LANDSCAPE[0]
+    for size in (6.0, 5.5, 5.0, 4.5):
+        per_line = int(width_in * 72 / (size * 0.52))
+        lines = []
+        for dep, items in groups.items():
+            lines += textwrap.wrap(f"{dep} : " + " · ".join(items), per_line, break_on_hyphens=False)
+        step = size * 1.3 / 72 / A4_LANDSCAPE[1]
+        if len(lines) * step <= top - bottom - 0.03:
+            break
+    fig.text(
+        0.71, top, "Autres Petites villes de demain (numéros sur la carte)", fontsize=7, fontweight="bold"
+    )
+    room = int((top - bottom - 0.03) / step)
+    if len(lines) > room:
+        lines = lines[: room - 1] + ["… la liste complète : tableau CSV de la page Exporter."]
+    for i, line in enumerate(lines):
+        fig.text(0.71, top - 0.025 - i * step, line, fontsize=size, color="#222222")
+
+
 def _layout(panels: list[PressPanel], width: float, height: float) -> list[tuple[tuple, tuple]]:
     """Axis limits giving every panel the same scale (metres per inch) and its own centre."""
     cols = len(panels)
@@ -211,10 +319,11 @@ def _layout(panels: list[PressPanel], width: float, height: float) -> list[tuple
     return limits
 
 
-def _inset(fig, atlas: Atlas, panels: list[PressPanel]) -> None:
+def _inset(fig, atlas: Atlas, panels: list[PressPanel], small: bool = False) -> None:
+    """The locator; ``small`` (a région's numbered index below it) in the top corner."""
     deps = atlas.departements[~atlas.departements["code"].str.startswith("97")]
     deps = deps.set_geometry("geometry_national").to_crs(CRS_MESURE)
-    ax = fig.add_axes((0.76, 0.56, 0.22, 0.28))
+    ax = fig.add_axes((0.86, 0.76, 0.12, 0.15) if small else (0.76, 0.56, 0.22, 0.28))
     deps.plot(ax=ax, color="#E4E4E4", edgecolor="white", linewidth=0.3)
     for p in panels:
         if str(p.outline.crs) == CRS_MESURE:  # overseas panels are not on this locator
@@ -224,7 +333,7 @@ def _inset(fig, atlas: Atlas, panels: list[PressPanel]) -> None:
     ax.set_title("Localisation", fontsize=7, color="#444444")
 
 
-def _legend(fig, uncovered=()) -> None:
+def _legend(fig, uncovered=(), top: float = 0.52) -> None:
     main = principal()
     outside = " — hors de la liste chargée ici : non montrées"
     handles = []
@@ -259,7 +368,7 @@ def _legend(fig, uncovered=()) -> None:
     fig.legend(
         handles=handles,
         loc="upper left",
-        bbox_to_anchor=(0.71, 0.52),
+        bbox_to_anchor=(0.71, top),
         fontsize=7,
         frameon=False,
         title="Légende",
@@ -276,7 +385,7 @@ def static_map(atlas: Atlas, territories: list[tuple[str, str]], today: dt.date 
     if any(level == "france" for level, _ in territories):
         return national_map(atlas, today)
     check_coverage(atlas, territories)
-    source = atlas.source_geometry("commune")
+    source = None if all(level == "region" for level, _ in territories) else atlas.source_geometry("commune")
     panels = [panel(atlas, level, code, source) for level, code in territories]
     fig = _figure(A4_LANDSCAPE)
     total = sum(p.count for p in panels)
@@ -286,6 +395,7 @@ def static_map(atlas: Atlas, territories: list[tuple[str, str]], today: dt.date 
     fig.text(0.02, 0.915, f"{names} — {total} {noun}", fontsize=12, color="#333333")
     left, bottom, width, height = 0.02, 0.07, 0.68, 0.78
     limits = _layout(panels, width * A4_LANDSCAPE[0], height * A4_LANDSCAPE[1])
+    numbered: list[tuple[int, str, str]] = []  # (number, name, département) of unnamed PVD
     for i, (p, (xlim, ylim)) in enumerate(zip(panels, limits, strict=True)):
         ax = fig.add_axes((left + i * width / len(panels), bottom, width / len(panels), height))
         _draw_panel(ax, p, xlim, ylim, titled=len(panels) > 1)
@@ -294,8 +404,17 @@ def static_map(atlas: Atlas, territories: list[tuple[str, str]], today: dt.date 
             _north_arrow(ax, xlim, ylim)
         pvd = p.communes[p.communes["pvd"]].sort_values("population", ascending=False)
         pts = pvd.representative_point()
-        place_labels(ax, [(pt.x, pt.y, n) for pt, n in zip(pts, pvd["nom"], strict=True)])
-    _inset(fig, atlas, panels)
+        points = [(pt.x, pt.y, n) for pt, n in zip(pts, pvd["nom"], strict=True)]
+        if p.level == "region":  # names only where they fit by their point, the others numbered
+            missed: list = []
+            avoid = _departement_names(ax, p)
+            place_labels(ax, points, fontsize=6.5, radii=NEAR, missed=missed, avoid=avoid)
+            numbered += _numbers(ax, p, pvd, missed, start=len(numbered) + 1)
+        else:
+            place_labels(ax, points)
+    if numbered:
+        _index(fig, numbered)
+    _inset(fig, atlas, panels, small=bool(numbered))
     from ..views import missing_contours_note, uncovered_programmes
 
     com = atlas.communes  # every commune of the territories, those without a contour included
@@ -303,7 +422,7 @@ def static_map(atlas: Atlas, territories: list[tuple[str, str]], today: dt.date 
     for lvl, code in territories:
         mask |= com[Level.of(lvl).column] == code
     inside = com[mask]
-    _legend(fig, uncovered_programmes(atlas, set(inside["dep"])))
+    _legend(fig, uncovered_programmes(atlas, set(inside["dep"])), top=0.74 if numbered else 0.52)
     note = missing_contours_note(inside)
     fig.text(0.02, 0.02, sources_text(atlas, today) + note, fontsize=6.5, color="#444444", wrap=True)
     return fig

@@ -15,9 +15,7 @@ if TYPE_CHECKING:
     from ..atlas import Atlas
 
 from .loaders import shared, sources_of
-from .state import (
-    new_work,
-)
+from .state import client_address, new_work
 from .text import md
 
 
@@ -25,16 +23,19 @@ def _slug(pairs: tuple) -> str:
     return "_".join(f"{lvl[:3]}{code}" for lvl, code in pairs)
 
 
-@st.cache_data(max_entries=16, show_spinner="Préparation de la carte…")
+@st.cache_data(max_entries=16, show_spinner=False)
 def _static_map_bytes(_atlas: Atlas, fingerprint: str, pairs: tuple, fmt: str) -> bytes:
     from .. import figures
 
-    with new_work():
-        return figures.encode(figures.static_map(_atlas, list(pairs)), fmt)
+    return figures.encode(figures.static_map(_atlas, list(pairs)), fmt)
 
 
 def download_static_map(atlas: Atlas, pairs: tuple, fmt: str) -> None:
-    """Prepare on demand (a few seconds), then offer the file."""
+    """One button: the map is made when the reader clicks it (Streamlit's deferred download, in a
+    thread of its own; the button shows its progress), then saved; a few seconds for a région
+    (``benchmarks/bench_region_map.py``). The reader's budget of server time is checked before the
+    button is offered and again at the click, before the work."""
+    from .. import budget
     from ..figures import CoverageError, check_coverage
 
     try:
@@ -42,25 +43,30 @@ def download_static_map(atlas: Atlas, pairs: tuple, fmt: str) -> None:
     except CoverageError as exc:
         st.warning(f"Carte de presse refusée : {md(exc)}")
         return
-    key = f"carte_{_slug(pairs)}_{fmt}"
-    if st.button("Préparer la carte", key=f"prep_{key}") or st.session_state.get(key):
-        st.session_state[key] = True
-        try:
-            data = _static_map_bytes(atlas, atlas.fingerprint, pairs, fmt)
-        except OverBudget as exc:
-            st.warning(exc.french("cette carte de presse"))
-            return
-        mime = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}[fmt]
-        st.download_button(
-            f"Télécharger la carte ({fmt.upper()}, {len(data) // 1000} Ko)",
-            data,
-            file_name=f"pvd_{_slug(pairs)}.{fmt}",
-            mime=mime,
-            key=f"dl_{key}",
-            on_click="ignore",
-        )
-        if fmt == "png":
-            st.image(data, width="stretch")
+    client = client_address()  # read now: the click's thread has no page context
+    wait = budget.BUDGET.wait_s(client)
+    if wait > 0:
+        st.warning(OverBudget(wait).french("cette carte de presse"))
+        return
+    fingerprint = atlas.fingerprint
+
+    def make() -> bytes:
+        with budget.BUDGET.spend(client):
+            return _static_map_bytes(atlas, fingerprint, pairs, fmt)
+
+    mime = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}[fmt]
+    regions = any(level == "region" for level, _ in pairs)
+    st.download_button(
+        f"Télécharger la carte ({fmt.upper()})",
+        make,
+        file_name=f"pvd_{_slug(pairs)}.{fmt}",
+        mime=mime,
+        key=f"dl_carte_{_slug(pairs)}_{fmt}",
+        on_click="ignore",
+        icon=":material/download:",
+        help="La carte est préparée au clic"
+        + (" : quelques secondes pour une région." if regions else " : une à deux secondes."),
+    )
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
