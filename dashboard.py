@@ -41,18 +41,20 @@ else:  # France or a région: départements by share of inhabitants in a PVD, PV
         ui.show_territories_map(catalogue, "departement", region, title, key=f"carte_{mode}_{region}")
     )
 
-ui.embed_section(
-    embed.scope_targets(
-        mode, deps, catalogue.departement_names(), region, catalogue.region_names().get(region, "")
-    )
-)
-
+embed_slot = st.empty()  # « Intégrer » under the map, filled once the atlas is loaded (its PNG)
 # The counts need the atlas and pandas (loaded once per process and data version): imported only
 # now, after the map is drawn (see pvd_geo.ui's docstring).
 from pvd_geo import views  # noqa: E402
 from pvd_geo.ui import search, sections, timeline  # noqa: E402
 
 atlas = ui.get_atlas()
+with embed_slot.container():
+    ui.embed_section(
+        embed.scope_targets(
+            mode, deps, catalogue.departement_names(), region, catalogue.region_names().get(region, "")
+        ),
+        atlas,
+    )
 with search_slot.container():
     search.search_box(
         atlas, deps=tuple(deps) if mode == "departements" else (), regs=(region,) if region else ()

@@ -42,5 +42,5 @@ else:
         ui.go(views.child_location(atlas, loc, choice))
     ui.open_click(ui.level_map(atlas, view, key=f"carte_{loc.level}_{'_'.join(loc.params().values())}"))
     sections.stats_table(view.table)
-ui.embed_section(ui.shared(views.embed_targets, atlas, loc))
+ui.embed_section(ui.shared(views.embed_targets, atlas, loc), atlas)
 ui.page_footer(atlas)

@@ -36,6 +36,7 @@ ui.embed_section(
         target
         for level, code in pairs
         for target in views.embed_targets(atlas, views.resolve(atlas, {Level.of(level).url: code}))
-    ]
+    ],
+    atlas,
 )
 ui.page_footer(atlas)

@@ -7,10 +7,41 @@ The site's public address is configured once (``PVD_SITE_URL``, :func:`constants
 from __future__ import annotations
 
 import html
+import os
+from pathlib import Path
 
 from .constants import DEFAULT_SCOPE
 
 EMBED_HEIGHT = 640  # px: title, figures and map of a page; the page adapts to the frame
+PAGES_FILE = "pages.txt"  # written by ``publish`` at the site's root: every page it holds, one a line
+
+
+def published_pages() -> set[str] | None:
+    """The pages of the published site, when the operator says where it is on this machine
+    (``PVD_SITE_DIR``, the folder ``publish --out`` wrote): the dashboard then offers a snippet
+    only for a page the site has. None when unknown (no folder given, or no list in it)."""
+    folder = os.environ.get("PVD_SITE_DIR", "").strip()
+    if not folder:
+        return None
+    try:
+        text = (Path(folder) / PAGES_FILE).read_text(encoding="utf-8")
+    except OSError:
+        return None
+    return {line.strip() for line in text.splitlines() if line.strip()}
+
+
+def territories_of(path: str) -> list[tuple[str, str]]:
+    """The territories a site page maps, as (level, code) for a press map: a région, a
+    département, an EPCI, the default scope's départements, France; none for a commune."""
+    if path == "index.html":
+        return [("france", "")]
+    folder, _, name = path.partition("/")
+    code = name.removesuffix(".html")
+    if folder == "perimetre":
+        return [("departement", d) for d in code.split("-") if d]
+    if folder in ("region", "departement", "epci"):
+        return [(folder, code)]
+    return []
 
 
 def page_path(level: str, code: str) -> str:

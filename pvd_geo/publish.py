@@ -32,7 +32,7 @@ from markupsafe import Markup
 from . import views
 from .atlas import Atlas
 from .constants import DEFAULT_SCOPE
-from .embed import page_path, scope_path
+from .embed import PAGES_FILE, page_path, scope_path
 from .files import swap_in
 from .format import fr_int, fr_pct
 from .levels import Level
@@ -270,6 +270,8 @@ def publish(atlas: Atlas, out: Path, base_url: str | None = None, only: list[str
             site.commune(commune, None)
         for departements in site.scopes:
             site.scope_page(departements)
+        pages = sorted(p.relative_to(work).as_posix() for p in work.rglob("*.html"))
+        site.write(PAGES_FILE, "\n".join(pages) + "\n")  # what the site holds (the dashboard reads it)
         for path in [work, *work.rglob("*")]:  # a static site: readable by the web server
             os.chmod(path, 0o755 if path.is_dir() else 0o644)  # noqa: S103
         swap_in(work, out)

@@ -91,6 +91,9 @@ def test_publish_writes_one_page_per_territory(site, atlas):
         assert (out / "assets" / name).is_file(), name
     assert report.bytes == sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     assert not list(out.parent.glob(".atlas-*"))  # no temporary folder left
+    listed = (out / embed.PAGES_FILE).read_text(encoding="utf-8").split()
+    assert sorted(listed) == sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html"))
+    assert "region/76.html" in listed and "region/75.html" not in listed
 
 
 def test_every_page_is_french_relative_and_strict(site):
@@ -254,14 +257,34 @@ def test_dashboard_views_show_their_embed_code(page, params, expected, build_env
     assert any(f'<iframe src="{expected}" width="100%"' in c for c in codes), codes
 
 
-def test_without_a_site_the_embed_section_says_how(build_env, monkeypatch):
+def test_without_a_site_the_embed_section_offers_the_png_and_the_link(build_env, monkeypatch):
     monkeypatch.delenv("PVD_SITE_URL", raising=False)
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
     app.run()
     assert not app.exception and not [c for c in app.code if "<iframe" in c.value]
     said = " ".join(m.value for m in app.markdown)
-    assert "n'est pas publié sur ce serveur" in said and "page Exporter" in said
+    assert "n'est pas publié sur ce serveur" in said and "son exploitant peut le publier" in said
     assert "python -m" not in said and "PVD_SITE_URL" not in said  # no command for a reader
+    downloads = [b.proto for b in app.get("download_button")]
+    assert [d.label for d in downloads] == ["Télécharger la carte (PNG)"]  # the view's map, one click
+    assert any("perimetre=" in c.value for c in app.code)  # the view's link (its address and view)
+
+
+def test_a_snippet_only_for_pages_the_published_site_has(site, build_env, monkeypatch):
+    """The site was published for the Gard and the Gers: comparing the Gard with the Landes, the
+    Gard's page has its snippet, the Landes' is said not yet published (and how it would be)."""
+    out, _ = site
+    monkeypatch.setenv("PVD_SITE_URL", "https://presse.example.fr/atlas/")
+    monkeypatch.setenv("PVD_SITE_DIR", str(out))
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    app.switch_page("pages/2_Comparer.py")
+    app.query_params["t"] = "departement:30,departement:40"
+    app.run()
+    assert not app.exception, app.exception
+    codes = " ".join(c.value for c in app.code)
+    assert "departement/30.html" in codes and "departement/40.html" not in codes
+    said = " ".join(i.value for i in app.info)
+    assert "Pas encore dans le site publié : Landes" in said and "--departements" in said
 
 
 # -- in a real browser --------------------------------------------------------------------------

@@ -184,15 +184,19 @@ def open_commune(code: str) -> None:
     open_territory({"com": code})
 
 
-def share_link() -> None:
-    """The link that reproduces this view, with a copy button (« Copier le lien »)."""
+def view_url() -> str:
+    """The address that reproduces this view (its page and its query parameters)."""
     from urllib.parse import urlencode
 
     base = (st.context.url or "").split("?")[0]
     query = urlencode({k: st.query_params.get(k) for k in st.query_params})
-    url = f"{base}?{query}" if query else base
+    return f"{base}?{query}" if query else base
+
+
+def share_link() -> None:
+    """The link that reproduces this view, with a copy button (« Copier le lien »)."""
     with st.popover("Copier le lien de cette vue", icon=":material/link:"):
-        st.code(url, language=None)
+        st.code(view_url(), language=None)
         st.caption("Le bouton à droite du lien le copie. Ajoutez « &mode=presentation » pour une réunion.")
 
 
