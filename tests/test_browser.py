@@ -418,3 +418,29 @@ def test_search_on_territoires_opens_a_region_with_the_keyboard(server):
         wait_for_url(page, "reg=76")
         page.locator("h1", has_text="Occitanie").first.wait_for(timeout=30_000)
         assert "dep=" not in page.url
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/?perimetre=france",
+        "/Territoire?dep=30",
+        "/Territoire?com=30210",
+        "/Comparer",
+        "/Exporter",
+        "/Donnees",
+    ],
+)
+def test_no_page_scrolls_sideways_on_a_phone(server, path):
+    """390 × 844: no page scrolls sideways, and no column of a table is hidden behind a scroll."""
+    with offline_page(390, 844) as page:
+        page.goto(server + path)
+        settle(page)
+        page.wait_for_timeout(500)
+        width = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
+        assert width[0] <= width[1], (path, width)
+        tables = page.evaluate(
+            "[...document.querySelectorAll('.pvd-table')].map(t => [t.scrollWidth, t.clientWidth])"
+        )
+        assert all(inner <= shown + 1 for inner, shown in tables), (path, tables)  # no column hidden
