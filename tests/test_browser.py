@@ -60,6 +60,8 @@ def test_export_page_downloads_files(page, server, tmp_path):
     button = page.get_by_role("button", name=re.compile("Télécharger la carte")).first
     with page.expect_download(timeout=60_000) as info:
         button.click()  # one click: the map is made then saved
+        # while it is made (≈ 2 s for the Gard and the Gers), the button says so
+        button.locator("[data-testid='stSpinnerIcon']").wait_for(timeout=5_000)
     png = tmp_path / "m.png"
     info.value.save_as(png)
     assert png.read_bytes().startswith(b"\x89PNG")
@@ -143,13 +145,16 @@ def test_departement_map_names_pvd_communes_on_any_screen(server, width, height)
 
 
 def test_server_settings_stay_safe(server):
-    """XSRF on, 5 MB uploads, static serving limited to the vendored assets, no path traversal."""
+    """XSRF on, 5 MB uploads, static serving limited to the vendored assets and the search's
+    index (public names and codes), no path traversal."""
     import tomllib
     import urllib.error
 
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))["server"]
     assert config["enableXsrfProtection"] is True and config["maxUploadSize"] == 5
-    assert [p.name for p in (ROOT / "static").iterdir()] == ["vendor"]
+    assert {p.name for p in (ROOT / "static").iterdir()} <= {"vendor", "recherche"}
+    search = ROOT / "static" / "recherche"
+    assert all(re.fullmatch(r"index-[0-9a-f]+-\d+\.tsv(\.gz)?", p.name) for p in search.glob("*"))
     ok = urllib.request.urlopen(f"{server}/app/static/vendor/leaflet/leaflet.js", timeout=10)
     assert ok.status == 200
     for path in ("..%2Fgeodata%2Fembarquees%2Fpvd.csv", "../geodata/embarquees/pvd.csv", "%2e%2e/README.md"):
@@ -362,6 +367,8 @@ FORGIVING_SEARCHES = [
     ("piemont cevenol", "CC du Piémont Cévenol"),  # an EPCI, without its accents
     ("hipolyte fort", "Saint-Hippolyte-du-Fort"),  # words of the name, one typo
     ("isle jourdain", "L'Isle-Jourdain"),  # without its article: the Gers's before the Vienne's
+    ("30210", "Quissac"),  # a code INSEE
+    ("200034411", "CC du Piémont Cévenol"),  # an EPCI's SIREN
 ]
 
 

@@ -9,7 +9,7 @@ from .conftest import ARGS, CHROMIUM, LOCAL, app_env, map_frame, running_app, se
 pytestmark = pytest.mark.browser
 CODES = "insee_com\n30210\n32208\n30003"
 CSP = (  # as in deploy/README.md, with the test server's origin for the websocket
-    "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
+    "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval' blob:; "
     "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
     "connect-src 'self' ws://127.0.0.1:* http://127.0.0.1:*; frame-src 'self' blob: data:; "
     "worker-src 'self' blob:; frame-ancestors 'self'; object-src 'none'; base-uri 'self'"

@@ -7,7 +7,7 @@
 //
 // What forgives: case, accents, hyphens and apostrophes; a leading article ("le grau");
 // "st"/"ste" for Saint/Sainte; words in any part of the name ("hippolyte fort"); one typo
-// ("quisac"). What comes first: exact names, then names that start with the query, then names
+// ("quisac"); a code (INSEE, SIREN of an EPCI: "30210", "200034411"). What comes first: exact names, then names that start with the query, then names
 // with every word of the query; the territories the page is about before others; départements
 // and régions before EPCI and communes; communes of the programme, then the most populous.
 // Names are set with textContent, never parsed as HTML.
@@ -59,7 +59,7 @@ function parse(text) {
       continue;
     }
     const f = line.split("\t");
-    const e = { kind, code: f[0], name: f[1], key: nameKey(f[1]) };
+    const e = { kind, code: f[0], lcode: f[0].toLowerCase(), name: f[1], key: nameKey(f[1]) };
     e.words = e.key.split(" ");
     if (kind === "reg") e.reg = f[0];
     else if (kind === "dep") {
@@ -105,7 +105,15 @@ function loadIndex(url) {
 // The query, prepared once per keystroke: its words and every suffix of it (for the typo checks).
 function prepare(key) {
   const words = key.split(" ");
-  return { key, words, long: key.length >= 4, multi: words.length > 1, tails: tails(key), wordTails: words.map(tails) };
+  return {
+    key,
+    words,
+    digits: /^[0-9][0-9ab]*$/.test(key) && /[0-9]{2}/.test(key), // "30210", "2a004", "200034411"
+    long: key.length >= 4,
+    multi: words.length > 1,
+    tails: tails(key),
+    wordTails: words.map(tails),
+  };
 }
 
 function tails(text) {
@@ -158,6 +166,7 @@ function wordsInOrder(words, p, typos = 0) {
 }
 
 function matchClass(e, p) {
+  if (p.digits) return e.lcode === p.key ? 0 : e.lcode.startsWith(p.key) ? 1 : -1; // a code INSEE or SIREN
   const k = e.key;
   if (k === p.key) return 0;
   if (k.startsWith(p.key)) return 1;

@@ -266,4 +266,4 @@ def embed_section(targets: list[tuple[str, str]], atlas: Atlas | None = None) ->
         for path, title in targets:
             if len(targets) > 1:
                 st.markdown(f"**{md(title)}**")
-            st.code(embed_snippet(base, path, title), language="html")
+            st.code(embed_snippet(base, path, title), language="html", wrap_lines=True)  # never cut
