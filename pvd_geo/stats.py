@@ -12,7 +12,7 @@ import pandas as pd
 
 from .coverage import Coverage, commune_covered
 from .errors import InvalidInput
-from .levels import AGGREGATED, Level
+from .levels import AGGREGATED, DEPARTEMENT, Level
 from .programmes import principal, programme_keys, registry
 
 # The ``stats`` contract: these columns first, in this order (``stats --format csv``); the columns
@@ -127,7 +127,7 @@ def aggregate(
             **{f"n_{p}": flag.to_numpy(dtype=int) for p, flag in flags.items()},
             **{f"x_{p}": (flags[main] & flags[p]).to_numpy(dtype=int) for p in crossed},
             **{
-                f"cov_{p}": commune_covered(data["dep"], coverage[p]) if p in coverage else True
+                f"cov_{p}": commune_covered(data[DEPARTEMENT.column], coverage[p]) if p in coverage else True
                 for p in per_programme
             },
         }
@@ -189,7 +189,9 @@ def total(communes: pd.DataFrame, coverage: Mapping[str, Coverage] | None = None
         out[f"part_{main}_avec_{p}"] = both / int(first.sum()) if first.any() else None
     for programme, cols in programme_columns().items():
         if coverage is not None and programme in coverage:
-            covered = len(communes) > 0 and bool(commune_covered(communes["dep"], coverage[programme]).all())
+            covered = len(communes) > 0 and bool(
+                commune_covered(communes[DEPARTEMENT.column], coverage[programme]).all()
+            )
         else:
             covered = True
         out[f"couverture_{programme}"] = covered

@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from . import store
+from .levels import REGION
 from .programmes import registry_file
 
 # What this process already read or wrote, by store key: a rerun reads no file. Bounded (a scope
@@ -103,7 +104,9 @@ def catalogue_of(atlas) -> Catalogue:
     regions = atlas.regions.sort_values("nom")
     return Catalogue(
         fingerprint=atlas.fingerprint,
-        departements=[[str(c), str(n), str(r)] for c, n, r in zip(deps["code"], deps["nom"], deps["reg"])],
+        departements=[
+            [str(c), str(n), str(r)] for c, n, r in zip(deps["code"], deps["nom"], deps[REGION.column])
+        ],
         regions=[[str(c), str(n)] for c, n in zip(regions["code"], regions["nom"])],
         meta=json.loads(json.dumps(atlas.meta, default=str)),
         lists=views.lists_json(atlas),

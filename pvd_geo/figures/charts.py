@@ -13,30 +13,33 @@ import pandas as pd
 # matplotlib advises for servers: no process-wide backend or rcParams change, figures made with
 # ``matplotlib.figure.Figure``, not pyplot). Names are data: a "$" pair must not switch to
 # mathematical typesetting; SVG keeps real, searchable text; PDF embeds TrueType fonts.
+from ..programmes import principal
 from .base import A4_LANDSCAPE, COLOURS, _figure, plain, styled
 from .coverage import CoverageError
 
 
 @styled
 def bar_chart(table: pd.DataFrame, title: str, sources: str, top: int = 30):
-    """Horizontal bars of PVD counts (a stats table: ``nom``, ``pvd``), same style as the maps.
+    """Horizontal bars of the principal programme's counts (a stats table: ``nom`` and its column,
+    ``pvd``), same style as the maps.
 
-    Territories the PVD list does not cover (NA) have no bar; none covered: :class:`CoverageError`."""
-    known = table[table["pvd"].notna()]
+    Territories its list does not cover (NA) have no bar; none covered: :class:`CoverageError`."""
+    main = principal()
+    known = table[table[main.key].notna()]
     if known.empty:
         raise CoverageError(
-            "aucun de ces territoires n'est couvert par la liste PVD chargée : pas de graphique"
+            f"aucun de ces territoires n'est couvert par la liste {main.court} chargée : pas de graphique"
         )
     if len(known) < len(table):
         title = f"{title} (territoires couverts par la liste chargée)"
-    data = known.sort_values(["pvd", "nom"], ascending=[True, False]).tail(top)
+    data = known.sort_values([main.key, "nom"], ascending=[True, False]).tail(top)
     height = max(3.0, 0.28 * len(data) + 1.5)
     fig = _figure((8.27, height))
     ax = fig.subplots()
-    ax.barh([plain(n) for n in data["nom"]], data["pvd"], color=COLOURS["pvd"])
-    for y, value in enumerate(data["pvd"]):
+    ax.barh([plain(n) for n in data["nom"]], data[main.key], color=COLOURS[main.key])
+    for y, value in enumerate(data[main.key]):
         ax.text(value + 0.1, y, str(int(value)), va="center", fontsize=8)
-    ax.set_xlabel("Communes Petites villes de demain")
+    ax.set_xlabel(f"Communes {main.nom}")
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title(plain(title), loc="left", fontsize=12, fontweight="bold")
     fig.text(0.01, 0.005, plain(sources), fontsize=6, color="#444444", wrap=True)
@@ -53,7 +56,9 @@ def timeline_chart(table: pd.DataFrame, title: str, sources: str):
     fig = _figure((A4_LANDSCAPE[0], 4.8))
     ax = fig.subplots()
     x = range(len(table))
-    ax.bar(x, table["conventions"], color=COLOURS["pvd"], label="conventions signées dans la période")
+    ax.bar(
+        x, table["conventions"], color=COLOURS[principal().key], label="conventions signées dans la période"
+    )
     ax.set_xticks(
         list(x), [plain(p) for p in table["periode"]], rotation=90 if len(table) > 16 else 0, fontsize=7
     )

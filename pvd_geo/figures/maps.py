@@ -21,7 +21,7 @@ from matplotlib.patches import FancyArrow, Patch, Rectangle
 from ..atlas import Atlas
 from ..constants import CRS_MESURE
 from ..errors import InvalidInput
-from ..levels import AGGREGATED, Level
+from ..levels import AGGREGATED, DEPARTEMENT, Level
 from ..programmes import principal, registry
 from ..webmap.spec import RAMP as SHARE_RAMP
 
@@ -72,7 +72,7 @@ class PressPanel:
 
     @property
     def count(self) -> int:
-        return int(self.communes["pvd"].sum())
+        return int(self.communes[principal().key].sum())
 
     @property
     def title(self) -> str:
@@ -92,14 +92,14 @@ def panel(atlas: Atlas, level: str, code: str, source: gpd.GeoSeries | None = No
         geometry = gpd.GeoSeries(com["geometry_departement"].to_numpy(), index=com["code"].to_numpy())
     else:
         geometry = (source if source is not None else atlas.source_geometry("commune")).reindex(com["code"])
-    epci_with_pvd = set(atlas.communes.loc[atlas.communes["pvd"], "epci"].dropna())
+    epci_with_pvd = set(atlas.communes.loc[atlas.communes[principal().key], "epci"].dropna())
     frame = (
         gpd.GeoDataFrame(
             {
                 "code": com["code"].to_numpy(),
                 "nom": [plain(n) for n in com["nom"]],
                 **{p.key: com[p.key].fillna(False).to_numpy(dtype=bool) for p in registry()},
-                "dep": com["dep"].to_numpy(),
+                DEPARTEMENT.column: com[DEPARTEMENT.column].to_numpy(),
                 "epci": com["epci"].to_numpy(),
                 "epci_pvd": com["epci"].isin(epci_with_pvd).to_numpy(),
                 "population": com["population"].to_numpy(),
@@ -108,10 +108,10 @@ def panel(atlas: Atlas, level: str, code: str, source: gpd.GeoSeries | None = No
             crs=atlas.communes.crs,
         )
         .dropna(subset=["geometry"])
-        .to_crs(_crs_of(set(com["dep"])))
+        .to_crs(_crs_of(set(com[DEPARTEMENT.column])))
     )
     outline = gpd.GeoSeries([_union(frame.geometry)], crs=frame.crs)
-    inside = set(frame["dep"].tolist())
+    inside = set(frame[DEPARTEMENT.column].tolist())
     names = {c: plain(n) for c, n in atlas.names("departement").items() if c in inside}
     return PressPanel(level, code, plain(layer.loc[code, "nom"]), frame, outline, names)
 
@@ -197,7 +197,7 @@ def _draw_panel(ax, p: PressPanel, xlim, ylim, titled: bool) -> None:
     wide = p.level == "region"  # a région: EPCI limits thin, départements drawn
     _dissolved(com, "epci").boundary.plot(ax=ax, color=COLOURS["epci"], linewidth=0.35 if wide else 0.8)
     if wide:
-        deps = _dissolved(com, "dep")
+        deps = _dissolved(com, DEPARTEMENT.column)
         deps.boundary.plot(ax=ax, color=COLOURS["departement"], linewidth=0.9)
     p.outline.boundary.plot(ax=ax, color=COLOURS["departement"], linewidth=1.6)
     for entry in drawn:
@@ -225,7 +225,7 @@ def _departement_names(ax, p: PressPanel) -> list[tuple[float, float, float, flo
     returns their boxes (display pixels), which the communes' names then avoid."""
     renderer = ax.figure.canvas.get_renderer()
     boxes = []
-    for code, shape in _dissolved(p.communes, "dep").items():
+    for code, shape in _dissolved(p.communes, DEPARTEMENT.column).items():
         point = shape.representative_point()
         text = ax.text(
             point.x,
@@ -254,7 +254,9 @@ def _numbers(ax, p: PressPanel, pvd: gpd.GeoDataFrame, missed: list, start: int)
         return []
     unnamed = set(name for _, _, name in missed)
     rows = pvd[pvd["nom"].isin(unnamed)].assign(point=pvd.representative_point())
-    rows = rows.assign(dep_nom=rows["dep"].map(p.departement_names)).sort_values(["dep_nom", "nom"])
+    rows = rows.assign(dep_nom=rows[DEPARTEMENT.column].map(p.departement_names)).sort_values(
+        ["dep_nom", "nom"]
+    )
     out = []
     for number, row in enumerate(rows.itertuples(), start=start):
         ax.text(
@@ -327,7 +329,7 @@ def _inset(fig, atlas: Atlas, panels: list[PressPanel], small: bool = False) -> 
     deps.plot(ax=ax, color="#E4E4E4", edgecolor="white", linewidth=0.3)
     for p in panels:
         if str(p.outline.crs) == CRS_MESURE:  # overseas panels are not on this locator
-            p.outline.plot(ax=ax, color=COLOURS["pvd"])
+            p.outline.plot(ax=ax, color=COLOURS[principal().key])
     ax.set_aspect("equal")
     ax.set_axis_off()
     ax.set_title("Localisation", fontsize=7, color="#444444")
@@ -402,7 +404,7 @@ def static_map(atlas: Atlas, territories: list[tuple[str, str]], today: dt.date 
         _scale_bar(ax, xlim, ylim)
         if i == 0:
             _north_arrow(ax, xlim, ylim)
-        pvd = p.communes[p.communes["pvd"]].sort_values("population", ascending=False)
+        pvd = p.communes[p.communes[principal().key]].sort_values("population", ascending=False)
         pts = pvd.representative_point()
         points = [(pt.x, pt.y, n) for pt, n in zip(pts, pvd["nom"], strict=True)]
         if p.level == "region":  # names only where they fit by their point, the others numbered
@@ -422,7 +424,7 @@ def static_map(atlas: Atlas, territories: list[tuple[str, str]], today: dt.date 
     for lvl, code in territories:
         mask |= com[Level.of(lvl).column] == code
     inside = com[mask]
-    _legend(fig, uncovered_programmes(atlas, set(inside["dep"])), top=0.74 if numbered else 0.52)
+    _legend(fig, uncovered_programmes(atlas, set(inside[DEPARTEMENT.column])), top=0.74 if numbered else 0.52)
     note = missing_contours_note(inside)
     fig.text(0.02, 0.02, sources_text(atlas, today) + note, fontsize=6.5, color="#444444", wrap=True)
     return fig
@@ -445,24 +447,26 @@ def national_map(atlas: Atlas, today: dt.date | None = None):
     from ..insets import OVERSEAS
 
     check_coverage(atlas, [("france", "")])
+    key = principal().key
     stats = atlas.stats("departement").set_index("code")
-    deps = atlas.departements.set_geometry("geometry_national").assign(
-        pvd=lambda d: d["code"].map(stats["pvd"])
-    )
-    classes = _classes(int(deps["pvd"].max()))
-    deps["couleur"] = [next(RAMP[i] for i, (lo, hi) in enumerate(classes) if v <= hi) for v in deps["pvd"]]
-    pvd = atlas.communes[atlas.communes["pvd"]].set_geometry("geometry_departement")
+    deps = atlas.departements.set_geometry("geometry_national")
+    deps = deps.assign(**{key: deps["code"].map(stats[key])})
+    classes = _classes(int(deps[key].max()))
+    deps["couleur"] = [next(RAMP[i] for i, (lo, hi) in enumerate(classes) if v <= hi) for v in deps[key]]
+    pvd = atlas.communes[atlas.communes[key]].set_geometry("geometry_departement")
     dots = gpd.GeoDataFrame(
-        {"dep": pvd["dep"].to_numpy()}, geometry=pvd.representative_point().to_numpy(), crs=pvd.crs
+        {DEPARTEMENT.column: pvd[DEPARTEMENT.column].to_numpy()},
+        geometry=pvd.representative_point().to_numpy(),
+        crs=pvd.crs,
     )
     fig = _figure(A4_LANDSCAPE)
-    total = int(stats["pvd"].sum())
+    total = int(stats[key].sum())
     fig.text(0.02, 0.955, "Déploiement du programme Petites villes de demain", fontsize=16, fontweight="bold")
     fig.text(0.02, 0.915, f"France — {total:,} Petites villes de demain".replace(",", "\u202f"), fontsize=12)
     main = deps[~deps["code"].isin(list(OVERSEAS))].to_crs(CRS_MESURE)
     ax = fig.add_axes((0.17, 0.07, 0.52, 0.8))
     main.plot(ax=ax, color=main["couleur"], edgecolor="#8A8A8A", linewidth=0.4)
-    inside = dots[~dots["dep"].isin(list(OVERSEAS))].to_crs(CRS_MESURE)
+    inside = dots[~dots[DEPARTEMENT.column].isin(list(OVERSEAS))].to_crs(CRS_MESURE)
     ax.scatter(inside.geometry.x, inside.geometry.y, s=1.6, color="#5A1E00", linewidths=0, zorder=3)
     ax.set_aspect("equal")
     ax.set_axis_off()
@@ -474,14 +478,14 @@ def national_map(atlas: Atlas, today: dt.date | None = None):
         box = fig.add_axes((0.02, 0.74 - k * 0.16, 0.14, 0.14))
         one = deps[deps["code"] == code].to_crs(crs)
         one.plot(ax=box, color=one["couleur"], edgecolor="#8A8A8A", linewidth=0.4)
-        here = dots[dots["dep"] == code].to_crs(crs)
+        here = dots[dots[DEPARTEMENT.column] == code].to_crs(crs)
         box.scatter(here.geometry.x, here.geometry.y, s=4, color="#5A1E00", linewidths=0, zorder=3)
         box.set_aspect("equal")
         box.set_xticks([]), box.set_yticks([])
         box.set_xlabel(""), box.set_ylabel("")
         for spine in box.spines.values():
             spine.set_edgecolor("#AAAAAA")
-        count = int(stats.loc[code, "pvd"])
+        count = int(stats.loc[code, key])
         box.set_title(f"{plain(OVERSEAS[code][0])} — {count}", fontsize=7, loc="left")
     handles = [
         Patch(

@@ -13,6 +13,7 @@ import pandas as pd
 import pyogrio
 
 from ..constants import CRS_WEB
+from ..levels import DEPARTEMENT, REGION
 from .data_france import SourceError, short_epci_name
 
 COMMUNE_FIELDS = ["INSEE_COM", "NOM", "INSEE_DEP", "INSEE_REG", "SIREN_EPCI", "POPULATION"]
@@ -75,8 +76,8 @@ def read_admin_express(path: Path) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
             "nom": com["NOM"].astype(str).to_numpy(),
             "nom_sans_article": [s[0] for s in split],
             "type_nom": [s[1] for s in split],
-            "dep": com["INSEE_DEP"].astype(str).to_numpy(),
-            "reg": com["INSEE_REG"].astype(str).to_numpy(),
+            DEPARTEMENT.column: com["INSEE_DEP"].astype(str).to_numpy(),
+            REGION.column: com["INSEE_REG"].astype(str).to_numpy(),
             "epci": com["SIREN_EPCI"].astype(str).replace({"NC": None, "None": None}).to_numpy(),
             "population": pd.to_numeric(com["POPULATION"], errors="coerce").to_numpy(),
         },

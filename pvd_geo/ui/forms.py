@@ -197,11 +197,13 @@ def import_form(atlas: Atlas, writer) -> None:
         key="import_fichier",
         help=UPLOAD_HELP,
     )
+    known = programmes.registry()
     programme = st.text_input(
         "Nom de la liste",
-        "pvd",
+        programmes.principal().key,
         key="import_programme",
-        help="pvd remplace la liste PVD, acv la liste ACV ; un autre nom ajoute un programme",
+        help=" ; ".join(f"{p.key} remplace la liste {p.court}" for p in known)
+        + " ; un autre nom ajoute un programme",
     )
     if upload is None:
         return

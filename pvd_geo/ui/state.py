@@ -9,7 +9,7 @@ import streamlit as st
 
 from .. import programmes, summary
 from ..errors import InvalidInput
-from ..levels import URL_KEYS, Level
+from ..levels import REGION, URL_KEYS, Level
 from .loaders import shared
 
 if TYPE_CHECKING:
@@ -269,9 +269,9 @@ def scope_selector(catalogue: summary.Catalogue) -> tuple[str, list[str], str | 
             list(names),
             format_func=names.get,
             key="region",
-            index=list(names).index(url_list("reg", ["76"], list(names))[0]),
+            index=list(names).index(url_list(REGION.url, ["76"], list(names))[0]),
         )
-        set_url_list("reg", [region])
+        set_url_list(REGION.url, [region])
         deps = catalogue.departements_of(region)
     else:
         labels = catalogue.departement_labels()

@@ -14,6 +14,7 @@ from ..constants import (
     lists_dir,
 )
 from ..format import fr_int
+from ..programmes import principal
 
 if TYPE_CHECKING:
     from ..atlas import Atlas
@@ -45,7 +46,7 @@ def timeline_section(atlas: Atlas, departements: list[str], name: str) -> None:
     """« Le programme dans le temps »: PVD conventions per quarter or month (chart, PNG/SVG/CSV), and
     the communes that joined since the oldest version of the list kept here."""
     st.subheader("Le programme dans le temps")
-    if not atlas.covers("pvd", departements):
+    if not atlas.covers(principal().key, departements):
         st.info("Chronologie indisponible : la liste PVD chargée ne couvre pas ce périmètre.")
         return
     freq = st.radio(
@@ -109,10 +110,11 @@ def _list_changes(_atlas: Atlas, fingerprint: str, old: tuple, new: tuple, depar
 
 
 def list_changes_section(
-    atlas: Atlas, departements: list[str] | None, key: str, programme: str = "pvd"
+    atlas: Atlas, departements: list[str] | None, key: str, programme: str | None = None
 ) -> None:
     """Two versions of a programme's list compared (the oldest kept and the one in use by default):
     communes added and removed."""
+    programme = programme or principal().key
     versions = views.list_versions(programme, lists_dir(), EMBEDDED_DIR)
     if len(versions) < 2:
         st.caption(

@@ -23,9 +23,10 @@ from .text import md
 PVD_COLOUR = "#D55E00"  # as on the maps (Okabe–Ito vermilion)
 
 
-def coverage_warning(source, departements: list[str], programme: str = "pvd") -> bool:
+def coverage_warning(source, departements: list[str], programme: str | None = None) -> bool:
     """When the programme's list does not cover these départements, say so (with how to load the
-    national list) and return True."""
+    national list) and return True; ``programme``: the principal one by default."""
+    programme = programme or programmes.principal().key
     info = lists_of(source).get(programme)
     cover = None if info is None or credits.is_national(info) else set(info.get("couverture", []))
     if cover is None and info is not None:
@@ -36,7 +37,8 @@ def coverage_warning(source, departements: list[str], programme: str = "pvd") ->
     return True
 
 
-def coverage_text(lists: dict[str, dict], programme: str = "pvd") -> str:
+def coverage_text(lists: dict[str, dict], programme: str | None = None) -> str:
+    programme = programme or programmes.principal().key
     note = credits.coverage_note(programme, lists.get(programme)) or ""
     return (
         f"{md(note[:1].upper() + note[1:])}. Les chiffres des territoires hors de cette liste ne sont pas "
@@ -154,14 +156,15 @@ def count_bars(table, top: int = 25) -> None:
 def bars_html(table, top: int = 25) -> str:
     """The bar chart's HTML: a titled list of (name, bar, value) rows; the bars are decoration."""
 
-    table = table[table["pvd"].notna()]  # territories the list does not cover have no bar
-    rows = table.head(top)[["nom", "pvd"]].sort_values("pvd", ascending=False, kind="stable")
-    peak = max(int(rows["pvd"].max()), 1) if len(rows) else 1
+    main = programmes.principal().key
+    table = table[table[main].notna()]  # territories the list does not cover have no bar
+    rows = table.head(top)[["nom", main]].sort_values(main, ascending=False, kind="stable")
+    peak = max(int(rows[main].max()), 1) if len(rows) else 1
     items = "".join(
         f'<li><span class="pvd-bar-name" title="{html.escape(str(name))}">{html.escape(str(name))}</span>'
         f'<span class="pvd-bar" aria-hidden="true"><span style="width:{100 * int(n) / peak:.1f}%">'
         f'</span></span><span class="pvd-bar-value">{fr_int(n)}</span></li>'
-        for name, n in zip(rows["nom"], rows["pvd"], strict=True)
+        for name, n in zip(rows["nom"], rows[main], strict=True)
     )
     shown = f"les {len(rows)} premiers" if len(table) > len(rows) else "tous"
     return (

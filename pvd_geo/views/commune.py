@@ -12,7 +12,8 @@ import pandas as pd
 
 from ..atlas import Atlas
 from ..format import fr_date
-from ..programmes import get, ordered, programme_keys
+from ..levels import DEPARTEMENT, REGION
+from ..programmes import get, ordered, principal, programme_keys
 from ..sources.retablies import enclosing
 
 
@@ -57,18 +58,18 @@ def commune_profile(atlas: Atlas, code: str, projets: dict[str, dict]) -> Commun
     com = atlas.communes.set_index("code")
     row = com.loc[code]
     names = [p for p in ordered([*programme_keys(), *atlas.selections]) if p in com.columns]
-    statuts = {p: bool(row[p]) if atlas.covers(p, [row["dep"]]) else None for p in names}
+    statuts = {p: bool(row[p]) if atlas.covers(p, [row[DEPARTEMENT.column]]) else None for p in names}
     dates = {p: signature_date(atlas, p, code) for p in names if statuts[p]}
     epci, others, in_epci = None, [], {}
     if isinstance(row["epci"], str):
         epci = (row["epci"], atlas.name("epci", row["epci"]))
         members = com[(com["epci"] == row["epci"]) & (com.index != code)]
         in_epci = {p: members.loc[members[p], "nom"].tolist() for p in names}
-        others = in_epci.get("pvd", [])
+        others = in_epci.get(principal().key, [])
     deps = atlas.names("departement")
     regs = atlas.names("region")
     pop = row["population"]
-    local = com[com["dep"] == row["dep"]].reset_index()
+    local = com[com[DEPARTEMENT.column] == row[DEPARTEMENT.column]].reset_index()
     hosts = enclosing(local, local["geometry_departement"])
     return CommuneProfile(
         code=code,
@@ -77,10 +78,10 @@ def commune_profile(atlas: Atlas, code: str, projets: dict[str, dict]) -> Commun
         population_millesime=str(row["population_millesime"]),
         epci=epci,
         autres_pvd_epci=others,
-        departement=(row["dep"], str(deps.get(row["dep"], ""))),
-        region=(row["reg"], str(regs.get(row["reg"], ""))),
+        departement=(row[DEPARTEMENT.column], str(deps.get(row[DEPARTEMENT.column], ""))),
+        region=(row[REGION.column], str(regs.get(row[REGION.column], ""))),
         programmes=[get(p).nom for p, yes in statuts.items() if yes],
-        date_signature=dates.get("pvd"),
+        date_signature=dates.get(principal().key),
         projet_local=projets.get(code, {}),
         statuts=statuts,
         dates=dates,

@@ -13,7 +13,8 @@ import pandas as pd
 
 from .. import embed
 from ..atlas import Atlas
-from ..levels import URL_KEYS, Level
+from ..levels import DEPARTEMENT, REGION, URL_KEYS, Level
+from ..programmes import principal
 from .scope import counts, departements_of
 
 
@@ -59,18 +60,25 @@ def resolve(atlas: Atlas, params: dict[str, str]) -> Location:
     loc = Location(**{k: str(params[k]) for k in URL_KEYS if params.get(k)})
     if loc.com and loc.com in com.index:
         row = com.loc[loc.com]
-        return Location(row["reg"], row["dep"], loc.epci if loc.epci == row["epci"] else row["epci"], loc.com)
+        return Location(
+            row[REGION.column],
+            row[DEPARTEMENT.column],
+            loc.epci if loc.epci == row["epci"] else row["epci"],
+            loc.com,
+        )
     if loc.epci and loc.epci in set(atlas.epci["code"]):
         dep = (
-            loc.dep if loc.dep in set(atlas.communes.loc[atlas.communes["epci"] == loc.epci, "dep"]) else None
+            loc.dep
+            if loc.dep in set(atlas.communes.loc[atlas.communes["epci"] == loc.epci, DEPARTEMENT.column])
+            else None
         )
         if dep is None:
-            dep = atlas.communes.loc[atlas.communes["epci"] == loc.epci, "dep"].mode().iloc[0]
-        reg = atlas.departements.set_index("code").loc[dep, "reg"]
+            dep = atlas.communes.loc[atlas.communes["epci"] == loc.epci, DEPARTEMENT.column].mode().iloc[0]
+        reg = atlas.departements.set_index("code").loc[dep, REGION.column]
         return Location(reg, dep, loc.epci)
     deps = atlas.departements.set_index("code")
     if loc.dep and loc.dep in deps.index:
-        return Location(deps.loc[loc.dep, "reg"], loc.dep)
+        return Location(deps.loc[loc.dep, REGION.column], loc.dep)
     if loc.reg and loc.reg in set(atlas.regions["code"]):
         return Location(loc.reg)
     return Location()
@@ -116,8 +124,8 @@ def level_view(atlas: Atlas, loc: Location) -> LevelView:
             None,
             None,
         )
-    if loc.level == "reg":
-        deps = atlas.departements[atlas.departements["reg"] == loc.reg].sort_values("code")
+    if loc.level == REGION.url:
+        deps = atlas.departements[atlas.departements[REGION.column] == loc.reg].sort_values("code")
         name = atlas.regions.set_index("code").loc[loc.reg, "nom"]
         table = atlas.stats("departement")
         return LevelView(
@@ -130,7 +138,7 @@ def level_view(atlas: Atlas, loc: Location) -> LevelView:
             loc.reg,
             None,
         )
-    if loc.level == "dep":
+    if loc.level == DEPARTEMENT.url:
         name = atlas.departements.set_index("code").loc[loc.dep, "nom"]
         table = counts(atlas, "epci", [loc.dep])
         return LevelView(
@@ -163,9 +171,9 @@ def child_location(atlas: Atlas, loc: Location, code: str) -> Location:
     département opens its EPCI)."""
     if loc.level == "france":
         return Location(reg=code)
-    if loc.level == "reg":
+    if loc.level == REGION.url:
         return Location(reg=loc.reg, dep=code)
-    if loc.level == "dep":
+    if loc.level == DEPARTEMENT.url:
         communes = atlas.communes.set_index("code")["epci"]
         epci = communes.get(code, code)
         return Location(reg=loc.reg, dep=loc.dep, epci=epci if isinstance(epci, str) else None)
@@ -177,16 +185,22 @@ def embed_targets(atlas: Atlas, loc: Location) -> list[tuple[str, str]]:
     territory's page; a commune without a page (not PVD) gives its EPCI's page when the EPCI has a
     PVD, else its département's (the site publishes EPCI and commune pages for the PVD only)."""
     com = atlas.communes
-    with_pvd = set(com.loc[com["pvd"], "epci"].dropna())
+    main = principal().key
+    with_pvd = set(com.loc[com[main], "epci"].dropna())
     deps = atlas.names("departement")
     if loc.com:
         row = com.set_index("code").loc[loc.com]
-        if bool(row["pvd"]):
+        if bool(row[main]):
             return [(embed.page_path("commune", loc.com), str(row["nom"]))]
         if row["epci"] in with_pvd:
             names = atlas.names("epci")
             return [(embed.page_path("epci", row["epci"]), str(names.get(row["epci"], row["epci"])))]
-        return [(embed.page_path("departement", row["dep"]), str(deps.get(row["dep"], row["dep"])))]
+        return [
+            (
+                embed.page_path("departement", row[DEPARTEMENT.column]),
+                str(deps.get(row[DEPARTEMENT.column], row[DEPARTEMENT.column])),
+            )
+        ]
     if loc.epci and loc.epci in with_pvd:
         names = atlas.names("epci")
         return [(embed.page_path("epci", loc.epci), str(names.get(loc.epci, loc.epci)))]

@@ -11,7 +11,7 @@ import pandas as pd
 
 from .. import insets
 from ..atlas import Atlas
-from ..levels import Level
+from ..levels import DEPARTEMENT, REGION, Level
 from ..programmes import principal, programme_keys, registry
 from ..sources.retablies import enclosing
 from ..webmap import spec as webmap
@@ -55,7 +55,7 @@ def communes_map_spec(
         link=link,
         outline="epci" if epci else "departement",
         focus=focus,
-        uncovered=uncovered_programmes(atlas, set(sc.communes["dep"])),
+        uncovered=uncovered_programmes(atlas, set(sc.communes[DEPARTEMENT.column])),
     )
     return spec | {"tiles": webmap.TILES.get(tiles or "")}
 
@@ -105,7 +105,7 @@ def territories_map_spec(
     overseas in insets and names the metropolitan régions."""
     layer = atlas.layer(level)
     if region:
-        layer = layer[layer["reg"] == region]
+        layer = layer[layer[REGION.column] == region]
     stats = atlas.stats(level).set_index("code")
     layer = layer.assign(
         **{key: layer["code"].map(stats[key]) for key in programme_keys()},

@@ -16,7 +16,8 @@ import shapely
 from .. import insets
 from ..atlas import Atlas
 from ..constants import SIMPLIFY_TOLERANCE
-from ..levels import Level
+from ..levels import DEPARTEMENT, REGION, Level
+from ..programmes import principal
 
 
 def departements_of(atlas: Atlas, territories: list[tuple[str, str]]) -> list[str]:
@@ -26,13 +27,13 @@ def departements_of(atlas: Atlas, territories: list[tuple[str, str]]) -> list[st
     for level, code in territories:
         if level == "france":
             return sorted(atlas.departements["code"])
-        deps |= set(atlas.communes.loc[atlas.communes[Level.of(level).column] == code, "dep"])
+        deps |= set(atlas.communes.loc[atlas.communes[Level.of(level).column] == code, DEPARTEMENT.column])
     return sorted(deps)
 
 
-def covered_part(atlas: Atlas, departements: list[str], programme: str = "pvd") -> list[str]:
-    """The départements of a scope that the programme's list covers."""
-    cover = atlas.coverage(programme)
+def covered_part(atlas: Atlas, departements: list[str], programme: str | None = None) -> list[str]:
+    """The départements of a scope that the programme's list covers (the principal one by default)."""
+    cover = atlas.coverage(programme or principal().key)
     return [d for d in departements if cover is None or d in set(cover)]
 
 
@@ -40,7 +41,7 @@ def scope_name(atlas: Atlas, departements: list[str]) -> str:
     """``Gard et Gers``; a whole région by its name; all départements: ``France``."""
     if len(departements) == len(atlas.departements):
         return "France"
-    regions = atlas.departements.groupby("reg")["code"].apply(sorted)
+    regions = atlas.departements.groupby(REGION.column)["code"].apply(sorted)
     for reg, codes in regions.items():
         if codes == sorted(departements) and len(codes) > 1:
             return str(atlas.regions.set_index("code").loc[reg, "nom"])
@@ -52,11 +53,12 @@ def scope_name(atlas: Atlas, departements: list[str]) -> str:
 
 def counts(atlas: Atlas, level: str, departements: list[str]) -> pd.DataFrame:
     """Stats of ``level`` for the territories touching ``departements``, most PVD first."""
-    inside = atlas.communes[atlas.communes["dep"].isin(departements)]
+    inside = atlas.communes[atlas.communes[DEPARTEMENT.column].isin(departements)]
     column = Level.of(level).column
     table = atlas.stats(level)
     table = table[table["code"].isin(set(inside[column].dropna()))]
-    return table.sort_values(["pvd", "population_pvd"], ascending=False, na_position="last").reset_index(
+    main = principal().key
+    return table.sort_values([main, f"population_{main}"], ascending=False, na_position="last").reset_index(
         drop=True
     )
 
@@ -78,10 +80,10 @@ def scope_panels(atlas: Atlas, departements: list[str]) -> list[insets.Panel]:
     for neighbours. A click on such a map sends the code of what was clicked: nothing to map back."""
     if len(departements) < 2:
         return []
-    com = atlas.communes[atlas.communes["dep"].isin(departements).to_numpy()]
+    com = atlas.communes[atlas.communes[DEPARTEMENT.column].isin(departements).to_numpy()]
     bounds = {
         str(dep): tuple(float(v) for v in part["geometry_departement"].total_bounds)
-        for dep, part in com.groupby("dep")
+        for dep, part in com.groupby(DEPARTEMENT.column)
     }
     names = atlas.names("departement").to_dict()
     return insets.make_panels(bounds, names)
@@ -100,14 +102,14 @@ def _moved(gdf: gpd.GeoDataFrame, deps: list[str], panels: list[insets.Panel]) -
 def scope(atlas: Atlas, departements: list[str] | None = None, epci: str | None = None) -> Scope:
     """Layers for the communes of some départements, or of one EPCI (all its members)."""
     com = atlas.communes
-    mask = com["epci"] == epci if epci else com["dep"].isin(departements or [])
+    mask = com["epci"] == epci if epci else com[DEPARTEMENT.column].isin(departements or [])
     communes = com[mask.to_numpy()]
-    epci_pvd = atlas.communes.groupby("epci")["pvd"].sum()  # PVD of the list drawn in each EPCI
+    epci_pvd = atlas.communes.groupby("epci")[principal().key].sum()  # PVD of the list in each EPCI
     names = atlas.names("epci")
     communes = communes.assign(epci_nom=communes["epci"].map(names))
     epcis = atlas.epci[atlas.epci["code"].isin(set(communes["epci"].dropna()))]
     epcis = epcis.assign(pvd=epcis["code"].map(epci_pvd).fillna(0).astype(int))
-    deps = atlas.departements[atlas.departements["code"].isin(set(communes["dep"]))]
+    deps = atlas.departements[atlas.departements["code"].isin(set(communes[DEPARTEMENT.column]))]
     minx, miny, maxx, maxy = communes["geometry_departement"].total_bounds
     pad = 0.05 * max(maxx - minx, maxy - miny)
     frame = shapely.box(minx - pad, miny - pad, maxx + pad, maxy + pad)
@@ -133,7 +135,7 @@ def scope(atlas: Atlas, departements: list[str] | None = None, epci: str | None 
     if tolerance > SIMPLIFY_TOLERANCE["departement"]:  # a wide scope: one vertex per pixel at most
         communes, epcis, deps = (_coarser(g, tolerance) for g in (communes, epcis, deps))
     if panels:
-        communes = _moved(communes, communes["dep"].astype(str).tolist(), panels)
+        communes = _moved(communes, communes[DEPARTEMENT.column].astype(str).tolist(), panels)
         deps = _moved(deps, deps["code"].astype(str).tolist(), panels)
         return Scope(communes, epcis, deps, background, _union([p.box for p in panels]), panels)
     return Scope(communes, epcis, deps, background, (minx, miny, maxx, maxy))
@@ -154,7 +156,7 @@ def scope_bounds(atlas: Atlas, departements: list[str] | None = None, epci: str 
     if panels:
         return _union([p.box for p in panels])
     com = atlas.communes
-    mask = com["epci"] == epci if epci else com["dep"].isin(departements or [])
+    mask = com["epci"] == epci if epci else com[DEPARTEMENT.column].isin(departements or [])
     return tuple(com.loc[mask.to_numpy(), "geometry_departement"].total_bounds)
 
 
@@ -179,7 +181,7 @@ def comparison_scope(atlas: Atlas, level: str, code: str) -> tuple[list[str], st
     if level == "epci":
         return [], code
     if level == "region":
-        return sorted(atlas.departements.loc[atlas.departements["reg"] == code, "code"]), None
+        return sorted(atlas.departements.loc[atlas.departements[REGION.column] == code, "code"]), None
     return [code], None
 
 
@@ -190,7 +192,7 @@ def main_bounds(layer: gpd.GeoDataFrame, geometry: str) -> tuple[float, float, f
     01–06: the départements 01–06 (Ain … Alpes-Maritimes) are metropolitan."""
     code = layer["code"].astype(str)
     overseas = code.str.startswith("97")
-    if "reg" not in layer.columns:
+    if REGION.column not in layer.columns:
         overseas |= code.isin(list(insets.OVERSEAS_REGIONS))
     shown = layer[~overseas] if (~overseas).any() else layer
     return tuple(shown[geometry].total_bounds)

@@ -14,7 +14,7 @@ import pandas as pd
 from .. import credits
 from ..atlas import Atlas
 from ..coverage import coverage_label
-from ..levels import Level
+from ..levels import DEPARTEMENT, Level
 from ..programmes import get, principal
 from ..stats import headers, share_columns
 
@@ -52,10 +52,11 @@ def conventions(atlas: Atlas, departements: list[str], freq: str = "Q") -> pd.Da
     """PVD conventions signed per period in a scope (None when the PVD list does not cover it)."""
     from ..timeline import conventions_by_period
 
-    if not atlas.covers("pvd", departements) or "pvd" not in atlas.selections:
+    main = principal().key
+    if not atlas.covers(main, departements) or main not in atlas.selections:
         return None
-    rows = atlas.selections["pvd"].kept_rows()
-    deps = atlas.communes.set_index("code")["dep"]
+    rows = atlas.selections[main].kept_rows()
+    deps = atlas.communes.set_index("code")[DEPARTEMENT.column]
     inside = rows[rows["code"].map(deps).isin(set(departements))]
     return conventions_by_period(inside[["code", "date_signature"]], freq)
 
@@ -126,7 +127,7 @@ def list_changes(atlas: Atlas, old, new, departements: list[str] | None = None) 
 
     com = atlas.communes.set_index("code")
     table = compare_lists(version_codes(atlas, old), version_codes(atlas, new), com["nom"])
-    table.insert(2, "departement", table["code"].map(com["dep"]).fillna(""))
+    table.insert(2, "departement", table["code"].map(com[DEPARTEMENT.column]).fillna(""))
     if departements is not None:
         table = table[table["departement"].isin(set(departements))].reset_index(drop=True)
     return table
@@ -143,7 +144,11 @@ def own_counts(atlas: Atlas, table: pd.DataFrame, level: str, own: tuple, label)
     for name, codes in own:
         mine = com["code"].isin(set(codes))
         cover = coverage_of_codes(com.loc[mine, "code"], com)
-        covered = pd.Series(commune_covered(com["dep"], cover), index=com.index).groupby(com[key]).min()
+        covered = (
+            pd.Series(commune_covered(com[DEPARTEMENT.column], cover), index=com.index)
+            .groupby(com[key])
+            .min()
+        )
         counts = mine.groupby(com[key]).sum().astype("Int64").where(covered)
         out[label(name)] = out["code"].map(counts)
     return out

@@ -21,6 +21,7 @@ import pandas as pd
 import shapely
 
 from .. import topo
+from ..levels import DEPARTEMENT
 from ..programmes import OTHER_COLOURS, Programme, get, principal, programme_keys, registry
 
 DECIMALS = 3  # ≈ 100 m: below a pixel at département zoom
@@ -176,7 +177,7 @@ def communes_spec(
     members = communes[["epci", "epci_nom"]].dropna().drop_duplicates("epci").sort_values("epci_nom")
     epci_index = {code: i for i, code in enumerate(members["epci"])}
     with_pvd = set(epci.loc[epci[main] > 0, "code"]) if epci is not None else set()
-    deps = sorted(set(communes["dep"]))
+    deps = sorted(set(communes[DEPARTEMENT.column]))
     status = np.zeros(len(communes), dtype=np.int64)
     for p, bit in programmes_drawn:
         if p.key in communes.columns:
@@ -191,7 +192,7 @@ def communes_spec(
         "n": communes["nom"].astype(str).tolist(),
         "h": [int(v) if v == v else None for v in communes["population"]],
         "e": [epci_index.get(code, -1) for code in communes["epci"]],
-        "d": [deps.index(d) for d in communes["dep"]],
+        "d": [deps.index(d) for d in communes[DEPARTEMENT.column]],
         "s": status.astype(int).tolist(),
         "p": [
             [round(pt.y, 4), round(pt.x, 4)] if show else 0 for pt, show in zip(anchors, shown, strict=True)
