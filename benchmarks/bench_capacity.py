@@ -490,7 +490,7 @@ def official_lists(folder: Path, env: dict) -> None:
         cmd = [sys.executable, "-m", "pvd_geo", "import-selection", str(current / f"{name}.csv")]
         cmd += ["--programme", programme, "--couverture", "nationale", "--yes"]
         subprocess.run(
-            cmd, cwd=ROOT, env={**env, "PVD_SELECTION_DIR": str(folder)}, check=True, capture_output=True
+            cmd, cwd=ROOT, env={**env, "PVD_LISTES_DIR": str(folder)}, check=True, capture_output=True
         )
 
 
@@ -509,7 +509,7 @@ async def measure(args) -> dict:
             env = {
                 **os.environ,
                 "PVD_CACHE_DIR": str(tmp / "cache"),
-                "PVD_SELECTION_DIR": str(tmp / "listes"),
+                "PVD_LISTES_DIR": str(tmp / "listes"),
             }
             (tmp / "listes").mkdir()
             if args.lists == "official":

@@ -38,7 +38,7 @@ DRAWN = """(n) => document.querySelectorAll("path.leaflet-interactive").length >
 
 def official_lists(folder: Path) -> Path:
     shared = ROOT.parent / "shared" / "data" / "current"
-    env = {**os.environ, "PVD_SELECTION_DIR": str(folder)}
+    env = {**os.environ, "PVD_LISTES_DIR": str(folder)}
     for programme, name in OFFICIAL.items():
         cmd = [sys.executable, "-m", "pvd_geo", "import-selection", str(shared / name)]
         cmd += ["--programme", programme, "--couverture", "nationale", "--yes"]
@@ -54,7 +54,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         lists = Path(args.lists) if args.lists else official_lists(Path(tmp) / "listes")
         out = Path(tmp) / "site"
-        env = {**os.environ, "PVD_SELECTION_DIR": str(lists)}
+        env = {**os.environ, "PVD_LISTES_DIR": str(lists)}
         start = time.perf_counter()
         done = subprocess.run(
             [sys.executable, "-m", "pvd_geo", "publish", "--out", str(out)],

@@ -22,14 +22,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, save_result  # noqa: E402
+from common import CURRENT, CURRENT_LISTS, ROOT, save_result  # noqa: E402
 
-CURRENT = ROOT.parent / "shared" / "data" / "current"
-LISTS = {
-    "pvd": "anct_pvd_communes_2026.csv",
-    "acv": "anct_acv_communes_2025.csv",
-    "ort": "ort_communes_signees_2026.csv",
-}
 TIMER = """
 import json, sys, time
 sys.path.insert(0, sys.argv[1])
@@ -54,9 +48,9 @@ def main() -> None:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         lists, before = Path(tmp) / "listes", Path(tmp) / "avant"
-        env = {**os.environ, "PVD_SELECTION_DIR": str(lists)}
+        env = {**os.environ, "PVD_LISTES_DIR": str(lists), "PVD_SELECTION_DIR": str(lists)}
         env.setdefault("PVD_BUILD_DIR", str(ROOT / "geodata" / "build"))
-        for programme, name in LISTS.items():
+        for programme, name in CURRENT_LISTS.items():
             cmd = [sys.executable, "-m", "pvd_geo", "import-selection", str(CURRENT / name)]
             cmd += ["--programme", programme, "--couverture", "nationale", "--yes", "--force"]
             subprocess.run(cmd, cwd=ROOT, env=env, check=True, capture_output=True)

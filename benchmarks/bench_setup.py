@@ -83,7 +83,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         env = {
             **os.environ,
-            "PVD_SELECTION_DIR": str(Path(tmp) / "listes"),
+            "PVD_LISTES_DIR": str(Path(tmp) / "listes"),
             "PVD_URL_PVD": f"{base}/r/pvd",
             "PVD_URL_ACV": f"{base}/r/acv",
             "PVD_URL_ORT": f"{base}/api/ort/",
@@ -98,7 +98,7 @@ def main() -> None:
             {"build_s": round(build_s, 1), "setup_download_s": round(setup_s, 2), "setup_line": line}
         )
         embedded = cold_start(args.build, args.repeat)
-        os.environ["PVD_SELECTION_DIR"] = env["PVD_SELECTION_DIR"]  # the servers read the national lists
+        os.environ["PVD_LISTES_DIR"] = env["PVD_LISTES_DIR"]  # the servers read the national lists
         national = cold_start(args.build, args.repeat)
     server.shutdown()
     for key in ("national_first_map_s_median", "national_first_map_s_max", "overview_first_map_s_median"):

@@ -12,6 +12,13 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# the current official lists (../shared/data/README.md): programme -> file
+CURRENT = ROOT.parent / "shared" / "data" / "current"
+CURRENT_LISTS = {
+    "pvd": "anct_pvd_communes_2026.csv",
+    "acv": "anct_acv_communes_2025.csv",
+    "ort": "ort_communes_signees_2026.csv",
+}
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
     "--no-sandbox",

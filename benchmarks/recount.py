@@ -53,7 +53,7 @@ def main() -> int:
     parent = dict(zip(rattachees["code"], rattachees["parent"], strict=True))
     known = set(communes["code"])
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "PVD_SELECTION_DIR": tmp, "PVD_BUILD_DIR": str(build)}
+        env = {**os.environ, "PVD_LISTES_DIR": tmp, "PVD_BUILD_DIR": str(build)}
         for programme, (name, _) in FILES.items():
             cmd = [sys.executable, "-m", "pvd_geo", "import-selection", str(CURRENT / name)]
             cmd += ["--programme", programme, "--couverture", "nationale", "--yes", "--force"]

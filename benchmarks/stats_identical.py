@@ -19,13 +19,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-CURRENT = ROOT.parent / "shared" / "data" / "current"
-FILES = {
-    "pvd": "anct_pvd_communes_2026.csv",
-    "acv": "anct_acv_communes_2025.csv",
-    "ort": "ort_communes_signees_2026.csv",
-}
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import CURRENT, ROOT  # noqa: E402
+from common import CURRENT_LISTS as FILES  # noqa: E402
+
 LEVELS = ("region", "departement", "epci")
 FORMATS = ("text", "csv", "json")
 
@@ -57,7 +54,7 @@ def main() -> int:
         try:
             national = Path(tmp) / "listes"
             national.mkdir()
-            env_nat = {**base, "PVD_SELECTION_DIR": str(national)}
+            env_nat = {**base, "PVD_LISTES_DIR": str(national), "PVD_SELECTION_DIR": str(national)}
             for programme, name in FILES.items():
                 cmd = [sys.executable, "-m", "pvd_geo", "import-selection", str(CURRENT / name)]
                 cmd += ["--programme", programme, "--couverture", "nationale", "--yes", "--force"]
@@ -65,7 +62,10 @@ def main() -> int:
             empty = Path(tmp) / "vide"
             empty.mkdir()
             for label, env in (
-                ("listes embarquées", {**base, "PVD_SELECTION_DIR": str(empty)}),
+                (
+                    "listes embarquées",
+                    {**base, "PVD_LISTES_DIR": str(empty), "PVD_SELECTION_DIR": str(empty)},
+                ),
                 ("listes nationales", env_nat),
             ):
                 for level in LEVELS:

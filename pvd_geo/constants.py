@@ -15,8 +15,10 @@ EMBEDDED_DIR = GEODATA_DIR / "embarquees"
 
 def lists_dir() -> Path:
     """The lists in use that the operator downloaded or imported (git-ignored): a programme's list
-    here replaces the embedded one. ``PVD_SELECTION_DIR`` overrides it (read at each call)."""
-    return Path(os.environ.get("PVD_SELECTION_DIR", GEODATA_DIR / "listes"))
+    here replaces the embedded one. ``PVD_LISTES_DIR`` overrides it (read at each call; the name
+    ``PVD_SELECTION_DIR`` of earlier versions is still read when the new one is not set)."""
+    chosen = os.environ.get("PVD_LISTES_DIR") or os.environ.get("PVD_SELECTION_DIR")
+    return Path(chosen) if chosen else GEODATA_DIR / "listes"
 
 
 def build_dir() -> Path:

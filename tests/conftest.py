@@ -318,7 +318,7 @@ def app_env(built_dir, folder) -> dict:
     shutil.copytree(EMBEDDED_DIR, lists)
     return {
         "PVD_BUILD_DIR": str(built_dir),
-        "PVD_SELECTION_DIR": str(lists),
+        "PVD_LISTES_DIR": str(lists),
         "PVD_CACHE_DIR": str(folder / "cache"),
     }
 

@@ -106,7 +106,7 @@ def test_data_page_import_shows_report_before_saving(build_env, tmp_path, monkey
 
     directory = tmp_path / "listes"
     shutil.copytree(constants.EMBEDDED_DIR, directory)
-    monkeypatch.setenv("PVD_SELECTION_DIR", str(directory))
+    monkeypatch.setenv("PVD_LISTES_DIR", str(directory))
     app = app_for("pages/4_Donnees.py")
     app.run()
     assert not app.exception

@@ -119,7 +119,7 @@ def test_an_administrator_imports_a_shared_list_and_a_reader_cannot(built_dir, t
     from pvd_geo.auth import hash_password
 
     env = app_env(built_dir, tmp_path)
-    lists = Path(env["PVD_SELECTION_DIR"])
+    lists = Path(env["PVD_LISTES_DIR"])
     secrets = tmp_path / "secrets.toml"
     secrets.write_text(f'[admin]\npassword_hash = "{hash_password("mot de passe", iterations=1000)}"\n')
     upload = tmp_path / "essai.csv"

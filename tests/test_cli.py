@@ -96,7 +96,7 @@ def test_check_fails_on_rows_rejected_at_saving_and_keeps_the_warnings(build_env
     report and exits 1 (the saved list itself has no rejected row left to find)."""
     lists = tmp_path / "listes"
     lists.mkdir()
-    env = {**build_env, "PVD_SELECTION_DIR": str(lists)}
+    env = {**build_env, "PVD_LISTES_DIR": str(lists)}
     csv = tmp_path / "liste.csv"
     csv.write_text("insee_com;lib_com\n30210;Quisac\n32107;Condom\n99999;Nulle part\n", encoding="utf-8")
     out = run(
@@ -118,3 +118,15 @@ def test_check_fails_on_rows_rejected_at_saving_and_keeps_the_warnings(build_env
     assert "99999" in out.stdout and "Quisac" in out.stdout
     assert "tout est conforme" not in out.stdout
     assert "Vérification : 1 lignes rejetées." in out.stdout
+
+
+def test_lists_folder_is_named_once_and_the_old_name_still_read(monkeypatch, tmp_path):
+    from pvd_geo.constants import GEODATA_DIR, lists_dir
+
+    monkeypatch.delenv("PVD_LISTES_DIR", raising=False)
+    monkeypatch.delenv("PVD_SELECTION_DIR", raising=False)
+    assert lists_dir() == GEODATA_DIR / "listes"
+    monkeypatch.setenv("PVD_SELECTION_DIR", str(tmp_path / "ancien"))  # an earlier deployment's
+    assert lists_dir() == tmp_path / "ancien"
+    monkeypatch.setenv("PVD_LISTES_DIR", str(tmp_path / "listes"))
+    assert lists_dir() == tmp_path / "listes"

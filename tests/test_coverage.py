@@ -115,7 +115,7 @@ def test_a_national_pvd_list_leaves_the_acv_figures_where_the_acv_list_stops(tmp
 
     from .conftest import SHARED_DATA, run
 
-    env = {**build_env, "PVD_SELECTION_DIR": str(tmp_path / "listes")}
+    env = {**build_env, "PVD_LISTES_DIR": str(tmp_path / "listes")}
     national = SHARED_DATA / "current" / "anct_pvd_communes_2026.csv"
     out = run("import-selection", str(national), "--couverture", "nationale", "--yes", env=env)
     assert out.returncode == 0, out.stderr
@@ -136,7 +136,7 @@ def test_a_declared_coverage_naming_no_departement_is_refused(tmp_path, build_en
     from .conftest import run
 
     lists = tmp_path / "listes"
-    env = {**build_env, "PVD_SELECTION_DIR": str(lists)}
+    env = {**build_env, "PVD_LISTES_DIR": str(lists)}
     path = tmp_path / "deux.csv"
     path.write_text("insee_com\n30210\n32208\n", encoding="utf-8")
     out = run("import-selection", str(path), "--couverture", ",,,", "--yes", env=env)

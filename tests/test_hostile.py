@@ -72,7 +72,7 @@ def hostile_lists(built_dir, tmp_path_factory):
     directory = tmp_path_factory.mktemp("hostile_lists") / "listes"
     shutil.copytree(EMBEDDED_DIR, directory)
     upload = directory.parent / "liste.csv"
-    env = {**os.environ, "PVD_SELECTION_DIR": str(directory), "PVD_BUILD_DIR": str(built_dir)}
+    env = {**os.environ, "PVD_LISTES_DIR": str(directory), "PVD_BUILD_DIR": str(built_dir)}
 
     def imported(rows: list[str]):
         upload.write_text("code_insee;nom;remarque\n" + "\n".join(rows) + "\n", encoding="utf-8")
@@ -186,7 +186,7 @@ class _Tags(HTMLParser):
 def hostile_server(hostile_build, hostile_lists, tmp_path_factory):
     env = {
         "PVD_BUILD_DIR": str(hostile_build),
-        "PVD_SELECTION_DIR": str(hostile_lists),
+        "PVD_LISTES_DIR": str(hostile_lists),
         "PVD_CACHE_DIR": str(tmp_path_factory.mktemp("hostile_cache")),
     }
     with running_app(env) as url:

@@ -122,7 +122,7 @@ def test_cli_import_of_hostile_files(tmp_path, build_env, name, content):
     lists = tmp_path / "listes"
     path = tmp_path / name
     path.write_bytes(content)
-    env = {**build_env, "PVD_SELECTION_DIR": str(lists)}
+    env = {**build_env, "PVD_LISTES_DIR": str(lists)}
     out = run("import-selection", str(path), "--programme", "essai", "--yes", env=env)
     assert "Traceback" not in out.stderr and out.returncode in (0, 1, 2), out.stderr
     written = sorted(p.name for p in lists.rglob("*")) if lists.exists() else []
@@ -147,7 +147,7 @@ def test_a_programme_name_with_a_newline_is_refused(tmp_path, build_env):
         "--programme",
         "essai\n",
         "--yes",
-        env={**build_env, "PVD_SELECTION_DIR": str(tmp_path / "l")},
+        env={**build_env, "PVD_LISTES_DIR": str(tmp_path / "l")},
     )
     assert out.returncode == 2 and "nom de programme invalide" in out.stderr
     assert not (tmp_path / "l").exists() or not list((tmp_path / "l").iterdir())

@@ -62,7 +62,7 @@ def official(tmp_path_factory, built_dir):
         **os.environ,
         "PVD_BUILD_DIR": str(built_dir),
         "PVD_CACHE_DIR": str(lists.parent / "cache"),
-        "PVD_SELECTION_DIR": str(lists),
+        "PVD_LISTES_DIR": str(lists),
         "PVD_URL_PVD": f"{base}/fr/datasets/r/pvd",
         "PVD_URL_ACV": f"{base}/fr/datasets/r/acv",
         "PVD_URL_ORT": f"{base}/api/1/datasets/ort/",
@@ -95,7 +95,7 @@ def test_setup_downloads_validates_and_says_so_in_one_line(official):
     assert "PVD 1646 communes du 27/04/2026" in lines[0] and "ACV 245 communes du 04/07/2025" in lines[0]
     assert {p.name for p in lists.iterdir()} >= {"pvd.csv", "pvd.json", "acv.csv", "ort.csv"}
     # the embedded default is untouched and the lists folder is ignored by git
-    assert run("check", env={**env, "PVD_SELECTION_DIR": str(lists.parent / "vide")}).returncode == 0
+    assert run("check", env={**env, "PVD_LISTES_DIR": str(lists.parent / "vide")}).returncode == 0
     ignored = subprocess.run(["git", "check-ignore", "-q", "geodata/listes/pvd.csv"], cwd=ROOT)
     assert ignored.returncode == 0
 
@@ -103,7 +103,7 @@ def test_setup_downloads_validates_and_says_so_in_one_line(official):
 def test_offline_setup_is_one_line_and_keeps_the_default(tmp_path, build_env):
     env = {
         **build_env,
-        "PVD_SELECTION_DIR": str(tmp_path / "listes"),
+        "PVD_LISTES_DIR": str(tmp_path / "listes"),
         **{f"PVD_URL_{p}": "http://127.0.0.1:9/liste.csv" for p in ("PVD", "ACV", "ORT")},  # closed port
     }
     out = run("update", "--setup", env=env)
@@ -174,7 +174,7 @@ def _app(page: str, env: dict, **params):
 @pytest.fixture
 def official_env(official, monkeypatch):
     env, lists, _ = official
-    for key in ("PVD_BUILD_DIR", "PVD_CACHE_DIR", "PVD_SELECTION_DIR"):
+    for key in ("PVD_BUILD_DIR", "PVD_CACHE_DIR", "PVD_LISTES_DIR"):
         monkeypatch.setenv(key, env[key])
     return env
 
@@ -281,7 +281,7 @@ def test_overview_and_data_page_show_the_programme_in_time(official, built_dir, 
     )
     for key in ("PVD_BUILD_DIR", "PVD_CACHE_DIR"):
         monkeypatch.setenv(key, env[key])
-    monkeypatch.setenv("PVD_SELECTION_DIR", str(mine))
+    monkeypatch.setenv("PVD_LISTES_DIR", str(mine))
     app = _app("dashboard.py", env)
     app.run()
     assert not app.exception, app.exception

@@ -53,7 +53,7 @@ def villages(built_dir, tmp_path_factory):
     env = {
         "PVD_BUILD_DIR": str(built_dir),
         "PVD_CACHE_DIR": str(root / "cache"),
-        "PVD_SELECTION_DIR": str(lists),
+        "PVD_LISTES_DIR": str(lists),
         "PVD_PROGRAMMES": str(registry),
     }
     full = {**os.environ, **env}

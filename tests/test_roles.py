@@ -17,7 +17,7 @@ PASSWORD = "un mot de passe de test"
 @pytest.fixture
 def lists(tmp_path, monkeypatch, build_env):
     directory = tmp_path / "listes"
-    monkeypatch.setenv("PVD_SELECTION_DIR", str(directory))
+    monkeypatch.setenv("PVD_LISTES_DIR", str(directory))
     return directory
 
 
@@ -258,7 +258,7 @@ def test_an_administrator_restores_a_previous_version(lists, built_dir):
 def test_cli_restore_lists_and_restores(lists, build_env):
     from .conftest import run
 
-    env = {**build_env, "PVD_SELECTION_DIR": str(lists)}
+    env = {**build_env, "PVD_LISTES_DIR": str(lists)}
     path = lists.parent / "deux.csv"
     path.write_text("insee_com\n30210\n32208\n", encoding="utf-8")
     assert run("import-selection", str(path), "--yes", "--force", env=env).returncode == 0

@@ -117,12 +117,12 @@ def test_after_warm_the_overview_first_screen_needs_no_pandas(build_env, built_d
     assert (name, int(pvd)) == ("Gard et Gers", int(scope["pvd"].sum()))
     assert int(departements) == len(atlas.departements) and int(script) > 40_000  # the whole map (≈ 93 KB)
     # a list changed by another process: new data signature, so nothing stored is reused
-    lists = Path(build_env.get("PVD_SELECTION_DIR", EMBEDDED_DIR))
-    env = {**build_env, "PVD_SELECTION_DIR": str(Path(build_env["PVD_CACHE_DIR"]) / "listes")}
-    Path(env["PVD_SELECTION_DIR"]).mkdir()
+    lists = Path(build_env.get("PVD_LISTES_DIR", EMBEDDED_DIR))
+    env = {**build_env, "PVD_LISTES_DIR": str(Path(build_env["PVD_CACHE_DIR"]) / "listes")}
+    Path(env["PVD_LISTES_DIR"]).mkdir()
     for path in lists.glob("*.csv"):
-        (Path(env["PVD_SELECTION_DIR"]) / path.name).write_bytes(path.read_bytes())
-    with (Path(env["PVD_SELECTION_DIR"]) / "pvd.csv").open("a", encoding="utf-8") as handle:
+        (Path(env["PVD_LISTES_DIR"]) / path.name).write_bytes(path.read_bytes())
+    with (Path(env["PVD_LISTES_DIR"]) / "pvd.csv").open("a", encoding="utf-8") as handle:
         handle.write("\n")  # same codes, another size: another signature
     out = subprocess.run(run, capture_output=True, text=True, cwd=ROOT, env=env)
     assert out.returncode == 0, out.stderr

@@ -116,7 +116,7 @@ def test_cli_update_refuses_a_local_url_without_allow_local(build_env, tmp_path,
     from .conftest import run
 
     http_server.routes["/pvd.csv"] = (200, b"insee_com\n30210\n")
-    env = {**build_env, "PVD_SELECTION_DIR": str(tmp_path / "listes")}
+    env = {**build_env, "PVD_LISTES_DIR": str(tmp_path / "listes")}
     env.pop("PVD_ALLOW_LOCAL", None)
     out = run("update", "--programme", "pvd", "--url", f"{http_server.url}/pvd.csv", env=env)
     assert out.returncode == 1 and "adresse refusée" in out.stderr

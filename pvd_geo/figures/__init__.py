@@ -4,7 +4,9 @@ In the style of the ANCT's departmental maps: title and count, legend, names of 
 communes placed without overlap, scale bar in km (Lambert-93), north arrow, an inset locating
 the territories in France, and a sources line with vintages and the export date. Several
 territories are drawn as panels at the same scale. :mod:`.base` (settings, encoding, sources),
-:mod:`.placement` (names without overlap), :mod:`.coverage` (what may be drawn), :mod:`.maps`,
+:mod:`.placement` (names without overlap), :mod:`.coverage` (what may be drawn), :mod:`.maps`
+(a territory or several), :mod:`.region` (a région: départements named, the PVD that do not fit
+numbered), :mod:`.national` (France), :mod:`.furniture` (projections, scale bar, north arrow),
 :mod:`.charts`.
 """
 

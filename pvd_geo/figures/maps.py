@@ -8,22 +8,18 @@ from .. import datastack  # noqa: F401  (first: see datastack.py)
 # isort: split
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field
 
 import geopandas as gpd
-import matplotlib.patheffects as pe
 import pandas as pd
-import shapely
 from matplotlib.lines import Line2D
-from matplotlib.patches import FancyArrow, Patch, Rectangle
+from matplotlib.patches import Patch
 
 from ..atlas import Atlas
 from ..constants import CRS_MESURE
 from ..errors import InvalidInput
 from ..levels import AGGREGATED, DEPARTEMENT, Level
 from ..programmes import principal, registry
-from ..webmap.spec import RAMP as SHARE_RAMP
 
 # Settings of every figure, applied around their drawing and saving (``matplotlib.rc_context``, as
 # matplotlib advises for servers: no process-wide backend or rcParams change, figures made with
@@ -31,16 +27,10 @@ from ..webmap.spec import RAMP as SHARE_RAMP
 # mathematical typesetting; SVG keeps real, searchable text; PDF embeds TrueType fonts.
 from .base import A4_LANDSCAPE, COLOURS, _figure, plain, sources_text, styled
 from .coverage import check_coverage
+from .furniture import crs_of, north_arrow, scale_bar
+from .national import national_map
 from .placement import NEAR, place_labels
-
-# Overseas départements are drawn in their own metric projections (Lambert-93 is for the mainland).
-LOCAL_CRS = {
-    "971": "EPSG:5490",
-    "972": "EPSG:5490",
-    "973": "EPSG:2972",
-    "974": "EPSG:2975",
-    "976": "EPSG:4471",
-}
+from .region import dissolved, name_departements, number_the_rest, numbered_index, union_of
 
 
 def press_programmes() -> list:
@@ -108,83 +98,12 @@ def panel(atlas: Atlas, level: str, code: str, source: gpd.GeoSeries | None = No
             crs=atlas.communes.crs,
         )
         .dropna(subset=["geometry"])
-        .to_crs(_crs_of(set(com[DEPARTEMENT.column])))
+        .to_crs(crs_of(set(com[DEPARTEMENT.column])))
     )
-    outline = gpd.GeoSeries([_union(frame.geometry)], crs=frame.crs)
+    outline = gpd.GeoSeries([union_of(frame.geometry)], crs=frame.crs)
     inside = set(frame[DEPARTEMENT.column].tolist())
     names = {c: plain(n) for c, n in atlas.names("departement").items() if c in inside}
     return PressPanel(level, code, plain(layer.loc[code, "nom"]), frame, outline, names)
-
-
-def _union(shapes) -> object:
-    """The union of communes that tile their territory (shared edges, no overlap): shapely's
-    coverage union, several times faster than a general union on a région's 4,000 communes; a
-    general union where the tiling is not clean."""
-    values = shapely.make_valid(shapes.to_numpy()) if not shapes.is_valid.all() else shapes.to_numpy()
-    try:
-        return shapely.coverage_union_all(values)
-    except shapely.errors.GEOSException:
-        return shapely.union_all(values)
-
-
-def _dissolved(com: gpd.GeoDataFrame, by: str) -> gpd.GeoSeries:
-    """The communes' union per ``by`` (EPCI, département), as :func:`_union`."""
-    groups = com.groupby(by).geometry
-    return gpd.GeoSeries([_union(g) for _, g in groups], index=list(groups.groups), crs=com.crs)
-
-
-def _crs_of(departements: set[str]) -> str:
-    """Lambert-93 on the mainland; an overseas département's own projection."""
-    local = {LOCAL_CRS.get(d) for d in departements}
-    return local.pop() if len(local) == 1 and None not in local else CRS_MESURE
-
-
-def _nice_length(metres: float) -> int:
-    """A round scale-bar length (km) close to ``metres`` / 5."""
-    target = metres / 5 / 1000
-    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500):
-        if step >= target:
-            return step
-    return 1000
-
-
-def _scale_bar(ax, xlim, ylim) -> None:
-    width = xlim[1] - xlim[0]
-    km = _nice_length(width)
-    x0, y0 = xlim[0] + 0.04 * width, ylim[0] + 0.04 * (ylim[1] - ylim[0])
-    height = 0.008 * (ylim[1] - ylim[0])
-    for i in range(2):
-        ax.add_patch(
-            Rectangle(
-                (x0 + i * km * 500, y0),
-                km * 500,
-                height,
-                facecolor="#222222" if i == 0 else "white",
-                edgecolor="#222222",
-                lw=0.6,
-            )
-        )
-    ax.text(x0, y0 + 2.2 * height, "0", fontsize=7, ha="center")
-    ax.text(x0 + km * 1000, y0 + 2.2 * height, f"{km} km", fontsize=7, ha="center")
-
-
-def _north_arrow(ax, xlim, ylim) -> None:
-    w, h = xlim[1] - xlim[0], ylim[1] - ylim[0]
-    x, y = xlim[0] + 0.05 * w, ylim[1] - 0.14 * h
-    ax.add_patch(
-        FancyArrow(
-            x,
-            y,
-            0,
-            0.07 * h,
-            width=0.008 * w,
-            head_width=0.025 * w,
-            head_length=0.03 * h,
-            color="#222222",
-            length_includes_head=True,
-        )
-    )
-    ax.text(x, y + 0.085 * h, "N", ha="center", va="bottom", fontsize=10, fontweight="bold")
 
 
 def _draw_panel(ax, p: PressPanel, xlim, ylim, titled: bool) -> None:
@@ -195,9 +114,9 @@ def _draw_panel(ax, p: PressPanel, xlim, ylim, titled: bool) -> None:
         fill = fill.where(~com[entry.key], entry.couleur)
     com.plot(ax=ax, color=fill, edgecolor="#9A9A9A", linewidth=0.25)
     wide = p.level == "region"  # a région: EPCI limits thin, départements drawn
-    _dissolved(com, "epci").boundary.plot(ax=ax, color=COLOURS["epci"], linewidth=0.35 if wide else 0.8)
+    dissolved(com, "epci").boundary.plot(ax=ax, color=COLOURS["epci"], linewidth=0.35 if wide else 0.8)
     if wide:
-        deps = _dissolved(com, DEPARTEMENT.column)
+        deps = dissolved(com, DEPARTEMENT.column)
         deps.boundary.plot(ax=ax, color=COLOURS["departement"], linewidth=0.9)
     p.outline.boundary.plot(ax=ax, color=COLOURS["departement"], linewidth=1.6)
     for entry in drawn:
@@ -218,90 +137,6 @@ def _draw_panel(ax, p: PressPanel, xlim, ylim, titled: bool) -> None:
     ax.set_axis_off()
     if titled:
         ax.set_title(p.title, fontsize=11, fontweight="bold", loc="left")
-
-
-def _departement_names(ax, p: PressPanel) -> list[tuple[float, float, float, float]]:
-    """A région's départements named in capitals at their centre, under the communes' names;
-    returns their boxes (display pixels), which the communes' names then avoid."""
-    renderer = ax.figure.canvas.get_renderer()
-    boxes = []
-    for code, shape in _dissolved(p.communes, DEPARTEMENT.column).items():
-        point = shape.representative_point()
-        text = ax.text(
-            point.x,
-            point.y,
-            p.departement_names.get(code, code).upper(),
-            fontsize=8,
-            fontweight="bold",
-            color="#707070",
-            ha="center",
-            va="center",
-            zorder=4.5,
-            path_effects=[pe.Stroke(linewidth=2.2, foreground="white"), pe.Normal()],
-        )
-        extent = text.get_window_extent(renderer)
-        boxes.append((extent.x0, extent.y0, extent.x1, extent.y1))
-    return boxes
-
-
-NUMBER = "pvd-numero"  # the gid of a PVD's number on a région's map
-
-
-def _numbers(ax, p: PressPanel, pvd: gpd.GeoDataFrame, missed: list, start: int) -> list:
-    """Numbers on the PVD whose name found no room, by département then name, from ``start``;
-    returns (number, name, département) for the index."""
-    if not missed:
-        return []
-    unnamed = set(name for _, _, name in missed)
-    rows = pvd[pvd["nom"].isin(unnamed)].assign(point=pvd.representative_point())
-    rows = rows.assign(dep_nom=rows[DEPARTEMENT.column].map(p.departement_names)).sort_values(
-        ["dep_nom", "nom"]
-    )
-    out = []
-    for number, row in enumerate(rows.itertuples(), start=start):
-        ax.text(
-            row.point.x,
-            row.point.y,
-            str(number),
-            fontsize=5,
-            fontweight="bold",
-            color="#1A1A1A",
-            ha="center",
-            va="center",
-            zorder=6,
-            path_effects=[pe.Stroke(linewidth=1.6, foreground="white"), pe.Normal()],
-            gid=NUMBER,
-        )
-        out.append((number, row.nom, row.dep_nom))
-    return out
-
-
-def _index(fig, numbered: list[tuple[int, str, str]]) -> None:
-    """The numbered PVD in the right column, by département (« Aude : 12 Bram · 13 Couiza … »),
-    wrapped to the column; smaller type when they are many. What does not fit is said."""
-    import textwrap
-
-    groups: dict[str, list[str]] = {}
-    for number, name, dep in numbered:
-        # no line break inside an entry: non-breaking spaces between its number and its words
-        groups.setdefault(dep, []).append(f"{number}\u00a0{name}".replace(" ", "\u00a0"))
-    top, bottom, width_in = 0.53, 0.075, 0.28 * A4_LANDSCAPE[0]
-    for size in (6.0, 5.5, 5.0, 4.5):
-        per_line = int(width_in * 72 / (size * 0.52))
-        lines = []
-        for dep, items in groups.items():
-            lines += textwrap.wrap(f"{dep} : " + " · ".join(items), per_line, break_on_hyphens=False)
-        step = size * 1.3 / 72 / A4_LANDSCAPE[1]
-        if len(lines) * step <= top - bottom - 0.03:
-            break
-    fig.text(
-        0.71, top, "Autres Petites villes de demain (numéros sur la carte)", fontsize=7, fontweight="bold"
-    )
-    room = int((top - bottom - 0.03) / step)
-    if len(lines) > room:
-        lines = lines[: room - 1] + ["… la liste complète : tableau CSV de la page Exporter."]
-    for i, line in enumerate(lines):
-        fig.text(0.71, top - 0.025 - i * step, line, fontsize=size, color="#222222")
 
 
 def _layout(panels: list[PressPanel], width: float, height: float) -> list[tuple[tuple, tuple]]:
@@ -401,21 +236,21 @@ def static_map(atlas: Atlas, territories: list[tuple[str, str]], today: dt.date 
     for i, (p, (xlim, ylim)) in enumerate(zip(panels, limits, strict=True)):
         ax = fig.add_axes((left + i * width / len(panels), bottom, width / len(panels), height))
         _draw_panel(ax, p, xlim, ylim, titled=len(panels) > 1)
-        _scale_bar(ax, xlim, ylim)
+        scale_bar(ax, xlim, ylim)
         if i == 0:
-            _north_arrow(ax, xlim, ylim)
+            north_arrow(ax, xlim, ylim)
         pvd = p.communes[p.communes[principal().key]].sort_values("population", ascending=False)
         pts = pvd.representative_point()
         points = [(pt.x, pt.y, n) for pt, n in zip(pts, pvd["nom"], strict=True)]
         if p.level == "region":  # names only where they fit by their point, the others numbered
             missed: list = []
-            avoid = _departement_names(ax, p)
+            avoid = name_departements(ax, p)
             place_labels(ax, points, fontsize=6.5, radii=NEAR, missed=missed, avoid=avoid)
-            numbered += _numbers(ax, p, pvd, missed, start=len(numbered) + 1)
+            numbered += number_the_rest(ax, p, pvd, missed, start=len(numbered) + 1)
         else:
             place_labels(ax, points)
     if numbered:
-        _index(fig, numbered)
+        numbered_index(fig, numbered)
     _inset(fig, atlas, panels, small=bool(numbered))
     from ..views import missing_contours_note, uncovered_programmes
 
@@ -427,81 +262,4 @@ def static_map(atlas: Atlas, territories: list[tuple[str, str]], today: dt.date 
     _legend(fig, uncovered_programmes(atlas, set(inside[DEPARTEMENT.column])), top=0.74 if numbered else 0.52)
     note = missing_contours_note(inside)
     fig.text(0.02, 0.02, sources_text(atlas, today) + note, fontsize=6.5, color="#444444", wrap=True)
-    return fig
-
-
-RAMP = ["#FFFFFF", *SHARE_RAMP]  # zero in white, then the web maps' ramp (the one ramp)
-
-
-def _classes(top: int) -> list[tuple[int, int]]:
-    """Count classes of the national map (as many as the colour ramp allows), 0 first."""
-    steps = len(RAMP) - 1
-    edges = sorted({0, *[max(1, math.ceil(top * k / steps)) for k in range(1, steps + 1)]})
-    return [(0, 0)] + [(lo + 1 if lo else 1, hi) for lo, hi in zip(edges, edges[1:], strict=False)]
-
-
-@styled
-def national_map(atlas: Atlas, today: dt.date | None = None):
-    """France: départements shaded by their number of PVD, PVD communes as dots, and the overseas
-    départements in insets at their own scale (as the ANCT's national maps)."""
-    from ..insets import OVERSEAS
-
-    check_coverage(atlas, [("france", "")])
-    key = principal().key
-    stats = atlas.stats("departement").set_index("code")
-    deps = atlas.departements.set_geometry("geometry_national")
-    deps = deps.assign(**{key: deps["code"].map(stats[key])})
-    classes = _classes(int(deps[key].max()))
-    deps["couleur"] = [next(RAMP[i] for i, (lo, hi) in enumerate(classes) if v <= hi) for v in deps[key]]
-    pvd = atlas.communes[atlas.communes[key]].set_geometry("geometry_departement")
-    dots = gpd.GeoDataFrame(
-        {DEPARTEMENT.column: pvd[DEPARTEMENT.column].to_numpy()},
-        geometry=pvd.representative_point().to_numpy(),
-        crs=pvd.crs,
-    )
-    fig = _figure(A4_LANDSCAPE)
-    total = int(stats[key].sum())
-    fig.text(0.02, 0.955, "Déploiement du programme Petites villes de demain", fontsize=16, fontweight="bold")
-    fig.text(0.02, 0.915, f"France — {total:,} Petites villes de demain".replace(",", "\u202f"), fontsize=12)
-    main = deps[~deps["code"].isin(list(OVERSEAS))].to_crs(CRS_MESURE)
-    ax = fig.add_axes((0.17, 0.07, 0.52, 0.8))
-    main.plot(ax=ax, color=main["couleur"], edgecolor="#8A8A8A", linewidth=0.4)
-    inside = dots[~dots[DEPARTEMENT.column].isin(list(OVERSEAS))].to_crs(CRS_MESURE)
-    ax.scatter(inside.geometry.x, inside.geometry.y, s=1.6, color="#5A1E00", linewidths=0, zorder=3)
-    ax.set_aspect("equal")
-    ax.set_axis_off()
-    xlim, ylim = ax.get_xlim(), ax.get_ylim()
-    _scale_bar(ax, xlim, ylim)
-    _north_arrow(ax, xlim, ylim)
-    for k, code in enumerate(c for c in OVERSEAS if c in set(deps["code"])):
-        crs = LOCAL_CRS[code]
-        box = fig.add_axes((0.02, 0.74 - k * 0.16, 0.14, 0.14))
-        one = deps[deps["code"] == code].to_crs(crs)
-        one.plot(ax=box, color=one["couleur"], edgecolor="#8A8A8A", linewidth=0.4)
-        here = dots[dots[DEPARTEMENT.column] == code].to_crs(crs)
-        box.scatter(here.geometry.x, here.geometry.y, s=4, color="#5A1E00", linewidths=0, zorder=3)
-        box.set_aspect("equal")
-        box.set_xticks([]), box.set_yticks([])
-        box.set_xlabel(""), box.set_ylabel("")
-        for spine in box.spines.values():
-            spine.set_edgecolor("#AAAAAA")
-        count = int(stats.loc[code, key])
-        box.set_title(f"{plain(OVERSEAS[code][0])} — {count}", fontsize=7, loc="left")
-    handles = [
-        Patch(
-            facecolor=RAMP[i],
-            edgecolor="#8A8A8A",
-            label="aucune" if hi == 0 else f"{lo} à {hi}" if lo != hi else f"{lo}",
-        )
-        for i, (lo, hi) in enumerate(classes)
-    ]
-    handles.append(
-        Line2D(
-            [], [], marker="o", linestyle="", markersize=3, color="#5A1E00", label="Petite ville de demain"
-        )
-    )
-    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.71, 0.85), fontsize=7, frameon=False,
-               title="Communes PVD par département", title_fontsize=9, alignment="left")  # fmt: skip
-    fig.text(0.71, 0.40, "Outre-mer en cartouches,\nà des échelles différentes.", fontsize=7, color="#444444")
-    fig.text(0.02, 0.02, sources_text(atlas, today), fontsize=6.5, color="#444444", wrap=True)
     return fig
