@@ -39,8 +39,8 @@ RC = {"text.parse_math": False, "svg.fonttype": "none", "pdf.fonttype": 42}
 
 class _Canvas(FigureCanvasAgg):
     """An Agg canvas drawn once, when the figure is saved. geopandas ends each ``plot`` with
-    ``canvas.draw_idle()``, which on Agg draws the whole figure at once: six plots of a région's
-    map were six full drawings (3.3 s of its 10.8 s, ``benchmarks/bench_figures.py``)."""
+    ``canvas.draw_idle()``, which on Agg draws the whole figure at once: each layer of a map would
+    redraw every layer before it (measured in ``benchmarks/bench_region_map.py``)."""
 
     def draw_idle(self, *args, **kwargs) -> None:
         pass

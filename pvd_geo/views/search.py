@@ -2,7 +2,7 @@
 the reader's browser downloads once (when the search field is first used) and searches itself
 while the reader types (:mod:`pvd_geo.ui.search`). A keystroke costs the server nothing.
 
-The file is tab-separated text, gzip-compressed (≈ 0.3 MB for France), in four sections::
+The file is tab-separated text, gzip-compressed (its size: README, « Mesures »), in four sections::
 
     #reg   code  nom
     #dep   code  nom  région
