@@ -9,6 +9,7 @@ import streamlit as st
 
 from pvd_geo import embed, ui
 from pvd_geo.format import fr_int
+from pvd_geo.levels import DEPARTEMENT, EPCI, REGION, Level
 
 st.set_page_config(page_title="Atlas PVD — vue d'ensemble", page_icon="🗺️", layout="wide")
 ui.sidebar()
@@ -60,12 +61,13 @@ with search_slot.container():
         atlas, deps=tuple(deps) if mode == "departements" else (), regs=(region,) if region else ()
     )
 st.subheader("Comptes par territoire")
+shown = [REGION, DEPARTEMENT, EPCI] if mode == "france" else [DEPARTEMENT, EPCI, REGION]
 level = st.radio(
     "Niveau",
-    ["region", "departement", "epci"] if mode == "france" else ["departement", "epci", "region"],
+    [lv.key for lv in shown],
     horizontal=True,
     key="niveau",
-    format_func={"departement": "Département", "epci": "EPCI", "region": "Région"}.get,
+    format_func=lambda key: Level.of(key).title,
 )
 table = sections.with_own_counts(atlas, ui.shared(views.counts, atlas, level, deps), level)
 sections.stats_table(table)

@@ -28,7 +28,7 @@ from .constants import (
 )
 from .coverage import Coverage, coverage_of_codes, covers
 from .errors import InvalidInput, PvdError
-from .levels import DEPARTEMENT, Level
+from .levels import DEPARTEMENT, EPCI, REGION, Level
 from .programmes import ordered, programme_keys, registry_file
 from .selection import SelectionResult, join_selection
 from .sources.anct import read_selection_csv
@@ -51,7 +51,7 @@ class BuildCorrupt(PvdError, RuntimeError):
 LAYER_COLUMNS = {
     "communes": [*COMMUNE_COLUMNS, "geometry_departement"],
     "epci": ["code", "nom", "type", "deps", "geometry_departement"],
-    "departements": ["code", "nom", "reg", "geometry_departement", "geometry_national"],
+    "departements": ["code", "nom", REGION.column, "geometry_departement", "geometry_national"],
     "regions": ["code", "nom", "geometry_national"],
 }
 
@@ -246,7 +246,8 @@ def drawn_digest(built: dict) -> str:
         frame = built.get(name)
         if frame is None:
             continue
-        columns = [c for c in ("code", "nom", "dep", "reg", "epci", "type_nom") if c in frame.columns]
+        drawn = ("code", "nom", DEPARTEMENT.column, REGION.column, EPCI.column, "type_nom")
+        columns = [c for c in drawn if c in frame.columns]
         values = pd.util.hash_pandas_object(frame[columns].astype(str), index=False).to_numpy()
         digest.update(f"|{name}:".encode() + values.tobytes())
         path = Path(built["directory"]) / f"{name}.parquet"
@@ -269,7 +270,7 @@ def load_atlas(directory: Path | None = None, lists: Path | None = None) -> Atla
         digest.update(json.dumps(infos[programme].to_json(), sort_keys=True).encode())
     return Atlas(
         communes=communes,
-        epci=built["epci"],
+        epci=built[EPCI.column],
         departements=built["departements"],
         regions=built["regions"],
         rattachees=built["rattachees"],

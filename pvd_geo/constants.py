@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .levels import LEVELS
+from .levels import DEPARTEMENT, EPCI, LEVELS, REGION
 
 ROOT = Path(__file__).resolve().parent.parent
 GEODATA_DIR = ROOT / "geodata"
@@ -54,9 +54,9 @@ COMMUNE_COLUMNS = [
     "nom",
     "nom_sans_article",
     "type_nom",
-    "dep",
-    "reg",
-    "epci",
+    DEPARTEMENT.column,
+    REGION.column,
+    EPCI.column,
     "population",
     "population_millesime",
 ]

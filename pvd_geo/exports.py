@@ -15,7 +15,7 @@ import shapely
 from .atlas import Atlas
 from .coverage import commune_covered
 from .errors import InvalidInput
-from .levels import DEPARTEMENT, REGION, Level
+from .levels import DEPARTEMENT, EPCI, REGION, Level
 from .programmes import programme_keys, registry
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -52,7 +52,7 @@ def territory_communes(atlas: Atlas, territories: list[tuple[str, str]]) -> gpd.
         mask |= atlas.communes[Level.of(level).column] == code
     com = atlas.communes[mask]
     names = atlas.names("epci")
-    com = com.assign(epci_nom=com["epci"].map(names))
+    com = com.assign(epci_nom=com[EPCI.column].map(names))
     for programme in programme_keys():  # outside its list's coverage a status is unknown: empty
         known = commune_covered(com[DEPARTEMENT.column], atlas.coverage(programme))
         status = com[programme].map(YES_NO).where(known, None)

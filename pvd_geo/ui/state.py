@@ -293,7 +293,7 @@ def scope_selector(catalogue: summary.Catalogue) -> tuple[str, list[str], str | 
 
 
 def open_territory(codes: dict[str, str]) -> None:
-    """Go to the drill-down page at ``codes`` (``Location.params()``, or e.g. ``{"dep": "30"}``),
+    """Go to the drill-down page at ``codes`` (``Location.params()``, or e.g. ``{DEPARTEMENT.url: "30"}``),
     keeping the presentation mode."""
     st.switch_page(PAGE_TERRITOIRE, query_params=keeping_mode(codes))
 

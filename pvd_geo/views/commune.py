@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..atlas import Atlas
 from ..format import fr_date
-from ..levels import DEPARTEMENT, REGION
+from ..levels import DEPARTEMENT, EPCI, REGION
 from ..programmes import get, ordered, principal, programme_keys
 from ..sources.retablies import enclosing
 
@@ -61,9 +61,9 @@ def commune_profile(atlas: Atlas, code: str, projets: dict[str, dict]) -> Commun
     statuts = {p: bool(row[p]) if atlas.covers(p, [row[DEPARTEMENT.column]]) else None for p in names}
     dates = {p: signature_date(atlas, p, code) for p in names if statuts[p]}
     epci, others, in_epci = None, [], {}
-    if isinstance(row["epci"], str):
-        epci = (row["epci"], atlas.name("epci", row["epci"]))
-        members = com[(com["epci"] == row["epci"]) & (com.index != code)]
+    if isinstance(row[EPCI.column], str):
+        epci = (row[EPCI.column], atlas.name("epci", row[EPCI.column]))
+        members = com[(com[EPCI.column] == row[EPCI.column]) & (com.index != code)]
         in_epci = {p: members.loc[members[p], "nom"].tolist() for p in names}
         others = in_epci.get(principal().key, [])
     deps = atlas.names("departement")

@@ -13,7 +13,7 @@ import pandas as pd
 
 from .. import embed
 from ..atlas import Atlas
-from ..levels import DEPARTEMENT, REGION, URL_KEYS, Level
+from ..levels import DEPARTEMENT, EPCI, REGION, URL_KEYS, Level
 from ..programmes import principal
 from .scope import counts, departements_of
 
@@ -63,17 +63,19 @@ def resolve(atlas: Atlas, params: dict[str, str]) -> Location:
         return Location(
             row[REGION.column],
             row[DEPARTEMENT.column],
-            loc.epci if loc.epci == row["epci"] else row["epci"],
+            loc.epci if loc.epci == row[EPCI.column] else row[EPCI.column],
             loc.com,
         )
     if loc.epci and loc.epci in set(atlas.epci["code"]):
         dep = (
             loc.dep
-            if loc.dep in set(atlas.communes.loc[atlas.communes["epci"] == loc.epci, DEPARTEMENT.column])
+            if loc.dep in set(atlas.communes.loc[atlas.communes[EPCI.column] == loc.epci, DEPARTEMENT.column])
             else None
         )
         if dep is None:
-            dep = atlas.communes.loc[atlas.communes["epci"] == loc.epci, DEPARTEMENT.column].mode().iloc[0]
+            dep = (
+                atlas.communes.loc[atlas.communes[EPCI.column] == loc.epci, DEPARTEMENT.column].mode().iloc[0]
+            )
         reg = atlas.departements.set_index("code").loc[dep, REGION.column]
         return Location(reg, dep, loc.epci)
     deps = atlas.departements.set_index("code")
@@ -152,7 +154,7 @@ def level_view(atlas: Atlas, loc: Location) -> LevelView:
             None,
         )
     name = str(atlas.epci.set_index("code").loc[loc.epci, "nom"])
-    members = atlas.communes[atlas.communes["epci"] == loc.epci].sort_values("nom")
+    members = atlas.communes[atlas.communes[EPCI.column] == loc.epci].sort_values("nom")
     table = atlas.stats("epci")
     return LevelView(
         name,
@@ -174,7 +176,7 @@ def child_location(atlas: Atlas, loc: Location, code: str) -> Location:
     if loc.level == REGION.url:
         return Location(reg=loc.reg, dep=code)
     if loc.level == DEPARTEMENT.url:
-        communes = atlas.communes.set_index("code")["epci"]
+        communes = atlas.communes.set_index("code")[EPCI.column]
         epci = communes.get(code, code)
         return Location(reg=loc.reg, dep=loc.dep, epci=epci if isinstance(epci, str) else None)
     return Location(loc.reg, loc.dep, loc.epci, code)
@@ -186,15 +188,20 @@ def embed_targets(atlas: Atlas, loc: Location) -> list[tuple[str, str]]:
     PVD, else its département's (the site publishes EPCI and commune pages for the PVD only)."""
     com = atlas.communes
     main = principal().key
-    with_pvd = set(com.loc[com[main], "epci"].dropna())
+    with_pvd = set(com.loc[com[main], EPCI.column].dropna())
     deps = atlas.names("departement")
     if loc.com:
         row = com.set_index("code").loc[loc.com]
         if bool(row[main]):
             return [(embed.page_path("commune", loc.com), str(row["nom"]))]
-        if row["epci"] in with_pvd:
+        if row[EPCI.column] in with_pvd:
             names = atlas.names("epci")
-            return [(embed.page_path("epci", row["epci"]), str(names.get(row["epci"], row["epci"])))]
+            return [
+                (
+                    embed.page_path("epci", row[EPCI.column]),
+                    str(names.get(row[EPCI.column], row[EPCI.column])),
+                )
+            ]
         return [
             (
                 embed.page_path("departement", row[DEPARTEMENT.column]),

@@ -16,7 +16,7 @@ import shapely
 from .. import insets
 from ..atlas import Atlas
 from ..constants import SIMPLIFY_TOLERANCE
-from ..levels import DEPARTEMENT, REGION, Level
+from ..levels import DEPARTEMENT, EPCI, REGION, Level
 from ..programmes import principal
 
 
@@ -102,12 +102,12 @@ def _moved(gdf: gpd.GeoDataFrame, deps: list[str], panels: list[insets.Panel]) -
 def scope(atlas: Atlas, departements: list[str] | None = None, epci: str | None = None) -> Scope:
     """Layers for the communes of some départements, or of one EPCI (all its members)."""
     com = atlas.communes
-    mask = com["epci"] == epci if epci else com[DEPARTEMENT.column].isin(departements or [])
+    mask = com[EPCI.column] == epci if epci else com[DEPARTEMENT.column].isin(departements or [])
     communes = com[mask.to_numpy()]
-    epci_pvd = atlas.communes.groupby("epci")[principal().key].sum()  # PVD of the list in each EPCI
+    epci_pvd = atlas.communes.groupby(EPCI.column)[principal().key].sum()  # PVD of the list in each EPCI
     names = atlas.names("epci")
-    communes = communes.assign(epci_nom=communes["epci"].map(names))
-    epcis = atlas.epci[atlas.epci["code"].isin(set(communes["epci"].dropna()))]
+    communes = communes.assign(epci_nom=communes[EPCI.column].map(names))
+    epcis = atlas.epci[atlas.epci["code"].isin(set(communes[EPCI.column].dropna()))]
     epcis = epcis.assign(pvd=epcis["code"].map(epci_pvd).fillna(0).astype(int))
     deps = atlas.departements[atlas.departements["code"].isin(set(communes[DEPARTEMENT.column]))]
     minx, miny, maxx, maxy = communes["geometry_departement"].total_bounds
@@ -156,7 +156,7 @@ def scope_bounds(atlas: Atlas, departements: list[str] | None = None, epci: str 
     if panels:
         return _union([p.box for p in panels])
     com = atlas.communes
-    mask = com["epci"] == epci if epci else com[DEPARTEMENT.column].isin(departements or [])
+    mask = com[EPCI.column] == epci if epci else com[DEPARTEMENT.column].isin(departements or [])
     return tuple(com.loc[mask.to_numpy(), "geometry_departement"].total_bounds)
 
 

@@ -46,7 +46,7 @@ def index_text(atlas: Atlas) -> str:
     lines.append("#" + DEPARTEMENT.url)
     lines += [f"{r.code}\t{_clean(r.nom)}\t{r.reg}" for r in atlas.departements.itertuples()]
     lines.append("#" + EPCI.url)
-    main_dep = atlas.communes.groupby("epci")[DEPARTEMENT.column].agg(lambda s: s.mode().iloc[0])
+    main_dep = atlas.communes.groupby(EPCI.column)[DEPARTEMENT.column].agg(lambda s: s.mode().iloc[0])
     for r in atlas.epci.itertuples():
         lines.append(f"{r.code}\t{_clean(r.nom)}\t{main_dep.get(r.code, '')}")
     lines.append("#" + COMMUNE.url)

@@ -21,7 +21,7 @@ import pandas as pd
 import shapely
 
 from .. import topo
-from ..levels import DEPARTEMENT
+from ..levels import DEPARTEMENT, EPCI
 from ..programmes import OTHER_COLOURS, Programme, get, principal, programme_keys, registry
 
 DECIMALS = 3  # ≈ 100 m: below a pixel at département zoom
@@ -175,7 +175,7 @@ def communes_spec(
     programmes_drawn = drawn(shown_lists, on_request)
     ringed = styled("cercle")
     members = communes[["epci", "epci_nom"]].dropna().drop_duplicates("epci").sort_values("epci_nom")
-    epci_index = {code: i for i, code in enumerate(members["epci"])}
+    epci_index = {code: i for i, code in enumerate(members[EPCI.column])}
     with_pvd = set(epci.loc[epci[main] > 0, "code"]) if epci is not None else set()
     deps = sorted(set(communes[DEPARTEMENT.column]))
     status = np.zeros(len(communes), dtype=np.int64)
@@ -191,7 +191,7 @@ def communes_spec(
         "c": communes["code"].astype(str).tolist(),
         "n": communes["nom"].astype(str).tolist(),
         "h": [int(v) if v == v else None for v in communes["population"]],
-        "e": [epci_index.get(code, -1) for code in communes["epci"]],
+        "e": [epci_index.get(code, -1) for code in communes[EPCI.column]],
         "d": [deps.index(d) for d in communes[DEPARTEMENT.column]],
         "s": status.astype(int).tolist(),
         "p": [
