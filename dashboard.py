@@ -46,11 +46,11 @@ embed_slot = st.empty()  # « Intégrer » under the map, filled once the atlas 
 # The counts need the atlas and pandas (loaded once per process and data version): imported only
 # now, after the map is drawn (see pvd_geo.ui's docstring).
 from pvd_geo import views  # noqa: E402
-from pvd_geo.ui import search, sections, timeline  # noqa: E402
+from pvd_geo.ui import downloads, search, sections, timeline  # noqa: E402
 
 atlas = ui.get_atlas()
 with embed_slot.container():
-    ui.embed_section(
+    downloads.embed_section(
         embed.scope_targets(
             mode, deps, catalogue.departement_names(), region, catalogue.region_names().get(region, "")
         ),

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from pvd_geo import programmes, ui, views
-from pvd_geo.ui import commune, search, sections
+from pvd_geo.ui import commune, downloads, search, sections
 
 st.set_page_config(page_title="Atlas PVD — territoires", page_icon="🧭", layout="wide")
 ui.sidebar()
@@ -42,5 +42,5 @@ else:
         ui.go(views.child_location(atlas, loc, choice))
     ui.open_click(ui.level_map(atlas, view, key=f"carte_{loc.level}_{'_'.join(loc.params().values())}"))
     sections.stats_table(view.table)
-ui.embed_section(ui.shared(views.embed_targets, atlas, loc), atlas)
+downloads.embed_section(ui.shared(views.embed_targets, atlas, loc), atlas)
 ui.page_footer(atlas)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from pvd_geo import ui, views
 from pvd_geo.levels import Level
-from pvd_geo.ui import sections
+from pvd_geo.ui import downloads, sections
 from pvd_geo.ui.state import presentation_mode
 
 st.set_page_config(page_title="Atlas PVD — comparer", page_icon="⚖️", layout="wide")
@@ -31,7 +31,7 @@ with maps_area:
             sections.comparison_map(
                 atlas, level, code, pairs, labels[f"{level}:{code}"], key=f"cmp_{level}_{code}"
             )
-ui.embed_section(
+downloads.embed_section(
     [
         target
         for level, code in pairs

@@ -270,7 +270,7 @@ def load_atlas(directory: Path | None = None, lists: Path | None = None) -> Atla
         digest.update(json.dumps(infos[programme].to_json(), sort_keys=True).encode())
     return Atlas(
         communes=communes,
-        epci=built[EPCI.column],
+        epci=built["epci"],
         departements=built["departements"],
         regions=built["regions"],
         rattachees=built["rattachees"],

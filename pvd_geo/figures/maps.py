@@ -9,6 +9,7 @@ from .. import datastack  # noqa: F401  (first: see datastack.py)
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import geopandas as gpd
 import pandas as pd
@@ -64,6 +65,12 @@ class PressPanel:
     def count(self) -> int:
         return int(self.communes[principal().key].sum())
 
+    @cached_property
+    def departement_shapes(self) -> gpd.GeoSeries:
+        """The panel's départements as the union of their communes (drawn and named on a région's
+        map), computed once."""
+        return dissolved(self.communes, DEPARTEMENT.column)
+
     @property
     def title(self) -> str:
         label = f"{self.name} ({self.code})" if self.level == "departement" else self.name
@@ -114,10 +121,9 @@ def _draw_panel(ax, p: PressPanel, xlim, ylim, titled: bool) -> None:
         fill = fill.where(~com[entry.key], entry.couleur)
     com.plot(ax=ax, color=fill, edgecolor="#9A9A9A", linewidth=0.25)
     wide = p.level == "region"  # a région: EPCI limits thin, départements drawn
-    dissolved(com, "epci").boundary.plot(ax=ax, color=COLOURS[EPCI.column], linewidth=0.35 if wide else 0.8)
+    dissolved(com, EPCI.column).boundary.plot(ax=ax, color=COLOURS["epci"], linewidth=0.35 if wide else 0.8)
     if wide:
-        deps = dissolved(com, DEPARTEMENT.column)
-        deps.boundary.plot(ax=ax, color=COLOURS["departement"], linewidth=0.9)
+        p.departement_shapes.boundary.plot(ax=ax, color=COLOURS["departement"], linewidth=0.9)
     p.outline.boundary.plot(ax=ax, color=COLOURS["departement"], linewidth=1.6)
     for entry in drawn:
         members = com[com[entry.key]]
@@ -201,7 +207,7 @@ def _legend(fig, uncovered=(), top: float = 0.52) -> None:
         else:
             dash = (0, (1, 1.5)) if entry.style == "pointille" else (0, (4, 2))
             handles.append(Line2D([], [], color=entry.couleur, lw=1.4, linestyle=dash, label=label))
-    handles.append(Line2D([], [], color=COLOURS[EPCI.column], lw=0.8, label="Limite d'EPCI"))
+    handles.append(Line2D([], [], color=COLOURS["epci"], lw=0.8, label="Limite d'EPCI"))
     fig.legend(
         handles=handles,
         loc="upper left",

@@ -51,7 +51,7 @@ def name_departements(ax, p: PressPanel) -> list[tuple[float, float, float, floa
     returns their boxes (display pixels), which the communes' names then avoid."""
     renderer = ax.figure.canvas.get_renderer()
     boxes = []
-    for code, shape in dissolved(p.communes, DEPARTEMENT.column).items():
+    for code, shape in p.departement_shapes.items():
         point = shape.representative_point()
         text = _centred(ax, point.x, point.y, p.departement_names.get(code, code).upper(), 8, "#707070", 4.5)
         extent = text.get_window_extent(renderer)

@@ -10,7 +10,7 @@
 - ``widgets``: Bars, warnings where a list stops, lists, page furniture — from plain data.
 - ``overview``: The overview's headline figures, from the registry.
 - ``sections``: Page sections computed from the loaded atlas: breadcrumb, tables, selectors, the
-  comparison map; ``commune`` (the commune page), ``downloads`` (files to take away) and
+  comparison map; ``commune`` (the commune page), ``downloads`` (files to take away, « Intégrer ») and
   ``timeline`` (the programme in time, versions of a list).
 - ``forms``: Forms: administrators' login, update, import and restore; a reader's own list.
 
@@ -56,7 +56,6 @@ from .widgets import (  # noqa: F401
     count_bars,
     coverage_warning,
     departements_in_lists,
-    embed_section,
     lists_table,
     page_footer,
     programme_name,

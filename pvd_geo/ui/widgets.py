@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from ..atlas import Atlas
 
 from .loaders import lists_of, sources_of
-from .state import share_link, view_url
+from .state import share_link
 from .text import md
 
 PVD_COLOUR = "#D55E00"  # as on the maps (Okabe–Ito vermilion)
@@ -227,46 +227,3 @@ def columns_html(table, label: str) -> str:
         f'<figure style="margin:0"><figcaption style="font-weight:600;margin-bottom:4px">{html.escape(label)}'
         f'</figcaption><ol class="pvd-cols">{items}</ol></figure>'
     )
-
-
-def embed_section(targets: list[tuple[str, str]], atlas: Atlas | None = None) -> None:
-    """« Intégrer cette carte » under a map: the ``<iframe>`` of each published page of the view
-    (``targets``: (path in the site, title)) — only for a page the published site has, when the
-    operator said where it is (:func:`pvd_geo.embed.published_pages`); without a configured site,
-    the view's link and its press map in PNG (from ``atlas``), and that an operator can publish
-    the site. An embedded page is static: its readers cost the atlas's server nothing."""
-    from ..constants import site_url
-    from ..embed import embed_snippet, published_pages, territories_of
-
-    # a popover: its code blocks (and Streamlit's syntax highlighter) are drawn only when opened
-    with st.popover("Intégrer cette carte dans un article"):
-        base = site_url()
-        if not base:
-            st.markdown(
-                "Le site statique de l'atlas, dont les pages s'intègrent dans un article, n'est pas "
-                "publié sur ce serveur (son exploitant peut le publier). En attendant : l'image de "
-                "cette carte, à insérer avec ses sources, et le lien de cette vue."
-            )
-            pairs = list(dict.fromkeys(p for path, _ in targets for p in territories_of(path)))
-            if atlas is not None and pairs:
-                from .downloads import download_static_map  # pandas: only with a loaded atlas
-
-                download_static_map(atlas, tuple(pairs), "png")
-            st.code(view_url(), language=None)
-            return
-        pages = published_pages()
-        st.caption(
-            "Code à coller dans l'article : une page statique (carte, chiffres, sources et date de la "
-            "liste), sans serveur d'application, lisible sur téléphone."
-        )
-        missing = [title for path, title in targets if pages is not None and path not in pages]
-        targets = [(path, title) for path, title in targets if pages is None or path in pages]
-        if missing:
-            st.info(
-                f"Pas encore dans le site publié : {md(', '.join(missing))}. L'exploitant l'y ajoute "
-                "en publiant ses départements (« publish --departements », ou le site entier)."
-            )
-        for path, title in targets:
-            if len(targets) > 1:
-                st.markdown(f"**{md(title)}**")
-            st.code(embed_snippet(base, path, title), language="html", wrap_lines=True)  # never cut
