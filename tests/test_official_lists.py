@@ -269,6 +269,29 @@ def test_list_versions_in_the_history_are_offered(official, built_dir, tmp_path)
     assert versions[-1].label.startswith("embarquée")
 
 
+def test_a_version_without_description_covers_what_its_communes_show(official, built_dir, tmp_path):
+    """A list kept without its description (older lists, hand-copied files) is not taken as national:
+    the Gard + Gers extract in the history covers the Gard and the Gers, the 2021 list France."""
+    import shutil
+
+    from pvd_geo import views
+
+    env, lists, _ = official
+    mine = tmp_path / "listes"
+    shutil.copytree(lists, mine)
+    (mine / "historique").mkdir(exist_ok=True)
+    shutil.copy(EMBEDDED_DIR / "pvd.csv", mine / "historique" / "pvd-20240101-000000-000000.csv")
+    shutil.copy(
+        SHARED_DATA / "anct_pvd_communes_2021.csv", mine / "historique" / "pvd-20210301-000000-000000.csv"
+    )
+    atlas = load_atlas(built_dir, mine)
+    covers = {v.path: v.couverture for v in views.list_versions("pvd", mine, EMBEDDED_DIR, atlas)}
+    history = mine / "historique"
+    assert covers[history / "pvd-20240101-000000-000000.csv"] == ("30", "32")
+    assert covers[history / "pvd-20210301-000000-000000.csv"] is None  # national
+    assert covers[mine / "pvd.csv"] is None  # the current national list, as its description says
+
+
 def test_overview_and_data_page_show_the_programme_in_time(official, built_dir, tmp_path, monkeypatch):
     import shutil
 

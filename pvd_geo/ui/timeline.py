@@ -115,7 +115,7 @@ def list_changes_section(
     """Two versions of a programme's list compared (the oldest kept and the one in use by default):
     communes added and removed."""
     programme = programme or principal().key
-    versions = views.list_versions(programme, lists_dir(), EMBEDDED_DIR)
+    versions = views.list_versions(programme, lists_dir(), EMBEDDED_DIR, atlas)
     if len(versions) < 2:
         st.caption(
             "Une seule version de la liste est disponible ici : les entrées et sorties apparaîtront "

@@ -67,21 +67,29 @@ class ListVersion:
 
     label: str
     path: object  # pathlib.Path
-    # the départements it covers: None for a national list (or one without a description, as the
-    # lists before descriptions were)
+    # the départements it covers: None for a national list; a list without a description (as the
+    # lists before descriptions were) covers what its communes show (coverage_of_codes)
     couverture: tuple[str, ...] | None = None
 
 
-def list_versions(programme: str, lists_dir, embedded_dir) -> list[ListVersion]:
-    """The versions of a programme's list that can be compared, newest first."""
+def list_versions(programme: str, lists_dir, embedded_dir, atlas: Atlas | None = None) -> list[ListVersion]:
+    """The versions of a programme's list that can be compared, newest first. A version without a
+    description covers the départements its communes show (inferred from ``atlas``'s communes, the
+    one rule of :func:`~pvd_geo.coverage.coverage_of_codes`), never « France entière » by default."""
     from pathlib import Path
 
+    from ..coverage import coverage_of_codes
     from ..format import fr_short_date
     from ..sources.selections import history_versions, read_info
 
     def version(what: str, path) -> ListVersion:
         info = read_info(path)
-        cover = None if info is None or info.couverture is None else tuple(info.couverture)
+        if info is not None:
+            cover = None if info.couverture is None else tuple(info.couverture)
+        elif atlas is not None:
+            cover = coverage_of_codes(version_codes(atlas, path), atlas.communes)
+        else:
+            cover = None
         return ListVersion(f"{what} ({_version_date(info, fr_short_date)})", path, cover)
 
     out = []
