@@ -2,6 +2,7 @@
 
 import re
 import time
+from pathlib import Path
 
 import pytest
 
@@ -28,6 +29,58 @@ def test_overview_map_draws_offline(page, server):
     assert "Petite ville de demain" in map_frame(page).locator(".pvd-legend").inner_text()
     assert "Sources" in map_frame(page).locator(".pvd-sources").inner_text()
     assert page.refused == []  # no CDN, no tiles
+
+
+def test_a_new_tab_reuses_the_maps_files_without_asking_the_server(page, server):
+    """Without a proxy too, the files whose address names their bytes (streamlit-folium's hashed
+    build, the atlas's versioned bundle) are kept a year by the browser: a second tab draws its map
+    without fetching them again; the page and the component's HTML keep Streamlit's headers."""
+    import urllib.request
+
+    import streamlit_folium
+
+    from pvd_geo.assets import own_version
+
+    build = Path(streamlit_folium.__file__).parent / "frontend" / "build" / "static" / "js"
+    main_js = next(p.name for p in build.glob("main.*.js"))
+    kept = "public, max-age=31536000, immutable"
+
+    def cache_control(path: str) -> str:
+        with urllib.request.urlopen(server + path, timeout=10) as response:
+            return response.headers.get("Cache-Control") or ""
+
+    # a context without request routing (Playwright's routing turns the browser's HTTP cache off)
+    context = page.context.browser.new_context(viewport={"width": 1400, "height": 1000})
+    first = context.new_page()
+    first.goto(server)
+    settle(first)
+    assert wait_for_paths(first, 800) >= 800
+    first.close()
+    # (the component's files are served once a page has declared it)
+    assert cache_control(f"/component/streamlit_folium.st_folium/static/js/{main_js}") == kept
+    assert cache_control(f"/app/static/vendor/bundle/atlas.js?v={own_version()}") == kept
+    assert kept not in cache_control("/component/streamlit_folium.st_folium/index.html")
+    assert kept not in cache_control("/")
+    second = context.new_page()
+    cdp = context.new_cdp_session(second)
+    cdp.send("Network.enable")
+    urls, cached, downloaded = {}, set(), set()
+    cdp.on("Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]))
+    cdp.on("Network.requestServedFromCache", lambda e: cached.add(e["requestId"]))
+
+    def received(e):
+        r = e["response"]
+        if not (r.get("fromDiskCache") or r.get("fromMemoryCache") or e["requestId"] in cached):
+            downloaded.add(r["url"])
+
+    cdp.on("Network.responseReceived", received)
+    second.goto(server)
+    settle(second)
+    assert wait_for_paths(second, 800) >= 800
+    context.close()
+    asked = [u for u in urls.values() if main_js in u or "bundle/atlas.js" in u]
+    assert any(main_js in u for u in asked) and any("bundle/atlas.js" in u for u in asked), asked
+    assert not [u for u in downloaded if main_js in u or "bundle/atlas.js" in u], downloaded
 
 
 def test_click_on_commune_opens_its_page(page, server):
