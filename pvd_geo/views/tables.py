@@ -78,7 +78,6 @@ def list_versions(programme: str, lists_dir, embedded_dir, atlas: Atlas | None =
     one rule of :func:`~pvd_geo.coverage.coverage_of_codes`), never « France entière » by default."""
     from pathlib import Path
 
-    from ..coverage import coverage_of_codes
     from ..format import fr_short_date
     from ..sources.selections import history_versions, read_info
 
@@ -87,7 +86,7 @@ def list_versions(programme: str, lists_dir, embedded_dir, atlas: Atlas | None =
         if info is not None:
             cover = None if info.couverture is None else tuple(info.couverture)
         elif atlas is not None:
-            cover = coverage_of_codes(version_codes(atlas, path), atlas.communes)
+            cover = _inferred_coverage(atlas, path)
         else:
             cover = None
         return ListVersion(f"{what} ({_version_date(info, fr_short_date)})", path, cover)
@@ -105,6 +104,25 @@ def list_versions(programme: str, lists_dir, embedded_dir, atlas: Atlas | None =
     if embedded.is_file():
         out.append(version("embarquée", embedded))
     return out
+
+
+_INFERRED: dict[tuple, object] = {}
+
+
+def _inferred_coverage(atlas: Atlas, path):
+    """Coverage of a version without description, once per file and atlas (a join of the list:
+    ≈ 0.17 s for a national one, not paid again on each page run)."""
+    from pathlib import Path
+
+    from ..coverage import coverage_of_codes
+
+    stat = Path(path).stat()
+    key = (atlas.fingerprint, str(path), stat.st_size, stat.st_mtime_ns)
+    if key not in _INFERRED:
+        if len(_INFERRED) >= 64:
+            _INFERRED.clear()
+        _INFERRED[key] = coverage_of_codes(version_codes(atlas, path), atlas.communes)
+    return _INFERRED[key]
 
 
 def _version_date(info, short) -> str:
