@@ -10,6 +10,9 @@ pages"), then opens each in a new tab in turn, the order swapped every round, ov
 4G link (Chromium's DevTools network conditions: 40 ms latency, 9 Mbit/s down, 9 Mbit/s up).
 Measured per tab: seconds from ``goto`` to the map drawn (the communes' paths in the map's
 frame), and bytes received (HTTP bodies as transferred + websocket frames).
+With ``--plancher``, a third page in the same rounds: ``st_folium`` of a folium map of one
+polygon and nothing else (Leaflet served locally) — the floor of any map shown by st_folium in a
+new tab, whatever the map: Streamlit's boot, streamlit-folium's frame, Leaflet.
 Appends one JSON line to benchmarks/results/explore.jsonl.
 """
 
@@ -49,6 +52,19 @@ m.default_js = [("leaflet", "/app/static/leaflet/leaflet.js")]  # Leaflet served
 m.default_css = [("leaflet", "/app/static/leaflet/leaflet.css")]
 st_folium(m, height=620, use_container_width=True)
 """
+FLOOR_PAGE = """
+import folium
+import streamlit as st
+from streamlit_folium import st_folium
+
+st.set_page_config(layout="wide")
+m = folium.Map(location=[44, 4], zoom_start=7, tiles=None)
+m.default_js = [("leaflet", "/app/static/leaflet/leaflet.js")]
+m.default_css = [("leaflet", "/app/static/leaflet/leaflet.css")]
+ring = [[3.5, 43.5], [4.5, 43.5], [4.5, 44.5], [3.5, 43.5]]
+folium.GeoJson({"type": "Polygon", "coordinates": [ring]}).add_to(m)
+st_folium(m, height=620, use_container_width=True)
+"""
 DRAWN = """(paths) => {
   for (const f of document.querySelectorAll("iframe")) {
     try {
@@ -61,9 +77,10 @@ DRAWN = """(paths) => {
 FOURG = {"offline": False, "latency": 40, "downloadThroughput": 9e6 / 8, "uploadThroughput": 9e6 / 8}
 
 
-def explore_server(folder: Path, core: int) -> tuple[subprocess.Popen, str]:
+def explore_server(folder: Path, core: int, page: str = EXPLORE_PAGE) -> tuple[subprocess.Popen, str]:
     build = ROOT / "geodata" / "build" / "communes.parquet"
-    (folder / "explorer.py").write_text(f"BUILD = {str(build)!r}\n" + EXPLORE_PAGE, encoding="utf-8")
+    folder.mkdir(exist_ok=True)
+    (folder / "explorer.py").write_text(f"BUILD = {str(build)!r}\n" + page, encoding="utf-8")
     shutil.copytree(ROOT / "static" / "vendor" / "leaflet", folder / "static" / "leaflet")
     port = free_port()
     proc = subprocess.Popen(
@@ -104,34 +121,43 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=10)
     ap.add_argument("--paths", type=int, default=808, help="map paths meaning 'drawn' (808: Gard + Gers)")
     ap.add_argument("--sans-reseau", action="store_true", help="no emulated 4G (loopback speed)")
+    ap.add_argument("--plancher", action="store_true", help="also a one-polygon st_folium page (the floor)")
     args = ap.parse_args()
     network = None if args.sans_reseau else FOURG
     os.sched_setaffinity(0, {0})  # this driver and the browser it starts: core 0
     from playwright.sync_api import sync_playwright
 
     atlas, atlas_url = start_server({"MALLOC_ARENA_MAX": "2"}, core=1)
-    times: dict[str, list[float]] = {"atlas": [], "explore": []}
-    sizes: dict[str, list[int]] = {"atlas": [], "explore": []}
+    names = ["atlas", "explore"] + (["plancher"] if args.plancher else [])
+    times: dict[str, list[float]] = {n: [] for n in names}
+    sizes: dict[str, list[int]] = {n: [] for n in names}
+    paths = {"atlas": args.paths, "explore": args.paths, "plancher": 1}
     with tempfile.TemporaryDirectory() as tmp:
-        explore, explore_url = explore_server(Path(tmp), core=1)
+        explore, explore_url = explore_server(Path(tmp) / "explore", core=1)
         urls = {"atlas": atlas_url + "/", "explore": explore_url + "/"}
+        floor = None
+        if args.plancher:
+            floor, floor_url = explore_server(Path(tmp) / "plancher", core=1, page=FLOOR_PAGE)
+            urls["plancher"] = floor_url + "/"
         try:
-            wait_until_up(atlas_url, 120)
-            wait_until_up(explore_url, 120)
+            for url in urls.values():
+                wait_until_up(url.rstrip("/"), 120)
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
                 context = browser.new_context(viewport={"width": 1400, "height": 1000})
-                for name in urls:  # the browser has seen both pages; the servers are warm
-                    open_tab(context, urls[name], args.paths, None)
+                for name in urls:  # the browser has seen every page; the servers are warm
+                    open_tab(context, urls[name], paths[name], None)
                 for r in range(args.rounds):
-                    for name in ["atlas", "explore"] if r % 2 == 0 else ["explore", "atlas"]:
-                        seconds, received = open_tab(context, urls[name], args.paths, network)
+                    for name in names if r % 2 == 0 else names[::-1]:
+                        seconds, received = open_tab(context, urls[name], paths[name], network)
                         times[name].append(seconds)
                         sizes[name].append(received)
                 browser.close()
         finally:
             stop(atlas)
             stop(explore)
+            if floor is not None:
+                stop(floor)
     med = {n: statistics.median(v) for n, v in times.items()}
     kb = {n: statistics.median(v) / 1000 for n, v in sizes.items()}
     result = {
@@ -151,6 +177,10 @@ def main() -> None:
         "atlas_min_max_s": [round(min(times["atlas"]), 3), round(max(times["atlas"]), 3)],
         "explore_min_max_s": [round(min(times["explore"]), 3), round(max(times["explore"]), 3)],
     }
+    if args.plancher:  # the floor of any st_folium map, against explore's time
+        result["plancher_carte_dessinee_mediane_s"] = round(med["plancher"], 3)
+        result["plancher_min_max_s"] = [round(min(times["plancher"]), 3), round(max(times["plancher"]), 3)]
+        result["rapport_plancher_explore"] = round(med["plancher"] / med["explore"], 2)
     save_result(result, "explore")
 
 
