@@ -124,6 +124,10 @@ def main() -> None:
     ap.add_argument("--plancher", action="store_true", help="also a one-polygon st_folium page (the floor)")
     args = ap.parse_args()
     network = None if args.sans_reseau else FOURG
+    try:
+        import mapclassify  # noqa: F401  (explore() needs it)
+    except ImportError:
+        sys.exit("explore() a besoin de mapclassify : make bench-explore (requirements-bench.txt)")
     os.sched_setaffinity(0, {0})  # this driver and the browser it starts: core 0
     from playwright.sync_api import sync_playwright
 
