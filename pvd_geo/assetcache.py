@@ -36,10 +36,11 @@ class ImmutableAssets:
         self.app = app
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or scope.get("method") not in ("GET", "HEAD"):
-            await self.app(scope, receive, send)
-            return
-        if not immutable(scope.get("path", ""), scope.get("query_string", b"")):
+        if (
+            scope["type"] != "http"
+            or scope.get("method") not in ("GET", "HEAD")
+            or not immutable(scope.get("path", ""), scope.get("query_string", b""))
+        ):
             await self.app(scope, receive, send)
             return
 

@@ -285,7 +285,8 @@ def test_a_version_without_description_covers_what_its_communes_show(official, b
         SHARED_DATA / "anct_pvd_communes_2021.csv", mine / "historique" / "pvd-20210301-000000-000000.csv"
     )
     atlas = load_atlas(built_dir, mine)
-    covers = {v.path: v.couverture for v in views.list_versions("pvd", mine, EMBEDDED_DIR, atlas)}
+    versions = views.list_versions("pvd", mine, EMBEDDED_DIR, lambda p: views.inferred_coverage(atlas, p))
+    covers = {v.path: v.couverture for v in versions}
     history = mine / "historique"
     assert covers[history / "pvd-20240101-000000-000000.csv"] == ("30", "32")
     assert covers[history / "pvd-20210301-000000-000000.csv"] is None  # national

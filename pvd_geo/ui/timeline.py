@@ -109,13 +109,24 @@ def _list_changes(_atlas: Atlas, fingerprint: str, old: tuple, new: tuple, depar
     )
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def _coverage(_atlas: Atlas, fingerprint: str, file: tuple):
+    """A list version's coverage inferred from its communes, once per file (path, size, date)."""
+    return views.inferred_coverage(_atlas, file[0])
+
+
 def list_changes_section(
     atlas: Atlas, departements: list[str] | None, key: str, programme: str | None = None
 ) -> None:
     """Two versions of a programme's list compared (the oldest kept and the one in use by default):
     communes added and removed."""
     programme = programme or principal().key
-    versions = views.list_versions(programme, lists_dir(), EMBEDDED_DIR, atlas)
+    versions = views.list_versions(
+        programme,
+        lists_dir(),
+        EMBEDDED_DIR,
+        lambda path: _coverage(atlas, atlas.fingerprint, _file_key(path)),
+    )
     if len(versions) < 2:
         st.caption(
             "Une seule version de la liste est disponible ici : les entrées et sorties apparaîtront "

@@ -39,6 +39,7 @@ from .tables import (  # noqa: F401
     ListVersion,
     conventions,
     display_table,
+    inferred_coverage,
     list_changes,
     list_versions,
     lists_json,

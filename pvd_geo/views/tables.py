@@ -72,10 +72,10 @@ class ListVersion:
     couverture: tuple[str, ...] | None = None
 
 
-def list_versions(programme: str, lists_dir, embedded_dir, atlas: Atlas | None = None) -> list[ListVersion]:
+def list_versions(programme: str, lists_dir, embedded_dir, coverage_of=None) -> list[ListVersion]:
     """The versions of a programme's list that can be compared, newest first. A version without a
-    description covers the départements its communes show (inferred from ``atlas``'s communes, the
-    one rule of :func:`~pvd_geo.coverage.coverage_of_codes`), never « France entière » by default."""
+    description covers what ``coverage_of(path)`` says (:func:`inferred_coverage`: the départements
+    its communes show), never « France entière » by default; without ``coverage_of``, national."""
     from pathlib import Path
 
     from ..format import fr_short_date
@@ -85,8 +85,8 @@ def list_versions(programme: str, lists_dir, embedded_dir, atlas: Atlas | None =
         info = read_info(path)
         if info is not None:
             cover = None if info.couverture is None else tuple(info.couverture)
-        elif atlas is not None:
-            cover = _inferred_coverage(atlas, path)
+        elif coverage_of is not None:
+            cover = coverage_of(path)
         else:
             cover = None
         return ListVersion(f"{what} ({_version_date(info, fr_short_date)})", path, cover)
@@ -106,23 +106,13 @@ def list_versions(programme: str, lists_dir, embedded_dir, atlas: Atlas | None =
     return out
 
 
-_INFERRED: dict[tuple, object] = {}
-
-
-def _inferred_coverage(atlas: Atlas, path):
-    """Coverage of a version without description, once per file and atlas (a join of the list:
-    ≈ 0.17 s for a national one, not paid again on each page run)."""
-    from pathlib import Path
-
+def inferred_coverage(atlas: Atlas, path):
+    """Coverage of a list version without description: the départements its communes show, by the
+    one rule of :func:`~pvd_geo.coverage.coverage_of_codes` (a join of the list: ≈ 0.17 s for a
+    national one; the dashboard caches it per file)."""
     from ..coverage import coverage_of_codes
 
-    stat = Path(path).stat()
-    key = (atlas.fingerprint, str(path), stat.st_size, stat.st_mtime_ns)
-    if key not in _INFERRED:
-        if len(_INFERRED) >= 64:
-            _INFERRED.clear()
-        _INFERRED[key] = coverage_of_codes(version_codes(atlas, path), atlas.communes)
-    return _INFERRED[key]
+    return coverage_of_codes(version_codes(atlas, path), atlas.communes)
 
 
 def _version_date(info, short) -> str:
