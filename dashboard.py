@@ -12,14 +12,19 @@ from pvd_geo.format import fr_int
 from pvd_geo.levels import DEPARTEMENT, EPCI, REGION, Level
 
 st.set_page_config(page_title="Atlas PVD — vue d'ensemble", page_icon="🗺️", layout="wide")
-ui.sidebar()
+# A new tab's first run draws the first screen (title, figures, map) and stops; the map's report
+# that it is drawn reruns the page whole (pvd_geo.ui.state.first_screen_only).
+first = ui.first_screen_only()
+ui.sidebar(first_screen=first)
 catalogue = ui.catalogue()
-mode, deps, region = ui.scope_selector(catalogue)
+mode, deps, region = ui.scope_selector(catalogue, draw=not first)
 figures = ui.first_screen_figures(catalogue, deps)
 totals, name = figures["totals"], figures["name"]
 
 st.title(f"Petites villes de demain — {ui.md(name)}")
-search_slot = st.empty()  # the search, filled once the atlas is loaded (below the map)
+# the search, filled once the atlas is loaded (below the map): its place is kept from the start, so
+# that the map does not move when it comes
+search_slot = ui.search_place()
 if ui.coverage_warning(catalogue, deps) and figures["covered"]:
     part = figures["covered"]
     st.markdown(
@@ -36,11 +41,18 @@ st.caption(
 )
 title = f"Petites villes de demain — {name}"
 if mode == "departements":  # commune polygons
-    ui.open_click(ui.show_communes_map(catalogue, deps, None, title, key="carte_accueil"))
+    ui.open_click(ui.show_communes_map(catalogue, deps, None, title, key="carte_accueil", first_screen=first))
 else:  # France or a région: départements by share of inhabitants in a PVD, PVD counts as symbols
     ui.open_click(
-        ui.show_territories_map(catalogue, "departement", region, title, key=f"carte_{mode}_{region}")
+        ui.show_territories_map(
+            catalogue, "departement", region, title, key=f"carte_{mode}_{region}", first_screen=first
+        )
     )
+if first:
+    if ui.first_screen_map_shown():
+        ui.rest_of_page_later()  # in case the map never reports
+        st.stop()
+    st.rerun()  # a map refused (the reader's budget) or unavailable reports nothing: the whole page now
 
 embed_slot = st.empty()  # « Intégrer » under the map, filled once the atlas is loaded (its PNG)
 # The counts need the atlas and pandas (loaded once per process and data version): imported only
@@ -56,7 +68,7 @@ with embed_slot.container():
         ),
         atlas,
     )
-with search_slot.container():
+with search_slot.container(key=ui.SEARCH_PLACE):
     search.search_box(
         atlas, deps=tuple(deps) if mode == "departements" else (), regs=(region,) if region else ()
     )

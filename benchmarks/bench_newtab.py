@@ -37,6 +37,7 @@ ATLAS_SHOWN = """(paths) => {
   const app = document.querySelector("[data-testid='stApp']");
   if (!app || app.getAttribute("data-test-script-state") !== "notRunning") return false;
   if (!document.querySelector("[data-testid='stMetricValue']")) return false;
+  if ("pvdPremierEcran" in document.documentElement.dataset) return false;  // the whole page
   for (const f of document.querySelectorAll("iframe")) {
     try {
       const d = f.contentDocument;

@@ -328,7 +328,12 @@ def settle(page, timeout=60):
     deadline = time.time() + timeout
     while time.time() < deadline:
         state = page.locator("[data-testid='stApp']").get_attribute("data-test-script-state")
-        if state in (None, "notRunning") and page.locator("[data-testid='stSkeleton']").count() == 0:
+        if (
+            state in (None, "notRunning")
+            and page.locator("[data-testid='stSkeleton']").count() == 0
+            # a new tab's first screen (title, figures, map) is followed by the whole page
+            and not page.evaluate("'pvdPremierEcran' in document.documentElement.dataset")
+        ):
             return
         page.wait_for_timeout(100)
     raise AssertionError("the app did not settle")

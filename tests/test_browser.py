@@ -83,6 +83,70 @@ def test_a_new_tab_reuses_the_maps_files_without_asking_the_server(page, server)
     assert not [u for u in downloaded if main_js in u or "bundle/atlas.js" in u], downloaded
 
 
+# Watches the overview from its first frame on: when the map's frame first has shapes, whether the
+# rest of the page (the sidebar's links) was there, and where the frame stood at each frame after.
+WATCH_FIRST_SCREEN = """
+if (window === window.top) {
+  window.pvdWatch = {frame: null, linksAtDraw: null, countsAtDraw: null, samples: []};
+  (function watch() {
+    const w = window.pvdWatch;
+    const f = document.querySelector("iframe[title='streamlit_folium.st_folium']");
+    let n = 0;
+    try { n = f ? f.contentDocument.querySelectorAll("path.leaflet-interactive").length : 0; } catch (e) {}
+    if (n > 0) {
+      const links = document.querySelectorAll("[data-testid='stPageLink']").length;
+      if (!w.frame) {
+        w.frame = f;
+        w.linksAtDraw = links;
+        w.countsAtDraw = document.body.innerText.includes("Comptes par territoire");
+      }
+      w.samples.push([links, Math.round(f.getBoundingClientRect().top)]);
+    }
+    requestAnimationFrame(watch);
+  })();
+}
+"""
+
+
+def test_a_new_tab_draws_its_map_first_then_the_whole_page_around_it(page, server):
+    """The first run of a tab draws the title, the figures and the map only; once the map is drawn,
+    the whole page comes (links, selectors, search, counts) without a new frame for the map and
+    without moving it."""
+    page.add_init_script(WATCH_FIRST_SCREEN)
+    page.goto(server)
+    settle(page)
+    assert wait_for_paths(page, 800) >= 800
+    watch = page.evaluate("window.pvdWatch")
+    assert watch["linksAtDraw"] == 0 and watch["countsAtDraw"] is False, watch  # the map came first
+    page.get_by_text("Comptes par territoire").wait_for()
+    assert page.locator("[data-testid='stPageLink']").count() == 5
+    assert page.get_by_role("combobox", name="Rechercher une commune ou un territoire").count() == 1
+    page.wait_for_timeout(300)
+    assert page.evaluate(
+        "window.pvdWatch.frame === document.querySelector(\"iframe[title='streamlit_folium.st_folium']\")"
+    ), "the map's frame was made again"
+    samples = page.evaluate("window.pvdWatch.samples")
+    final = samples[-1][1]
+    before = [top for links, top in samples if links == 0]
+    assert before and before[-1] == final, (before[-5:], final)  # the rest came: the map did not move
+    assert {top for links, top in samples if links} == {final}
+    assert page.evaluate("document.documentElement.lang") == "fr"
+    assert page.refused == []
+
+
+def test_the_whole_page_comes_even_when_the_map_cannot_report(page, server):
+    """A browser where the map's script cannot run (here: its bundle refused) still gets the whole
+    page, a few seconds later, instead of a first screen forever."""
+    page.route("**/vendor/bundle/atlas.js*", lambda route: route.abort())
+    start = time.time()
+    page.goto(server)
+    page.get_by_text("Comptes par territoire").wait_for(timeout=30_000)
+    settle(page)
+    assert time.time() - start >= 3  # it waited for the map first (REST_OF_PAGE_AFTER_S)
+    assert page.locator("[data-testid='stPageLink']").count() == 5
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
 def test_click_on_commune_opens_its_page(page, server):
     page.goto(server)
     settle(page)
@@ -448,6 +512,7 @@ def test_search_forgives_and_finds_while_typing(server, size):
         page.goto(server)
         settle(page)
         field = page.locator(".atlas-recherche input")
+        field.wait_for(timeout=30_000)  # drawn by its component's script, once the page has run
         assert field.is_visible() and field.bounding_box()["x"] >= 0
         page.wait_for_timeout(500)
         before = len(sent)

@@ -35,6 +35,7 @@ from .loaders import (  # noqa: F401
     shared,
 )
 from .mapview import (  # noqa: F401
+    first_screen_map_shown,
     level_map,
     show_communes_map,
     show_territories_map,
@@ -43,10 +44,14 @@ from .overview import headline  # noqa: F401
 from .state import (  # noqa: F401
     DEFAULT_SCOPE,
     MAX_EXPORTED,
+    SEARCH_PLACE,
     current_location,
+    first_screen_only,
     go,
     open_click,
+    rest_of_page_later,
     scope_selector,
+    search_place,
     sidebar,
 )
 from .text import md  # noqa: F401

@@ -116,6 +116,17 @@ PRESENTATION_COMPARISON_MAP_HEIGHT = 700
 # zoom, centre), so that panning and zooming never rerun the script, and not the clicks' counter,
 # whose first value (0, against a default of None) would rerun every page once as its map loads
 RETURNED = ["last_active_drawing"]
+# ... except on a tab's first screen (:func:`.state.first_screen_only`), where that first value is
+# the map's report that it is drawn: it reruns the page, which then draws the rest
+RETURNED_FIRST_SCREEN = [*RETURNED, "last_object_clicked_count"]
+# the key of that map: it keeps the same arguments on the runs after (its bytes are not sent again)
+_FIRST_SCREEN_MAP = "_carte_premier_ecran"
+
+
+def first_screen_map_shown() -> bool:
+    """Whether the first screen's map has its frame (not refused by the reader's budget, assets
+    installed): only such a map reports that it is drawn."""
+    return _FIRST_SCREEN_MAP in st.session_state
 
 
 def show_map(
@@ -123,9 +134,11 @@ def show_map(
     key: str,
     height: int = 620,
     presentation_height: int = PRESENTATION_MAP_HEIGHT,
+    first_screen: bool = False,
 ) -> tuple[str, str] | None:
     """Draw a prepared map (``presentation_height`` high in presentation mode, its controls and names
-    larger); (level, code) of a new click on a feature, else None.
+    larger); (level, code) of a new click on a feature, else None. ``first_screen``: the map reports
+    once it is drawn (:data:`RETURNED_FIRST_SCREEN`).
 
     ``st_folium`` keeps the map's frame while the map is the same (its key derives from the
     script and ``key``, which carries the map's digest): a rerun redraws nothing in the browser."""
@@ -142,15 +155,19 @@ def show_map(
         open_legend_only=presenting,
         label_scale=PRESENTATION_SCALE if presenting else 1.0,
     )
+    full_key = f"{key}-{prepared.digest}"
+    if first_screen:
+        st.session_state[_FIRST_SCREEN_MAP] = full_key
+    reporting = st.session_state.get(_FIRST_SCREEN_MAP) == full_key
     out = st_folium(
         fmap,
-        key=f"{key}-{prepared.digest}",
+        key=full_key,
         height=presentation_height if presenting else height,
         use_container_width=True,
-        returned_objects=RETURNED,
+        returned_objects=RETURNED_FIRST_SCREEN if reporting else RETURNED,
         render=False,  # st_folium renders the map itself; the whole figure is not needed
     )
-    return new_click(out, f"_clic_{key}-{prepared.digest}")
+    return new_click(out, f"_clic_{full_key}")
 
 
 def new_click(out: object, seen_key: str) -> tuple[str, str] | None:
@@ -169,10 +186,16 @@ def new_click(out: object, seen_key: str) -> tuple[str, str] | None:
 
 
 def show_communes_map(
-    source, departements: list[str], epci: str | None, title: str, key: str, focus: str | None = None
+    source,
+    departements: list[str],
+    epci: str | None,
+    title: str,
+    key: str,
+    focus: str | None = None,
+    first_screen: bool = False,
 ):
     """Communes map of a scope of the data ``source`` (the atlas or a catalogue), ``focus``: the
-    commune outlined; returns (level, code) of a click."""
+    commune outlined; returns (level, code) of a click (``first_screen``: see :func:`show_map`)."""
     try:
         fmap = _communes_map(
             tuple(departements),
@@ -187,18 +210,20 @@ def show_communes_map(
     except OverBudget as exc:
         st.warning(exc.french("cette carte"))
         return None
-    return show_map(fmap, key)
+    return show_map(fmap, key, first_screen=first_screen)
 
 
-def show_territories_map(source, level: str, region: str | None, title: str, key: str):
+def show_territories_map(
+    source, level: str, region: str | None, title: str, key: str, first_screen: bool = False
+):
     """Régions or départements (``source``: the atlas or a catalogue); returns (level, code) of a
-    click."""
+    click (``first_screen``: see :func:`show_map`)."""
     try:
         fmap = _territories_map(level, region, tiles_choice(), title, source.fingerprint)
     except OverBudget as exc:
         st.warning(exc.french("cette carte"))
         return None
-    return show_map(fmap, key)
+    return show_map(fmap, key, first_screen=first_screen)
 
 
 def _reload_atlas() -> None:

@@ -53,9 +53,26 @@ h1 {font-size: 3.2rem !important;}
   white-space: normal !important; overflow: visible !important;}
 </style>"""
 
+# The overview's search field, drawn once the atlas is loaded (after the map on a new tab): its
+# place (its height, label and field) is kept from the first screen on, so that the map never moves.
+SEARCH_PLACE = "recherche-place"
+SEARCH_HEIGHT = "4.375rem"  # the field's label and input (70 px; tests/test_browser.py checks it)
+
+
+def search_place():
+    """The slot of the overview's search, holding its place (not in presentation mode, which shows
+    no search) until the search is written into it (``slot.container(key=SEARCH_PLACE)``)."""
+    slot = st.empty()
+    if not presentation_mode():
+        slot.container(key=f"{SEARCH_PLACE}-attente").html('<div aria-hidden="true"></div>')
+    return slot
+
+
 # Phones (Streamlit stacks columns below 640 px): a smaller title and the figures two by two, so
-# that the map starts in the first screen; a constant, no data in it.
-PHONE_CSS = """<style>
+# that the map starts in the first screen; the search's place; a constant, no data in it.
+PHONE_CSS = (
+    f'<style>[class*="st-key-{SEARCH_PLACE}"] {{min-height: {SEARCH_HEIGHT};}}</style>'
+    + """<style>
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"], .block-container {padding-top: 4rem !important;}
   h1 {font-size: 1.55rem !important; padding-top: .2rem !important;}
@@ -75,8 +92,15 @@ PHONE_CSS = """<style>
   .st-key-fil-ariane button {white-space: nowrap !important; padding: 0 .2rem !important;}
 }
 </style>"""
+)
 
-LANG_FR = "<script>parent.document.documentElement.lang = 'fr';</script>"
+# Streamlit's page says lang="en" and has no option for it: screen readers would read French with
+# English rules. A constant script run in the page itself (st.html runs it, no frame to load).
+LANG_FR = "<script>document.documentElement.lang = 'fr';</script>"
+# ... and, while a tab shows its first screen only, says so on the page (for tests and benchmarks
+# that wait for the whole page: ``html[data-pvd-premier-ecran]``)
+FIRST_SCREEN_MARK = "<script>document.documentElement.dataset.pvdPremierEcran = '1';</script>"
+WHOLE_PAGE_MARK = "<script>delete document.documentElement.dataset.pvdPremierEcran;</script>"
 
 
 PRESENTATION = {"mode": "presentation"}
@@ -111,9 +135,10 @@ def new_work():
     return budget.BUDGET.spend(client_address())
 
 
-def admit_run() -> None:
+def admit_run(charge: bool = True) -> None:
     """Each page run counts against this reader's address (:data:`pvd_geo.budget.RUNS`): past the
-    burst, a short French refusal and nothing else is computed."""
+    burst, a short French refusal and nothing else is computed. ``charge=False``: a tab's first
+    screen, checked but not counted (the whole page that follows it is: one page, one run)."""
     from .. import budget
 
     client = client_address()
@@ -124,23 +149,67 @@ def admit_run() -> None:
             f"réessayez dans {max(1, round(wait))} s."
         )
         st.stop()
-    budget.RUNS.charge(client, 1)
+    if charge:
+        budget.RUNS.charge(client, 1)
 
 
-def sidebar() -> None:
+def page_head(presenting: bool, first_screen: bool) -> str:
+    """The page's own styles and script: constants, no data in them (the only script the atlas
+    writes into its pages)."""
+    styles = PRESENTATION_CSS if presenting else PHONE_CSS
+    return styles + LANG_FR + (FIRST_SCREEN_MARK if first_screen else WHOLE_PAGE_MARK)
+
+
+def sidebar(first_screen: bool = False) -> None:
     """The navigation (French labels), the map background and, in presentation mode, its styles;
-    first, the reader's page runs are counted (:func:`admit_run`)."""
-    admit_run()
-    # constants, no data in them; st.html with styles only: no element, no markdown renderer to load
-    st.html(PRESENTATION_CSS if presentation_mode() else PHONE_CSS)
+    first, the reader's page runs are counted (:func:`admit_run`). On a tab's first screen
+    (:func:`first_screen_only`) the sidebar is there but empty, so that the main column has its
+    final width before the map is drawn; its links and selectors come with the rest of the page."""
+    admit_run(charge=not first_screen)
+    # constants, no data in them; st.html with styles and a script only: no element, no markdown
+    # renderer, no frame to load
+    st.html(page_head(presentation_mode(), first_screen), unsafe_allow_javascript=True)
+    if first_screen:
+        st.sidebar.empty()
+        return
     for page, label, icon in NAVIGATION:
         st.sidebar.page_link(page, label=label, icon=icon)
     st.sidebar.divider()
     tiles_selector()
-    with st.sidebar:
-        # Streamlit's page says lang="en" and has no option for it: screen readers would read
-        # French with English rules. A zero-height frame of this app (same origin) sets it.
-        st.iframe(LANG_FR, height=1, tab_index=-1, alt="Langue de la page : français")
+
+
+# -- A tab's first screen first ---------------------------------------------------------------
+# In a new tab the browser does everything on one thread: each element drawn before the map's
+# frame delays the map (benchmarks/bench_explore.py: the overview's map alone is drawn in 1.8 s,
+# the whole page in 2.9 s). So the first run of a reader's tab draws the first screen only (title,
+# figures, map) and stops; the map's first report (st_folium's value once Leaflet has drawn it)
+# reruns the page, which then draws everything, the map's frame kept.
+FIRST_RUN_DONE = "_premiere_vue_faite"
+# If the map never reports (its script failed in this browser), the rest of the page comes anyway.
+REST_OF_PAGE_AFTER_S = 4
+
+
+def first_screen_only() -> bool:
+    """True on the first run of a reader's tab in a browser; False on every other run, and for a
+    client that runs no map script (no browser context: Streamlit's AppTest, protocol-level load
+    drivers), which gets the whole page at once."""
+    if st.session_state.get(FIRST_RUN_DONE):
+        return False
+    st.session_state[FIRST_RUN_DONE] = True
+    return bool(st.context.timezone)  # sent by a browser's Streamlit client with its first run
+
+
+_ARMED = "_suite_de_page_armee"
+
+
+@st.fragment(run_every=REST_OF_PAGE_AFTER_S)
+def rest_of_page_later() -> None:
+    """Called on the first screen: draws nothing; if the page is still on its first screen
+    ``REST_OF_PAGE_AFTER_S`` later, reruns it whole (the browser cancels this timer as soon as the
+    whole page runs)."""
+    if st.session_state.get(_ARMED):
+        st.rerun(scope="app")
+    st.session_state[_ARMED] = True
 
 
 TILES = {"Sans fond (hors ligne)": None, "OpenStreetMap (en ligne)": "osm", "IGN Plan (en ligne)": "ign"}
@@ -248,15 +317,15 @@ def own_lists_shown() -> tuple:
 SCOPES = {"departements": "Des départements", "region": "Une région", "france": "France entière"}
 
 
-def scope_selector(catalogue: summary.Catalogue) -> tuple[str, list[str], str | None]:
-    """Sidebar scope (kept in the URL): (mode, départements of the scope, région or None)."""
+def scope_selector(catalogue: summary.Catalogue, draw: bool = True) -> tuple[str, list[str], str | None]:
+    """Sidebar scope (kept in the URL): (mode, départements of the scope, région or None).
+    ``draw=False`` (a tab's first screen): the same scope from the URL, without its widgets."""
     current = st.query_params.get("perimetre", "departements")
-    mode = st.sidebar.radio(
-        "Périmètre",
-        list(SCOPES),
-        format_func=SCOPES.get,
-        key="perimetre",
-        index=list(SCOPES).index(current) if current in SCOPES else 0,
+    index = list(SCOPES).index(current) if current in SCOPES else 0
+    mode = (
+        st.sidebar.radio("Périmètre", list(SCOPES), format_func=SCOPES.get, key="perimetre", index=index)
+        if draw
+        else list(SCOPES)[index]
     )
     set_url_list("perimetre", [mode])
     region = None
@@ -264,30 +333,28 @@ def scope_selector(catalogue: summary.Catalogue) -> tuple[str, list[str], str | 
         deps = catalogue.departements_of()
     elif mode == "region":
         names = catalogue.region_names()
-        region = st.sidebar.selectbox(
-            "Région",
-            list(names),
-            format_func=names.get,
-            key="region",
-            index=list(names).index(url_list(REGION.url, ["76"], list(names))[0]),
+        default = list(names).index(url_list(REGION.url, ["76"], list(names))[0])
+        region = (
+            st.sidebar.selectbox("Région", list(names), format_func=names.get, key="region", index=default)
+            if draw
+            else list(names)[default]
         )
         set_url_list(REGION.url, [region])
         deps = catalogue.departements_of(region)
     else:
         labels = catalogue.departement_labels()
-        deps = (
-            st.sidebar.multiselect(
+        chosen = url_list("deps", DEFAULT_SCOPE, list(labels), MAX_DEPARTEMENTS)
+        if draw:
+            chosen = st.sidebar.multiselect(
                 "Départements",
                 list(labels),
-                default=url_list("deps", DEFAULT_SCOPE, list(labels), MAX_DEPARTEMENTS),
+                default=chosen,
                 format_func=labels.get,
                 key="scope",
                 max_selections=MAX_DEPARTEMENTS,
                 help=f"Au plus {MAX_DEPARTEMENTS} : pour davantage, une région ou la France entière.",
             )
-            or DEFAULT_SCOPE
-        )
-        deps = sorted(deps)  # one view (and one stored map) whatever the order chosen
+        deps = sorted(chosen or DEFAULT_SCOPE)  # one view (and one stored map) whatever the order chosen
         set_url_list("deps", deps)
     return mode, deps, region
 
