@@ -227,8 +227,38 @@ def html_tables(app) -> list[pd.DataFrame]:
     return tables
 
 
+class _Figures(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.pairs: list[list[str]] = []
+        self._in: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("dt", "dd"):
+            self._in = tag
+            if tag == "dt":
+                self.pairs.append(["", ""])
+
+    def handle_endtag(self, tag):
+        self._in = None
+
+    def handle_data(self, data):
+        if self._in and self.pairs:
+            self.pairs[-1][0 if self._in == "dt" else 1] += data
+
+
+def headline_figures(app) -> dict[str, str]:
+    """The overview's figures (label → value, in their order), as the page shows them."""
+    for element in app.get("html"):
+        if 'class="pvd-chiffres"' in element.proto.body:
+            parser = _Figures()
+            parser.feed(element.proto.body)
+            return {label: value for label, value in parser.pairs}
+    return {}
+
+
 def _text(app) -> str:
-    parts = [m.value for m in app.metric] + [str(m.value) for m in app.markdown]
+    parts = list(headline_figures(app).values()) + [str(m.value) for m in app.markdown]
     parts += [t.to_string() for t in html_tables(app)]
     parts += [str(t.value) for t in app.title] + [str(c.value) for c in app.caption]
     parts += [d.value.to_string() if hasattr(d.value, "to_string") else str(d.value) for d in app.dataframe]

@@ -4,7 +4,7 @@ import pytest
 
 from pvd_geo.constants import EMBEDDED_DIR, ROOT
 
-from .conftest import _text, app_for, html_tables
+from .conftest import _text, app_for, headline_figures, html_tables
 
 PAGES = ["dashboard.py", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py"))]
 
@@ -29,7 +29,7 @@ def test_page_runs_and_shows_the_lists_own_figures(page, build_env):
     app.run()
     assert not app.exception, app.exception
     assert "Sources" in _text(app)
-    metrics = {m.label: m.value for m in app.metric}
+    metrics = headline_figures(app)
     tables = html_tables(app)
     if page == "dashboard.py":
         assert metrics["Communes PVD"] == str(expected["30"] + expected["32"])
@@ -82,7 +82,7 @@ def test_presentation_mode_and_share_link(build_env):
     app.run()
     assert not app.exception
     styles = " ".join(e.proto.body for e in app.get("html"))
-    assert "stSidebar" in styles and "stMetricValue" in styles  # large type, no sidebar
+    assert "stSidebar" in styles and "pvd-chiffres dd {font-size: 3.6rem" in styles  # large type, no sidebar
     # the link sits in a popover: its code block (and Streamlit's syntax highlighter, ≈0.4 s of a
     # tab's start) is only drawn when the reader opens it
     labels = [p.proto.popover.label for p in app.get("popover")]
@@ -96,7 +96,7 @@ def test_overview_scope_from_url(build_env):
     app.query_params["deps"] = "32"
     app.run()
     assert "Gers" in app.title[0].value and "Gard" not in app.title[0].value
-    assert app.metric[0].value == "24"
+    assert headline_figures(app)["Communes PVD"] == "24"
 
 
 def test_data_page_import_shows_report_before_saving(build_env, tmp_path, monkeypatch):
@@ -125,7 +125,8 @@ def test_overview_national_and_region_scopes(params, title, build_env):
     assert not app.exception, app.exception
     assert title in app.title[0].value
     # the embedded lists speak for the Gard and the Gers only: no national or regional count...
-    assert app.metric[0].value == "–" and app.metric[3].value == "–"
+    figures = headline_figures(app)
+    assert figures["Communes PVD"] == "–" and figures["Communes Action cœur de ville"] == "–"
     warning = " ".join(w.value for w in app.warning)
     assert "Gard et Gers seulement" in warning and "charger la liste nationale" in warning
     assert "python -m" not in warning and "geodata/" not in warning  # no command or path for readers

@@ -289,7 +289,7 @@ def test_phone_layout_puts_the_map_in_the_first_screen(server):
         page.goto(server)
         settle(page)
         wait_for_paths(page, 800)
-        metrics = page.locator("[data-testid='stMetric']")
+        metrics = page.locator(".pvd-chiffres > div")
         boxes = [metrics.nth(i).bounding_box() for i in range(4)]
         assert abs(boxes[0]["y"] - boxes[1]["y"]) < 2 and boxes[2]["y"] > boxes[0]["y"] + 10  # 2 × 2
         assert boxes[1]["x"] > boxes[0]["x"] + 100
@@ -330,7 +330,7 @@ def test_presentation_mode_fits_a_projector(server):
         title = page.locator("h1").first.bounding_box()
         frame = page.locator("iframe[title='streamlit_folium.st_folium']").first.bounding_box()
         assert title["y"] >= 0 and frame["y"] + frame["height"] <= 1080, (title, frame)
-        assert page.locator("[data-testid='stMetric']").first.bounding_box()["y"] < frame["y"]
+        assert page.locator(".pvd-chiffres").first.bounding_box()["y"] < frame["y"]
 
 
 def test_presentation_comparison_fits_a_projector_and_scales(server):

@@ -20,7 +20,7 @@ import pytest
 from pvd_geo.atlas import load_atlas, read_build
 from pvd_geo.constants import EMBEDDED_DIR, ROOT
 
-from .conftest import SHARED_DATA, _Handler, app_for, run
+from .conftest import SHARED_DATA, _Handler, app_for, headline_figures, run
 
 CURRENT = SHARED_DATA / "current"
 PVD, ACV, ORT = (
@@ -183,12 +183,12 @@ def test_overview_of_france_shows_the_national_figures(official_env):
     app = _app("dashboard.py", official_env, perimetre="france")
     app.run()
     assert not app.exception, app.exception
-    assert app.metric[0].value == "1\u202f646" and not app.warning
+    assert headline_figures(app)["Communes PVD"] == "1\u202f646" and not app.warning
     footer = " ".join(c.value for c in app.caption)
     assert "ANCT, liste PVD du 27/04/2026" in footer and "liste ACV du 04/07/2025" in footer
     app = _app("dashboard.py", official_env, perimetre="region", reg="76")
     app.run()
-    assert app.metric[0].value == "224"
+    assert headline_figures(app)["Communes PVD"] == "224"
 
 
 def test_quissac_page_has_its_convention_and_ort_dates(official_env):

@@ -15,7 +15,7 @@ from pvd_geo.atlas import load_atlas
 from pvd_geo.errors import InvalidInput
 from pvd_geo.programmes import REGISTRY_FILE
 
-from .conftest import CSV_EXTRA, CSV_HEADER, app_for, run
+from .conftest import CSV_EXTRA, CSV_HEADER, app_for, headline_figures, run
 
 # « Villages d'avenir » (ANCT, 2023): the entry a maintainer would add, and nothing else
 ENTRY = """
@@ -103,12 +103,12 @@ def test_a_fourth_programme_on_the_overview_commune_page_and_comparison(with_vil
     app = app_for("dashboard.py")
     app.run()
     assert not app.exception, app.exception
-    metrics = {m.label: m.value for m in app.metric}
+    metrics = headline_figures(app)
     assert metrics["Communes Villages d'avenir"] == "–"  # Gard + Gers: its list covers the Gers only
     app = app_for("dashboard.py")
     app.query_params["deps"] = "32"
     app.run()
-    assert {m.label: m.value for m in app.metric}["Communes Villages d'avenir"] == str(len(codes))
+    assert headline_figures(app)["Communes Villages d'avenir"] == str(len(codes))
 
     app = app_for("pages/1_Territoire.py")
     app.query_params["com"] = codes[0]

@@ -36,7 +36,20 @@ NAVIGATION = [
     (PAGE_DONNEES, "Données", ":material/database:"),
 ]
 
-PRESENTATION_CSS = """<style>
+# The overview's figures (pvd_geo.ui.overview.figures_html): one row, as large as Streamlit's metrics
+FIGURES_CSS = """<style>
+.pvd-chiffres {display: grid; grid-auto-flow: column; grid-auto-columns: minmax(0, 1fr); gap: 1rem;
+  margin: 0; padding: 0 !important;}  /* (Streamlit indents lists) */
+.pvd-chiffres > div {margin: 0; padding: 0;}
+.pvd-chiffres dt {font-size: .875rem; line-height: 1.6; margin: 0; font-weight: 400;}
+.pvd-chiffres dt[title] {text-decoration: underline dotted; cursor: help;}
+.pvd-chiffres dd {font-size: 2.25rem; line-height: 1.3; margin: 0; white-space: nowrap;
+  font-variant-numeric: tabular-nums;}
+</style>"""
+
+PRESENTATION_CSS = (
+    FIGURES_CSS
+    + """<style>
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stExpandSidebarButton"], header[data-testid="stHeader"],
 [data-testid="stMultiSelect"], [data-testid="stFileUploader"], [data-testid="stForm"],
@@ -46,12 +59,10 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 html, body, [data-testid="stMarkdownContainer"] p {font-size: 1.35rem !important;}
 h1 {font-size: 3.2rem !important;}
 .pvd-table thead th {font-size: .875rem !important;}
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] p {font-size: 3.6rem !important;
-  overflow: visible !important; text-overflow: clip !important;
-  font-weight: 700 !important; line-height: 1.1 !important;}
-[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] p {font-size: 1.4rem !important;
-  white-space: normal !important; overflow: visible !important;}
+.pvd-chiffres dd {font-size: 3.6rem; font-weight: 700; line-height: 1.1;}
+.pvd-chiffres dt {font-size: 1.4rem;}
 </style>"""
+)
 
 # The overview's search field, drawn once the atlas is loaded (after the map on a new tab): its
 # place (its height, label and field) is kept from the first screen on, so that the map never moves.
@@ -71,19 +82,15 @@ def search_place():
 # Phones (Streamlit stacks columns below 640 px): a smaller title and the figures two by two, so
 # that the map starts in the first screen; the search's place; a constant, no data in it.
 PHONE_CSS = (
-    f'<style>[class*="st-key-{SEARCH_PLACE}"] {{min-height: {SEARCH_HEIGHT};}}</style>'
+    FIGURES_CSS
+    + f'<style>[class*="st-key-{SEARCH_PLACE}"] {{min-height: {SEARCH_HEIGHT};}}</style>'
     + """<style>
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"], .block-container {padding-top: 4rem !important;}
   h1 {font-size: 1.55rem !important; padding-top: .2rem !important;}
-  [data-testid="stHorizontalBlock"]:has([data-testid="stMetric"]) {flex-flow: row wrap !important;
-    gap: .3rem .8rem !important;}
-  [data-testid="stHorizontalBlock"]:has([data-testid="stMetric"]) > [data-testid="stColumn"] {
-    flex: 1 1 calc(50% - .8rem) !important; min-width: calc(50% - .8rem) !important;
-    width: calc(50% - .8rem) !important;}
-  [data-testid="stMetricValue"], [data-testid="stMetricValue"] p {font-size: 1.45rem !important;}
-  [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] p {font-size: .8rem !important;
-    white-space: normal !important;}
+  .pvd-chiffres {grid-auto-flow: row; grid-template-columns: 1fr 1fr; gap: .3rem .8rem;}
+  .pvd-chiffres dd {font-size: 1.45rem;}
+  .pvd-chiffres dt {font-size: .8rem; line-height: 1.3;}
   /* the breadcrumb on one line, scrolled sideways if it is longer than the screen (not 5 rows) */
   .st-key-fil-ariane [data-testid="stHorizontalBlock"] {flex-flow: row nowrap !important;
     overflow-x: auto !important; gap: .2rem !important;}
